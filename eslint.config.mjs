@@ -1,0 +1,73 @@
+// Lint is part of `npm test`. Layering rules (VS Code style): shared imports nothing of ours
+// and nothing platform-specific; renderer imports only shared; engine code never imports electron.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+
+const restrict = (patterns, paths = []) => ({
+  'no-restricted-imports': ['error', { patterns, paths }],
+});
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'bench-results/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: {
+          allowDefaultProject: ['*.mjs', '*.cjs', 'bin/*.cjs', 'scripts/*.mjs', 'e2e/lab/*.mjs'],
+        },
+        tsconfigRootDir: import.meta.dirname,
+      },
+      globals: { ...globals.node },
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['**/*.cjs', '**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    files: ['shared/**/*.ts'],
+    rules: restrict(
+      [
+        { group: ['node:*'], message: 'shared/ is pure TypeScript: no node built-ins.' },
+        { group: ['electron', 'electron/*', 'react', 'react-dom', 'zustand'], message: 'shared/ imports nothing platform-specific.' },
+        { group: ['../electron/*', '../renderer/*', '../e2e/*'], message: 'shared/ imports nothing of ours.' },
+      ],
+      ['fs', 'net', 'dgram', 'child_process', 'os', 'path'],
+    ),
+  },
+  {
+    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      ...restrict(
+        [
+          { group: ['node:*'], message: 'The renderer has no node access.' },
+          { group: ['electron', 'electron/*'], message: 'The renderer talks to main only through the bridge.' },
+          { group: ['../electron/*', '../../electron/*', '../../../electron/*'], message: 'renderer imports shared/ only.' },
+        ],
+        ['fs', 'net', 'dgram', 'child_process', 'os', 'path', 'ssh2', 'raw-socket'],
+      ),
+    },
+  },
+  {
+    // Engine code: runs under plain Node (CLI, web mode, tests). Only the app shell may import electron.
+    files: ['electron/**/*.ts'],
+    ignores: ['electron/app/**', 'electron/preload/**'],
+    rules: restrict([{ group: ['electron', 'electron/*'], message: 'Engine code must not import electron (it runs in the CLI and web mode too).' }]),
+  },
+);

@@ -1,0 +1,40 @@
+// Bundles the Node-side entry points with esbuild and the renderer with Vite.
+// Native and optional modules stay external: raw-socket and ssh2's optional cpu-features.
+import { build } from 'esbuild';
+import { existsSync, mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+mkdirSync(path.join(root, 'dist'), { recursive: true });
+
+const external = ['electron', 'raw-socket', 'cpu-features', 'ssh2', 'ws', 'bufferutil', 'utf-8-validate'];
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: 'linked',
+  external,
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+const entries = [
+  ['electron/cli/main.ts', 'dist/cli.cjs'],
+  ['electron/app/main.ts', 'dist/main.cjs'],
+  ['electron/preload/index.ts', 'dist/preload.cjs'],
+];
+for (const [entry, outfile] of entries) {
+  if (!existsSync(path.join(root, entry))) continue;
+  await build({ ...common, entryPoints: [entry], outfile });
+}
+
+if (existsSync(path.join(root, 'renderer', 'index.html')) && !process.argv.includes('--no-renderer')) {
+  const vite = spawnSync(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (vite.status !== 0) process.exit(vite.status ?? 1);
+}

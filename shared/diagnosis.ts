@@ -1,0 +1,89 @@
+/**
+ * Diagnosis: discovery + path + port finder + (optional) credential check → ranked advice.
+ */
+import type { AuthResult } from './auth.js';
+import type { HostResult } from './discovery.js';
+
+/** Stable advice ids; more may be added, these keep their meaning. */
+export type AdviceId =
+  | 'allow-scanner'
+  | 'enable-icmp'
+  | 'add-tcp-port'
+  | 'add-udp-port'
+  | 'scan-dead-hosts'
+  | 'path-filter'
+  | 'host-firewall-rejects'
+  | 'check-address'
+  | 'run-privileged-probes'
+  | 'fix-login'
+  | 'grant-nopasswd'
+  | 'delegation-password'
+  | 'disable-requiretty'
+  | 'unrestricted-sudo'
+  | 'tmp-exec'
+  | 'raise-ssh-limits'
+  | 'whitelist-fail2ban'
+  | 'host-key-changed'
+  | 'audit-scan-account'
+  | 'debug-bundle';
+
+export interface AdviceAction {
+  /** What this action is, e.g. "nftables", "iptables", "Qualys option profile". */
+  label: string;
+  /** `command`: ready to paste; `text`: a step in words. */
+  kind: 'command' | 'text';
+  text: string;
+}
+
+export interface Advice {
+  id: AdviceId;
+  title: string;
+  /** Why it applies, pointing at the evidence. */
+  why: string;
+  actions: AdviceAction[];
+  /** `fix`: explains the verdict; `tip`: robustness, lower rank. */
+  severity: 'fix' | 'tip';
+  /** Ports this advice is about (add-tcp-port / add-udp-port). */
+  ports?: number[];
+  /** Hop address (path-filter). */
+  hop?: string;
+}
+
+export interface PathHop {
+  ttl: number;
+  responder: string | null;
+  rttMs: number | null;
+  icmpType: number | null;
+  icmpCode: number | null;
+  /** `time-exceeded`, `reached`, `admin-prohibited`, `unreachable`, `no-response`. */
+  note: 'time-exceeded' | 'reached' | 'admin-prohibited' | 'unreachable' | 'no-response';
+}
+
+export interface PathResult {
+  target: string;
+  method: 'raw-tcp' | 'raw-udp' | 'raw-icmp' | 'udp-socket' | 'system-traceroute' | 'none';
+  /** Protocol/port the trace used (the one most likely to pass). */
+  probe: string;
+  hops: PathHop[];
+  reached: boolean;
+  lastResponder: string | null;
+  /** A hop that sent an unreachable (admin-prohibited or other). */
+  blockingHop: PathHop | null;
+  detail?: string;
+}
+
+export interface OpenPort {
+  protocol: 'tcp' | 'udp';
+  port: number;
+  result: 'syn-ack' | 'rst' | 'udp-reply' | 'icmp-port-unreachable';
+  service?: string;
+}
+
+export interface DiagnosisResult {
+  target: string;
+  discovery: HostResult;
+  path: PathResult | null;
+  openPorts: OpenPort[] | null;
+  auth: AuthResult | null;
+  advice: Advice[];
+}
