@@ -1,0 +1,115 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { formatIPv6, parseIPv6, parseTargets, readTargetsFile, TargetError } from './parse.js';
+
+const addrs = async (...entries: string[]): Promise<string[]> => (await parseTargets(entries)).map((t) => t.address);
+
+describe('parseTargets', () => {
+  it('accepts single IPv4 and IPv6 addresses, normalising IPv6', async () => {
+    expect(await addrs('198.18.1.10')).toEqual(['198.18.1.10']);
+    expect(await addrs('2001:DB8:5352:1:0:0:0:10')).toEqual(['2001:db8:5352:1::10']);
+    const [t] = await parseTargets(['::1']);
+    expect(t).toEqual({ target: '::1', address: '::1', family: 6 });
+  });
+
+  it('expands CIDR without network and broadcast addresses', async () => {
+    const a = await addrs('198.18.2.0/29');
+    expect(a).toEqual(['198.18.2.1', '198.18.2.2', '198.18.2.3', '198.18.2.4', '198.18.2.5', '198.18.2.6']);
+    expect(await addrs('198.18.2.7/32')).toEqual(['198.18.2.7']);
+    expect(await addrs('198.18.2.6/31')).toEqual(['198.18.2.6', '198.18.2.7']);
+    expect((await addrs('198.18.2.0/24')).length).toBe(254);
+  });
+
+  it('expands short and long ranges', async () => {
+    expect(await addrs('10.0.0.5-8')).toEqual(['10.0.0.5', '10.0.0.6', '10.0.0.7', '10.0.0.8']);
+    expect(await addrs('10.0.0.254-10.0.1.1')).toEqual(['10.0.0.254', '10.0.0.255', '10.0.1.0', '10.0.1.1']);
+  });
+
+  it('expands IPv6 prefixes', async () => {
+    expect(await addrs('2001:db8::/126')).toEqual(['2001:db8::', '2001:db8::1', '2001:db8::2', '2001:db8::3']);
+  });
+
+  it('deduplicates while keeping order', async () => {
+    expect(await addrs('198.18.1.11', '198.18.1.10', '198.18.1.11')).toEqual(['198.18.1.11', '198.18.1.10']);
+  });
+
+  it.each([
+    ['999.1.1.1', /bad IPv4 address "999\.1\.1\.1"/],
+    ['10.0.0.0/33', /IPv4 prefix is 0-32/],
+    ['10.0.0.1/abc', /prefix length must be a number/],
+    ['::1/129', /IPv6 prefix is 0-128/],
+    ['10.0.0.9-3', /end is before the start/],
+    ['10.0.0.1-300', /last octet must be 0-255/],
+    ['10.0.0.1-10.0.0.999', /not a valid IPv4 address/],
+    ['01.2.3.4', /bad IPv4 address/],
+    ['1.2.3', /bad IPv4 address/],
+    ['fe80:::1', /bad IPv6 address/],
+    ['bad_name!', /not an IP address, CIDR, range or host name/],
+    ['a b', /contains spaces/],
+    ['', /empty target/],
+  ])('rejects %j with a clear message', async (entry, message) => {
+    await expect(parseTargets([entry])).rejects.toThrow(message);
+    await expect(parseTargets([entry])).rejects.toBeInstanceOf(TargetError);
+  });
+
+  it('validates every entry before resolving any name', async () => {
+    const resolved: string[] = [];
+    const resolve = (name: string): Promise<{ address: string; family: 4 }> => {
+      resolved.push(name);
+      return Promise.resolve({ address: '127.0.0.1', family: 4 });
+    };
+    await expect(parseTargets(['example.test', '999.0.0.1'], { resolve })).rejects.toThrow(/999/);
+    expect(resolved).toEqual([]);
+  });
+
+  it('refuses more than a /16 unless forced, and always refuses absurd sizes', async () => {
+    await expect(parseTargets(['10.0.0.0/15'])).rejects.toThrow(/larger than a \/16.*--force/);
+    expect((await parseTargets(['10.0.0.0/16'])).length).toBe(65_534);
+    expect((await parseTargets(['10.0.0.0/15'], { force: true })).length).toBe(131_070);
+    await expect(parseTargets(['2001:db8::/64'], { force: true })).rejects.toThrow(/more than ScanReady sweeps/);
+  });
+
+  it('resolves host names and shows the resolved address', async () => {
+    const [t] = await parseTargets(['localhost']);
+    expect(t?.hostname).toBe('localhost');
+    expect(['127.0.0.1', '::1']).toContain(t?.address);
+  });
+
+  it('reports a name that does not resolve as a clear error', async () => {
+    await expect(parseTargets(['no-such-host.invalid'])).rejects.toThrow(/cannot resolve host name "no-such-host\.invalid"/);
+  });
+
+  it('refuses an empty target list', async () => {
+    await expect(parseTargets([])).rejects.toThrow(/no targets/);
+  });
+});
+
+describe('IPv6 helpers', () => {
+  it('round-trips', () => {
+    for (const a of ['::', '::1', '2001:db8:5352:1::10', 'fe80::1:2:3:4', '1:2:3:4:5:6:7:8', '::ffff:c612:10a']) {
+      const n = parseIPv6(a);
+      expect(n).not.toBeNull();
+      expect(formatIPv6(n ?? 0n)).toBe(a);
+    }
+    expect(formatIPv6(parseIPv6('::ffff:198.18.1.10') ?? 0n)).toBe('::ffff:c612:10a');
+  });
+});
+
+describe('readTargetsFile', () => {
+  it('reads one entry per line with # comments', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'scanready-targets-'));
+    const file = path.join(dir, 'targets.txt');
+    await writeFile(file, '# lab hosts\n198.18.1.10\n\n198.18.1.11  # silent\n198.18.2.1-3, 198.18.1.12\n');
+    expect(await readTargetsFile(file)).toEqual(['198.18.1.10', '198.18.1.11', '198.18.2.1-3', '198.18.1.12']);
+  });
+
+  it('refuses an empty file and a missing file', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'scanready-targets-'));
+    const file = path.join(dir, 'empty.txt');
+    await writeFile(file, '# nothing here\n\n');
+    await expect(readTargetsFile(file)).rejects.toThrow(/has no targets/);
+    await expect(readTargetsFile(path.join(dir, 'missing.txt'))).rejects.toThrow(/cannot read targets file.*ENOENT/);
+  });
+});
