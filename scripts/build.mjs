@@ -1,7 +1,7 @@
 // Bundles the Node-side entry points with esbuild and the renderer with Vite.
 // Native and optional modules stay external: raw-socket and ssh2's optional cpu-features.
 import { build } from 'esbuild';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 mkdirSync(path.join(root, 'dist'), { recursive: true });
 
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 const external = ['electron', 'raw-socket', 'cpu-features', 'ssh2', 'ws', 'bufferutil', 'utf-8-validate'];
 const common = {
   bundle: true,
@@ -19,6 +20,7 @@ const common = {
   external,
   logLevel: 'warning',
   absWorkingDir: root,
+  define: { SCANREADY_VERSION: JSON.stringify(pkg.version) },
 };
 
 const entries = [

@@ -1,2 +1,42 @@
-// Placeholder entry: subcommands are registered in electron/cli/*.ts (see CLI contract in the issues).
-process.stdout.write('scanready: CLI under construction\n');
+/**
+ * `scanready` — the CLI face of the engine. Each subcommand lives in its own module.
+ * Exit status across commands: 0 ok, 1 "not ok" outcome, 2 bad input, 3 runtime failure.
+ */
+import { Command, CommanderError } from 'commander';
+import { EXIT } from './common.js';
+import { registerDiscover } from './discover.js';
+
+declare const SCANREADY_VERSION: string | undefined;
+
+export function buildProgram(): Command {
+  const program = new Command('scanready')
+    .description(
+      'Why does the vulnerability scanner report this host as "not alive", and will its credentials work?\n' +
+        "ScanReady sends the scanner's discovery probes, checks the SSH credentials as an authenticated scan uses them, and says what to change.",
+    )
+    .version(typeof SCANREADY_VERSION === 'string' ? SCANREADY_VERSION : '0.0.0-dev')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      outputError: (str, write) => write(`scanready: ${str.replace(/^error: /, '')}`),
+    });
+  registerDiscover(program);
+  return program;
+}
+
+async function main(): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(process.argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // help and version are "errors" to commander; everything else is bad input.
+      process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+      return;
+    }
+    process.stderr.write(`scanready: ${(err as Error).message}\n`);
+    process.exitCode = EXIT.runtime;
+  }
+}
+
+void main();

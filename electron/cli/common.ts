@@ -1,0 +1,147 @@
+/**
+ * Shared CLI plumbing: exit codes, option parsing with one-line errors, and the
+ * discovery options that `discover` and `diagnose` both take.
+ */
+import { readFile } from 'node:fs/promises';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import {
+  builtinProfile,
+  BUILTIN_PROFILES,
+  DEFAULT_PROFILE_NAME,
+  parsePortList,
+  profileSchema,
+  type DiscoveryProfile,
+} from '../../shared/profiles.js';
+
+export const EXIT = { ok: 0, notOk: 1, badInput: 2, runtime: 3, interrupted: 130 } as const;
+
+/** An error the CLI reports as one line with a chosen exit status. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT.badInput,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+export function intOption(name: string, min: number, max: number): (value: string) => number {
+  return (value: string) => {
+    if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`${name} must be a whole number (${min}-${max})`);
+    const n = Number(value);
+    if (n < min || n > max) throw new InvalidArgumentError(`${name} must be ${min}-${max}, got ${n}`);
+    return n;
+  };
+}
+
+export function portListOption(label: string): (value: string) => number[] {
+  return (value: string) => {
+    try {
+      return parsePortList(value, label);
+    } catch (err) {
+      throw new InvalidArgumentError((err as Error).message);
+    }
+  };
+}
+
+/** Maps any error to a message and exit status: bad input (2) versus runtime failure (3). */
+export function classifyError(err: unknown): { message: string; exitCode: number } {
+  if (err instanceof CliError) return { message: err.message, exitCode: err.exitCode };
+  const e = err as { code?: unknown; message?: unknown };
+  const message = typeof e.message === 'string' ? e.message : String(err);
+  if (e.code === 'bad-input') return { message, exitCode: EXIT.badInput };
+  return { message, exitCode: EXIT.runtime };
+}
+
+/** Wraps an action: errors become one line on stderr and the right exit status. */
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<number>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      process.exitCode = await fn(...args);
+    } catch (err) {
+      const { message, exitCode } = classifyError(err);
+      process.stderr.write(`scanready: ${message}\n`);
+      process.exitCode = exitCode;
+    }
+  };
+}
+
+export interface DiscoverCliOptions {
+  profile?: string;
+  tcp?: number[];
+  addTcp?: number[];
+  udp?: number[];
+  icmp: boolean;
+  timeout?: number;
+  retries?: number;
+  rate?: number;
+  concurrency?: number;
+  unprivileged?: boolean;
+  force?: boolean;
+  targetsFile?: string;
+}
+
+/** The discovery options shared by `discover` and `diagnose`. */
+export function addDiscoverOptions(cmd: Command): Command {
+  return cmd
+    .option('--targets-file <file>', 'read targets from FILE (one per line, # comments)')
+    .option(
+      '--profile <name|file>',
+      `discovery profile: ${BUILTIN_PROFILES.map((p) => p.name).join(', ')}, or a JSON file`,
+      DEFAULT_PROFILE_NAME,
+    )
+    .option('--tcp <ports>', 'TCP SYN ports to probe instead of the profile\'s (e.g. 22,80,8000-8010)', portListOption('TCP port list'))
+    .option('--add-tcp <ports>', 'TCP SYN ports to probe in addition to the profile\'s', portListOption('TCP port list'))
+    .option('--udp <ports>', 'UDP ports to probe instead of the profile\'s', portListOption('UDP port list'))
+    .option('--no-icmp', 'do not send ICMP echo')
+    .option('--timeout <ms>', 'wait this long for an answer to each attempt', intOption('--timeout', 50, 60_000))
+    .option('--retries <n>', 'extra attempts for unanswered probes', intOption('--retries', 0, 10))
+    .option('--rate <pps>', 'packet rate limit, packets per second', intOption('--rate', 1, 100_000))
+    .option('--concurrency <n>', 'hosts probed at once', intOption('--concurrency', 1, 4096))
+    .addOption(new Option('--unprivileged', 'do not use raw sockets even when allowed (the fallback methods a desktop user gets)'))
+    .option('--force', 'allow sweeps larger than a /16');
+}
+
+async function loadProfileFile(file: string): Promise<DiscoveryProfile> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    throw new CliError(
+      code === 'ENOENT'
+        ? `unknown profile "${file}": not a built-in profile (${BUILTIN_PROFILES.map((p) => p.name).join(', ')}) and no such file`
+        : `cannot read profile file "${file}" (${code ?? 'error'})`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new CliError(`profile file "${file}" is not valid JSON: ${(err as Error).message}`);
+  }
+  const parsed = profileSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? issue.path.join('.') : 'profile';
+    throw new CliError(`profile file "${file}": ${where}: ${issue?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
+}
+
+/** Builds the effective profile from --profile plus the override options. */
+export async function resolveProfile(opts: DiscoverCliOptions): Promise<DiscoveryProfile> {
+  const name = opts.profile ?? DEFAULT_PROFILE_NAME;
+  const base = builtinProfile(name) ?? (await loadProfileFile(name));
+  const profile: DiscoveryProfile = { ...base, tcpSyn: [...base.tcpSyn], udp: [...base.udp] };
+  if (opts.tcp) profile.tcpSyn = opts.tcp;
+  if (opts.addTcp) profile.tcpSyn = [...new Set([...profile.tcpSyn, ...opts.addTcp])];
+  if (opts.udp) profile.udp = opts.udp;
+  if (!opts.icmp) profile.icmpEcho = false;
+  if (opts.timeout !== undefined) profile.timeoutMs = opts.timeout;
+  if (opts.retries !== undefined) profile.retries = opts.retries;
+  const customised = opts.tcp ?? opts.addTcp ?? opts.udp ?? (!opts.icmp || opts.timeout !== undefined || opts.retries !== undefined);
+  if (customised && builtinProfile(name)) profile.name = `${name}+custom`;
+  return profile;
+}

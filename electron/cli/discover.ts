@@ -1,0 +1,124 @@
+/** `scanready discover`: the scanner's discovery probes against one or many targets. */
+import type { Command } from 'commander';
+import type { HostResult } from '../../shared/discovery.js';
+import { profileWarnings } from '../../shared/profiles.js';
+import { canUseRawSockets, discover } from '../probes/index.js';
+import { parseTargets, readTargetsFile } from '../targets/index.js';
+import { action, addDiscoverOptions, CliError, EXIT, resolveProfile, type DiscoverCliOptions } from './common.js';
+import { colourEnabled, formatDuration, formatHost, formatHostLine, makeStyle } from './format.js';
+
+interface DiscoverOptions extends DiscoverCliOptions {
+  json?: boolean;
+  summary?: boolean;
+}
+
+export function registerDiscover(program: Command): void {
+  const cmd = program
+    .command('discover')
+    .description("send the scanner's host-discovery probes and give its verdict (alive / not alive) with the evidence")
+    .argument('[targets...]', 'IP addresses, host names, CIDR (10.0.0.0/24) or ranges (10.0.0.5-40)');
+  addDiscoverOptions(cmd)
+    .option('--summary', 'one line per host instead of the probe table')
+    .option('--json', 'NDJSON: one object per host')
+    .addHelpText(
+      'after',
+      '\nExit status: 0 all hosts alive, 1 some host not alive, 2 bad input, 3 runtime failure.',
+    )
+    .action(action((targets: string[], opts: DiscoverOptions) => runDiscover(targets, opts)));
+}
+
+async function runDiscover(targetArgs: string[], opts: DiscoverOptions): Promise<number> {
+  const entries = [...targetArgs];
+  if (opts.targetsFile !== undefined) entries.push(...(await readTargetsFile(opts.targetsFile)));
+  if (entries.length === 0) throw new CliError('no targets: give at least one address, name, CIDR or range (or --targets-file)');
+  const profile = await resolveProfile(opts);
+  const targets = await parseTargets(entries, { force: opts.force === true });
+
+  const mode = opts.unprivileged === true ? 'unprivileged' : 'auto';
+  const privileged = mode === 'auto' && canUseRawSockets();
+  const style = makeStyle(colourEnabled(process.stdout));
+  const progress = !opts.json && process.stdout.isTTY && targets.length > 1;
+  const err = makeStyle(colourEnabled(process.stderr));
+
+  if (!opts.json) {
+    for (const w of profileWarnings(profile)) process.stderr.write(`${err.yellow('warning:')} ${w}\n`);
+    if (!privileged) {
+      process.stderr.write(
+        `${err.yellow('note:')} ${mode === 'unprivileged' ? 'unprivileged mode requested' : 'no raw-socket privilege'}: ` +
+          'SYN probes use connect(), ICMP uses the system ping, ACK and SYN-ACK probes cannot be sent ' +
+          '(run as root / with CAP_NET_RAW for the exact probes).\n',
+      );
+    }
+  }
+
+  const controller = new AbortController();
+  let interrupted = false;
+  const onSigint = (): void => {
+    interrupted = true;
+    controller.abort();
+  };
+  process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigint);
+
+  const results: HostResult[] = [];
+  let failed = 0;
+  let lastProgress = '';
+  const clearProgress = (): void => {
+    if (lastProgress !== '') process.stdout.write('\r' + ' '.repeat(lastProgress.length) + '\r');
+    lastProgress = '';
+  };
+  try {
+    for await (const ev of discover(targets, {
+      profile,
+      mode,
+      ...(opts.rate !== undefined ? { ratePps: opts.rate } : {}),
+      ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
+      signal: controller.signal,
+    })) {
+      switch (ev.type) {
+        case 'host-done':
+          results.push(ev.result);
+          if (opts.json) {
+            process.stdout.write(JSON.stringify(ev.result) + '\n');
+          } else {
+            clearProgress();
+            process.stdout.write((opts.summary === true ? formatHostLine(ev.result, style) : formatHost(ev.result, style) + '\n') + '\n');
+          }
+          break;
+        case 'host-error':
+          failed++;
+          if (!opts.json) clearProgress();
+          process.stderr.write(`scanready: ${ev.target}: ${ev.message}\n`);
+          break;
+        case 'progress':
+          if (progress) {
+            const eta = ev.etaMs === null ? '' : `, about ${formatDuration(ev.etaMs)} left`;
+            const line = `${ev.done}/${ev.total} hosts, ${ev.alive} alive${eta}`;
+            clearProgress();
+            process.stdout.write(line);
+            lastProgress = line;
+          }
+          break;
+        default:
+          break;
+      }
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+    if (progress) clearProgress();
+  }
+
+  const alive = results.filter((r) => r.alive).length;
+  if (!opts.json && targets.length > 1) {
+    process.stdout.write(
+      `${style.bold(`${results.length} host${results.length === 1 ? '' : 's'}:`)} ${alive} alive, ${results.length - alive} not alive` +
+        (failed > 0 ? `, ${failed} failed` : '') +
+        (interrupted ? ' (interrupted)' : '') +
+        '\n',
+    );
+  }
+  if (interrupted) return EXIT.interrupted;
+  if (failed > 0) return EXIT.runtime;
+  return alive === results.length ? EXIT.ok : EXIT.notOk;
+}
