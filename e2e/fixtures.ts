@@ -1,0 +1,176 @@
+/**
+ * Playwright fixtures: each test gets its own ScanReady instance with its own state directory
+ * (SCANREADY_HOME), in web mode (`scanready serve --port 0` + Chromium) or as the Electron app.
+ * Everything a fixture starts, it stops.
+ */
+import { test as base, _electron, chromium, expect, type Browser, type Page, type ElectronApplication } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { AxeBuilder } from '@axe-core/playwright';
+
+export const ROOT = path.resolve(import.meta.dirname, '..');
+const CLI = path.join(ROOT, 'dist', 'cli.cjs');
+const MAIN = path.join(ROOT, 'dist', 'main.cjs');
+export const SCREENSHOT_DIR = path.join(ROOT, 'e2e', 'screenshots');
+
+export type AppMode = 'web' | 'electron';
+export interface AppFixtureOptions {
+  appMode: AppMode;
+}
+
+export const ELECTRON_SKIP_REASON =
+  'Electron binary not installed here (ELECTRON_SKIP_BINARY_DOWNLOAD): the Electron project cannot run';
+
+/** The Electron executable when it is really installed, else null. `require('electron')` throws when it is not. */
+export function electronBinary(): string | null {
+  try {
+    const req = createRequire(import.meta.url);
+    const p = req('electron') as unknown;
+    return typeof p === 'string' && existsSync(p) ? p : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Starts `scanready serve --port 0` and resolves with the URL (token included) from its first stdout line. */
+async function startServer(home: string): Promise<{ url: string; child: ChildProcess; stderr: () => string }> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--host', '127.0.0.1'], {
+    cwd: ROOT,
+    env: { ...process.env, SCANREADY_HOME: home, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    if (err.length < 20_000) err += d.toString('utf8');
+  });
+  const rl = createInterface({ input: child.stdout! });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`scanready serve printed no URL within 20 s. stderr: ${err}`)), 20_000);
+    rl.once('line', (line) => {
+      clearTimeout(timer);
+      const m = /(https?:\/\/\S+)/.exec(line);
+      if (m?.[1]) resolve(m[1]);
+      else reject(new Error(`first line of scanready serve is not a URL: ${line}`));
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`scanready serve exited with ${code}. stderr: ${err}`));
+    });
+  });
+  // Keep draining stdout so the server never blocks on a full pipe.
+  rl.on('line', () => {});
+  return { url, child, stderr: () => err };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+interface Fixtures {
+  /** This test's own state directory (history, profiles, known hosts, settings). */
+  home: string;
+  /** The app's window, ready (the first screen is usable). */
+  app: Page;
+  /** Runs axe-core on the current screen and fails on serious/critical violations. */
+  checkA11y: (screen: string) => Promise<void>;
+  /** Saves a screenshot of the current screen to e2e/screenshots/<name>.png (web project only). */
+  shot: (name: string) => Promise<void>;
+}
+
+export const CHROMIUM = process.env.SCANREADY_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
+
+interface WorkerFixtures {
+  /** Debian's Chromium, launched once per worker in web mode only (never for the Electron project). */
+  webBrowser: Browser | null;
+}
+
+export const test = base.extend<Fixtures, AppFixtureOptions & WorkerFixtures>({
+  appMode: ['web', { option: true, scope: 'worker' }],
+
+  webBrowser: [
+    async ({ appMode }, use) => {
+      if (appMode !== 'web') {
+        await use(null);
+        return;
+      }
+      const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+      await use(browser);
+      await browser.close();
+    },
+    { scope: 'worker' },
+  ],
+
+  home: async ({}, use) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'scanready-e2e-'));
+    await use(dir);
+    rmSync(dir, { recursive: true, force: true });
+  },
+
+  app: async ({ appMode, home, webBrowser }, use, testInfo) => {
+    if (appMode === 'electron') {
+      const bin = electronBinary();
+      testInfo.skip(bin === null, ELECTRON_SKIP_REASON);
+      if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first`);
+      const electronApp: ElectronApplication = await _electron.launch({
+        executablePath: bin!,
+        args: [MAIN, '--no-sandbox'],
+        env: { ...process.env, SCANREADY_HOME: home },
+      });
+      const page = await electronApp.firstWindow();
+      await page.waitForSelector('[data-ready="true"]');
+      await use(page);
+      await electronApp.close();
+      return;
+    }
+    if (!webBrowser) throw new Error('no browser for web mode');
+    const server = await startServer(home);
+    const context = await webBrowser.newContext({ viewport: { width: 1280, height: 860 } });
+    const page = await context.newPage();
+    try {
+      await page.goto(server.url);
+      await page.waitForSelector('[data-ready="true"]');
+      await use(page);
+    } finally {
+      await context.close();
+      await stopChild(server.child);
+      if (testInfo.status !== testInfo.expectedStatus) {
+        await testInfo.attach('server-stderr', { body: server.stderr(), contentType: 'text/plain' });
+      }
+    }
+  },
+
+  checkA11y: async ({ app }, use, testInfo) => {
+    await use(async (screen: string) => {
+      const results = await new AxeBuilder({ page: app }).analyze();
+      const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      if (bad.length > 0) {
+        await testInfo.attach(`axe-${screen}`, { body: JSON.stringify(bad, null, 2), contentType: 'application/json' });
+      }
+      expect(
+        bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`),
+        `axe serious/critical violations on the ${screen} screen`,
+      ).toEqual([]);
+    });
+  },
+
+  shot: async ({ app, appMode }, use) => {
+    await use(async (name: string) => {
+      if (appMode !== 'web') return;
+      mkdirSync(SCREENSHOT_DIR, { recursive: true });
+      await app.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+    });
+  },
+});
+
+export { expect };

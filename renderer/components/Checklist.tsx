@@ -1,0 +1,35 @@
+import { AUTH_STEP_IDS, type AuthStep } from '../../shared/auth.js';
+import { formatMs, STEP_LABEL } from '../lib/format.js';
+
+/** The credential check as a checklist that fills in step by step. */
+export function Checklist({ steps, running }: { steps: readonly AuthStep[]; running: boolean }) {
+  const byId = new Map(steps.map((s) => [s.id, s]));
+  // The next step after the last one received is the one in progress.
+  const lastIndex = Math.max(-1, ...steps.map((s) => AUTH_STEP_IDS.indexOf(s.id)));
+  return (
+    <ol className="checklist" aria-label="Credential check steps">
+      {AUTH_STEP_IDS.map((id, i) => {
+        const s = byId.get(id);
+        const inProgress = running && !s && i === lastIndex + 1;
+        const mark = !s ? (inProgress ? 'wait' : 'wait') : s.ok === true ? 'ok' : s.ok === false ? 'bad' : 'info';
+        const symbol = !s ? (inProgress ? '…' : '·') : s.ok === true ? '✓' : s.ok === false ? '✗' : 'i';
+        const status = !s ? (inProgress ? 'in progress' : 'not run') : s.ok === true ? 'passed' : s.ok === false ? 'failed' : 'information';
+        return (
+          <li key={id} data-step={id} data-status={status}>
+            <span className={`mark ${mark}`} aria-hidden="true">
+              {inProgress ? <span className="spinner" /> : symbol}
+            </span>
+            <div>
+              <div>
+                <strong>{STEP_LABEL[id]}</strong> <span className="sr-only">({status})</span>
+                {s ? <span> — {s.summary}</span> : null}
+              </div>
+              {s?.explanation ? <div className="explain">{s.explanation}</div> : null}
+            </div>
+            <span className="small muted mono">{s ? formatMs(s.ms) : ''}</span>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}

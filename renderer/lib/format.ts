@@ -1,0 +1,199 @@
+/**
+ * Display helpers: plain-words labels for contract values. Pure functions, no React.
+ */
+import type { ProbeMethod, ProbeOutcome, ProbeResult, Verdict } from '../../shared/discovery.js';
+import type { AuthStatus, AuthStepId, DelegationMethod } from '../../shared/auth.js';
+
+/** Colour class of a matrix cell: `ok` proof of life, `bad` rejected/unreachable, `none` silence, `priv` not sent. */
+export type CellTone = 'ok' | 'bad' | 'warn' | 'none' | 'priv' | 'pending';
+
+export function probeTone(p: ProbeResult): CellTone {
+  if (p.result === 'needs-privilege') return 'priv';
+  if (p.countsAsAlive) return 'ok';
+  switch (p.result) {
+    case 'icmp-admin-prohibited':
+    case 'icmp-unreachable':
+    case 'icmp-time-exceeded':
+      return 'bad';
+    case 'error':
+    case 'cancelled':
+      return 'warn';
+    case 'no-response':
+      return 'none';
+    default:
+      // An alive-type answer that does not count (e.g. it came from another address).
+      return 'warn';
+  }
+}
+
+export const OUTCOME_LABEL: Record<ProbeOutcome, string> = {
+  'syn-ack': 'SYN-ACK (open)',
+  rst: 'RST (closed, alive)',
+  'echo-reply': 'echo reply',
+  'timestamp-reply': 'timestamp reply',
+  'udp-reply': 'UDP reply',
+  'icmp-port-unreachable': 'port unreachable',
+  'icmp-admin-prohibited': 'admin prohibited',
+  'icmp-unreachable': 'unreachable',
+  'icmp-time-exceeded': 'TTL exceeded',
+  'no-response': 'no response',
+  'needs-privilege': 'needs privilege',
+  error: 'error',
+  cancelled: 'cancelled',
+};
+
+export const METHOD_LABEL: Record<ProbeMethod, string> = {
+  raw: 'raw socket',
+  connect: 'TCP connect() fallback',
+  'udp-socket': 'UDP socket',
+  'ping-socket': 'unprivileged ping socket',
+  'system-ping': 'system ping',
+  none: 'not sent',
+};
+
+/** True when the probe did not use the packet a real scanner sends. */
+export function isFallback(p: ProbeResult): boolean {
+  if (p.method === 'none' || p.method === 'raw') return false;
+  // An ordinary UDP socket sends the same datagram a scanner would.
+  if (p.method === 'udp-socket') return false;
+  return true;
+}
+
+/** "TCP SYN 22", "TCP ACK 80→2869", "UDP 53", "ICMP echo". */
+export function probeLabel(p: Pick<ProbeResult, 'protocol' | 'kind' | 'port' | 'sourcePort'>): string {
+  switch (p.kind) {
+    case 'syn':
+      return `TCP SYN ${p.port ?? ''}`.trim();
+    case 'ack':
+      return p.sourcePort != null ? `TCP ACK ${p.sourcePort}→${p.port ?? ''}` : `TCP ACK ${p.port ?? ''}`;
+    case 'syn-ack':
+      return p.sourcePort != null ? `TCP SYN-ACK ${p.sourcePort}→${p.port ?? ''}` : `TCP SYN-ACK ${p.port ?? ''}`;
+    case 'udp':
+      return `UDP ${p.port ?? ''}`;
+    case 'echo':
+      return 'ICMP echo';
+    case 'timestamp':
+      return 'ICMP timestamp';
+  }
+}
+
+/** Stable key of a probe inside one host's matrix. */
+export function probeKey(p: Pick<ProbeResult, 'kind' | 'port' | 'sourcePort'>): string {
+  // SYN/UDP/ICMP probes use a random (or OS-chosen) source port: only ACK and SYN-ACK probes are
+  // identified by theirs.
+  const src = p.kind === 'ack' || p.kind === 'syn-ack' ? (p.sourcePort ?? '') : '';
+  return `${p.kind}:${src}:${p.port ?? ''}`;
+}
+
+/** A probe the profile will send, before its result is known. */
+export type PlannedProbe = Pick<ProbeResult, 'protocol' | 'kind' | 'port' | 'sourcePort'>;
+
+/** The probes a profile sends, in the order the matrix shows them. */
+export function plannedProbes(profile: {
+  tcpSyn: readonly number[];
+  tcpAck: readonly { sourcePort: number; port: number }[];
+  tcpSynAck: readonly { sourcePort: number; port: number }[];
+  udp: readonly number[];
+  icmpEcho: boolean;
+  icmpTimestamp: boolean;
+}): PlannedProbe[] {
+  const out: PlannedProbe[] = [];
+  if (profile.icmpEcho) out.push({ protocol: 'icmp', kind: 'echo', port: null, sourcePort: null });
+  if (profile.icmpTimestamp) out.push({ protocol: 'icmp', kind: 'timestamp', port: null, sourcePort: null });
+  for (const port of profile.tcpSyn) out.push({ protocol: 'tcp', kind: 'syn', port, sourcePort: null });
+  for (const a of profile.tcpAck) out.push({ protocol: 'tcp', kind: 'ack', port: a.port, sourcePort: a.sourcePort });
+  for (const a of profile.tcpSynAck) out.push({ protocol: 'tcp', kind: 'syn-ack', port: a.port, sourcePort: a.sourcePort });
+  for (const port of profile.udp) out.push({ protocol: 'udp', kind: 'udp', port, sourcePort: null });
+  return out;
+}
+
+export const VERDICT_LABEL: Record<Verdict, string> = {
+  alive: 'Alive',
+  'not-alive': 'Not alive',
+  'rejected-by-host': 'Rejected by the host',
+  'filtered-in-path': 'Filtered on the path',
+  inconclusive: 'Inconclusive',
+};
+
+export const AUTH_STATUS_LABEL: Record<AuthStatus, string> = {
+  passed: 'Passed',
+  'passed-insufficient': 'Passed* — insufficient privileges',
+  failed: 'Failed',
+  'not-attempted': 'Not attempted',
+};
+
+export const STEP_LABEL: Record<AuthStepId, string> = {
+  reach: 'SSH port reachable',
+  handshake: 'SSH handshake',
+  'host-key': 'Host key',
+  login: 'Login',
+  uid: 'User id before delegation',
+  elevate: 'Root delegation',
+  'uid-elevated': 'User id after delegation (must be 0)',
+  'sudo-rules': 'sudo rules (sudo -l)',
+  'tmp-exec': 'Scripts run from /tmp',
+  sessions: 'Parallel SSH sessions',
+  commands: 'Commands the scan uses',
+  listening: 'Listening ports',
+  history: "Root's shell history",
+  auditd: 'auditd',
+};
+
+export const DELEGATION_LABEL: Record<DelegationMethod, string> = {
+  'sudo-su': 'sudo su - (scanner default)',
+  sudo: 'sudo',
+  su: 'su',
+  pbrun: 'pbrun (PowerBroker)',
+  dzdo: 'dzdo (Centrify)',
+  doas: 'doas',
+  none: 'none (log in as root)',
+  custom: 'custom command',
+};
+
+export function formatMs(ms: number | null | undefined): string {
+  if (ms == null || !Number.isFinite(ms)) return '—';
+  if (ms < 10) return `${ms.toFixed(1)} ms`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+}
+
+export function formatEta(ms: number | null | undefined): string {
+  if (ms == null || !Number.isFinite(ms)) return 'estimating…';
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s left`;
+  return `${Math.floor(s / 60)} min ${s % 60} s left`;
+}
+
+export function formatWhen(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleString();
+}
+
+/**
+ * Turns any error into one plain sentence: no stack traces, no "Error:" prefixes.
+ * Known codes get a friendlier wording.
+ */
+export function plainError(err: unknown): string {
+  let code: string | undefined;
+  let message: string | undefined;
+  if (typeof err === 'string') message = err;
+  else if (err && typeof err === 'object') {
+    const o = err as { code?: unknown; message?: unknown };
+    if (typeof o.code === 'string') code = o.code;
+    if (typeof o.message === 'string') message = o.message;
+  }
+  const known: Record<string, string> = {
+    'bad-input': 'That input is not valid.',
+    cancelled: 'Cancelled.',
+    unauthorized: 'The session with the ScanReady service expired. Reload the page from the address the service printed.',
+    'not-found': 'Not found.',
+    network: 'Lost the connection to the ScanReady service.',
+  };
+  let text = message?.trim() || (code ? known[code] : undefined) || 'Something went wrong.';
+  // Keep the first line only, strip "Error: " style prefixes and any stack frames.
+  text = text.split('\n')[0] ?? text;
+  text = text.replace(/^(?:[A-Z][A-Za-z]*Error|Error):\s*/, '');
+  if (text.length > 400) text = `${text.slice(0, 400)}…`;
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
