@@ -1,0 +1,89 @@
+/**
+ * Addresses of the ScanReady test lab (see e2e/lab/README.md). Tests import these instead of
+ * writing addresses by hand. The lab is brought up by e2e/lab/vitest-global-setup.ts.
+ */
+export const LAB = {
+  /** The scanner's own address in the root namespace (srlab0). */
+  scannerAddress: '198.18.0.1',
+  scannerAddressV6: '2001:db8:5352::1',
+  /** The router's address toward the scanner: the responder for its admin-prohibited rejects. */
+  router: '198.18.0.2',
+  routerV6: '2001:db8:5352::2',
+  /** The router's address on the scenario-host bridge (the hosts' default gateway). */
+  routerBridge: '198.18.1.1',
+
+  /** .10 answers everything: TCP 22/80/443 listen, other ports RST, echo, DNS on UDP 53, closed UDP → 3/3. */
+  open: '198.18.1.10',
+  openV6: '2001:db8:5352:1::10',
+  /** .11 drops everything. */
+  silent: '198.18.1.11',
+  /** .12 drops ICMP echo; TCP 22, 80 listen. */
+  noIcmp: '198.18.1.12',
+  /** .13 stateless SYN filter: drops SYN (without ACK), echo and UDP; ACK / SYN-ACK get RST. */
+  synFilter: '198.18.1.13',
+  /** .14 drops TCP and echo; DNS on UDP 53; closed UDP → port unreachable. */
+  udpOnly: '198.18.1.14',
+  /** .15 drops TCP and UDP; answers echo. */
+  icmpOnly: '198.18.1.15',
+  /** .16 rejects everything with ICMP 3/13 from itself. */
+  prohibit: '198.18.1.16',
+  /** .17 answers everything, but the router (198.18.0.2) rejects traffic to it with ICMP 3/13. */
+  routerReject: '198.18.1.17',
+  /** .18 answers everything, but the router drops traffic to it. */
+  routerDrop: '198.18.1.18',
+  /** .19 drops everything except TCP 8443 (HTTP listening). */
+  offProfile: '198.18.1.19',
+  /** TCP port of .19's only service. */
+  offProfilePort: 8443,
+
+  /** .20 sshd on 22 with the scan accounts; HTTP on 80. */
+  ssh: '198.18.1.20',
+  /** .21 sshd whose /tmp is mounted noexec. */
+  sshNoExec: '198.18.1.21',
+  /** .22 sshd with MaxSessions 1 and MaxStartups 1:100:1. */
+  sshLimit: '198.18.1.22',
+  /** .23 sshd whose host key `lab.sh rekey` regenerates. */
+  sshRekey: '198.18.1.23',
+  /** .24 an HTTP server on port 22. */
+  notSsh: '198.18.1.24',
+
+  /** Farm 198.18.2.1-254: even last octets answer like a normal host, odd ones are silent. */
+  farm(n: number): string {
+    if (!Number.isInteger(n) || n < 1 || n > 254) throw new RangeError(`farm host ${n} is outside 1-254`);
+    return `198.18.2.${n}`;
+  },
+  /** Whether farm host n answers (even last octet). */
+  farmAlive(n: number): boolean {
+    return n % 2 === 0;
+  },
+  farmCidr: '198.18.2.0/24',
+  farmRange: '198.18.2.1-254',
+
+  /** Names under this zone resolve (A 198.18.1.10) at the lab DNS responders (.10, .14); others are NXDOMAIN. */
+  dnsZone: 'srlab.test',
+  dnsAnswer: '198.18.1.10',
+
+  /** An ordinary local account (no sudo, no capabilities) for the unprivileged-fallback tests. */
+  unprivilegedUser: 'srlab-user',
+} as const;
+
+/** Namespace of each scenario host, for tests that need `ip netns exec`. */
+export const LAB_NAMESPACES = {
+  router: 'srlab-rtr',
+  farm: 'srlab-farm',
+  open: 'srlab-open',
+  silent: 'srlab-silent',
+  noIcmp: 'srlab-noicmp',
+  synFilter: 'srlab-synfilter',
+  udpOnly: 'srlab-udponly',
+  icmpOnly: 'srlab-icmponly',
+  prohibit: 'srlab-prohibit',
+  routerReject: 'srlab-rtrreject',
+  routerDrop: 'srlab-rtrdrop',
+  offProfile: 'srlab-offprofile',
+  ssh: 'srlab-ssh',
+  sshNoExec: 'srlab-sshnoexec',
+  sshLimit: 'srlab-sshlimit',
+  sshRekey: 'srlab-sshrekey',
+  notSsh: 'srlab-notssh',
+} as const;

@@ -1,0 +1,351 @@
+#!/usr/bin/env bash
+# ScanReady test lab: bash e2e/lab/lab.sh up|down|status|rekey   (root only)
+# Address plan: e2e/lab/README.md. Helpers: e2e/lab/lib.sh. Listeners: e2e/lab/services.mjs.
+#
+# `up` is idempotent and repairs what is missing; on a lab that is already up it takes well
+# under 5 s. `down` removes the namespaces, daemons, routes and the srlab-user account.
+# Runs are serialised with a lock (/run/srlab/lock): several test runs may call `up` at once.
+#
+# ---- For the SSH side (e2e/lab/ssh-hosts.sh, owned by the SSH engineer) -------------------
+# lab.sh creates srlab-ssh (.20), srlab-sshnoexec (.21), srlab-sshlimit (.22),
+# srlab-sshrekey (.23) and srlab-notssh (.24) as plain routed hosts (eth0 198.18.1.x/24,
+# default route via 198.18.1.1, lo up, no nft rules), and it already runs these listeners:
+#     srlab-ssh     HTTP on TCP 80          (daemon id "svc")
+#     srlab-notssh  HTTP on TCP 22          (daemon id "svc"; answers 400 to an SSH banner)
+# Then, if e2e/lab/ssh-hosts.sh exists, lab.sh `source`s it (with lib.sh already loaded and
+# LAB_DIR set to e2e/lab) and calls, when defined:
+#     ssh_hosts_up       from `up`     (accounts, keys under e2e/lab/fixtures/, sshd via lab_daemon)
+#     ssh_hosts_down     from `down`   (before the namespaces are deleted; remove srlab-* accounts)
+#     ssh_hosts_status   from `status` (print lines; non-zero return marks the lab incomplete)
+#     ssh_hosts_rekey    from `rekey`  (regenerate srlab-sshrekey's host key, restart its sshd)
+# Start long-running processes with `lab_daemon NAME ID CMD...` (e.g. lab_daemon ssh sshd
+# /usr/sbin/sshd -D -f ...): it is idempotent, detached and closes inherited descriptors.
+# Everything runs with `set -euo pipefail`: a failing command in ssh_hosts_up fails `up`.
+# -------------------------------------------------------------------------------------------
+set -euo pipefail
+
+LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+export LAB_DIR
+# shellcheck source=e2e/lab/lib.sh
+. "$LAB_DIR/lib.sh"
+
+NODE=${LAB_NODE:-$(command -v node || true)}
+SERVICES="$LAB_DIR/services.mjs"
+LAB_USER=srlab-user
+
+# name  address  ipv6 (or -)
+LAB_HOSTS=(
+  "open        198.18.1.10 2001:db8:5352:1::10"
+  "silent      198.18.1.11 -"
+  "noicmp      198.18.1.12 -"
+  "synfilter   198.18.1.13 -"
+  "udponly     198.18.1.14 -"
+  "icmponly    198.18.1.15 -"
+  "prohibit    198.18.1.16 -"
+  "rtrreject   198.18.1.17 -"
+  "rtrdrop     198.18.1.18 -"
+  "offprofile  198.18.1.19 -"
+  "ssh         198.18.1.20 -"
+  "sshnoexec   198.18.1.21 -"
+  "sshlimit    198.18.1.22 -"
+  "sshrekey    198.18.1.23 -"
+  "notssh      198.18.1.24 -"
+)
+
+# Listener arguments for services.mjs per host (hosts not listed run no listener).
+declare -A LAB_SERVICES=(
+  [open]="--tcp 22,443 --http 80 --dns"
+  [noicmp]="--tcp 22 --http 80"
+  [udponly]="--dns"
+  [rtrreject]="--tcp 22,443 --http 80 --dns"
+  [rtrdrop]="--tcp 22,443 --http 80 --dns"
+  [offprofile]="--http 8443"
+  [ssh]="--http 80"
+  [notssh]="--http 22"
+)
+
+# nftables rules per scenario host (inet family: one table covers IPv4 and IPv6).
+# Every ruleset is loaded with a preceding `flush ruleset`, so hosts without rules get none.
+lab_host_rules() {
+  case $1 in
+    silent) cat <<'EOF'
+table inet srlab {
+  chain input { type filter hook input priority 0; policy drop;
+    iif lo accept
+  }
+}
+EOF
+    ;;
+    noicmp) cat <<'EOF'
+table inet srlab {
+  chain input { type filter hook input priority 0; policy accept;
+    icmp type echo-request drop
+    icmpv6 type echo-request drop
+  }
+}
+EOF
+    ;;
+    synfilter) cat <<'EOF'
+table inet srlab {
+  chain input { type filter hook input priority 0; policy accept;
+    iif lo accept
+    tcp flags & (syn | ack) == syn drop
+    icmp type echo-request drop
+    icmpv6 type echo-request drop
+    meta l4proto udp drop
+  }
+}
+EOF
+    ;;
+    udponly) cat <<'EOF'
+table inet srlab {
+  chain input { type filter hook input priority 0; policy accept;
+    iif lo accept
+    meta l4proto tcp drop
+    icmp type echo-request drop
+    icmpv6 type echo-request drop
+  }
+}
+EOF
+    ;;
+    icmponly) cat <<'EOF'
+table inet srlab {
+  chain input { type filter hook input priority 0; policy accept;
+    iif lo accept
+    meta l4proto { tcp, udp } drop
+  }
+}
+EOF
+    ;;
+    prohibit) cat <<'EOF'
+table inet srlab {
+  chain input { type filter hook input priority 0; policy accept;
+    iif lo accept
+    reject with icmpx type admin-prohibited
+  }
+}
+EOF
+    ;;
+    offprofile) cat <<'EOF'
+table inet srlab {
+  chain input { type filter hook input priority 0; policy drop;
+    iif lo accept
+    tcp dport 8443 accept
+  }
+}
+EOF
+    ;;
+    *) echo "" ;;
+  esac
+}
+
+ROUTER_RULES=$(cat <<'EOF'
+table inet srlab {
+  chain forward { type filter hook forward priority 0; policy accept;
+    ip daddr 198.18.1.17 reject with icmp type admin-prohibited
+    ip daddr 198.18.1.18 drop
+  }
+}
+EOF
+)
+
+need_root() {
+  [ "$(id -u)" = 0 ] || lab_die "lab.sh must run as root (it creates network namespaces)"
+}
+
+load_ssh_hosts() {
+  if [ -f "$LAB_DIR/ssh-hosts.sh" ]; then
+    # shellcheck source=/dev/null
+    . "$LAB_DIR/ssh-hosts.sh"
+  fi
+}
+
+# Root namespace <-> router, bridge, forwarding.
+router_up() {
+  lab_mkns "$LAB_RTR"
+  ip netns exec "$LAB_RTR" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 >/dev/null
+  if ! ip link show dev srlab0 >/dev/null 2>&1 || ! ip -n "$LAB_RTR" link show dev eth0 >/dev/null 2>&1; then
+    lab_log "creating srlab0 <-> $LAB_RTR eth0"
+    ip link del srlab0 2>/dev/null || true
+    ip -n "$LAB_RTR" link del eth0 2>/dev/null || true
+    ip link add srlab0 type veth peer name eth0 netns "$LAB_RTR"
+  fi
+  sysctl -qw net.ipv6.conf.srlab0.accept_dad=0 net.ipv4.conf.srlab0.rp_filter=0 >/dev/null
+  ip addr replace 198.18.0.1/30 dev srlab0
+  ip -6 addr replace 2001:db8:5352::1/64 dev srlab0 nodad
+  ip link set srlab0 up
+  ip -n "$LAB_RTR" addr replace 198.18.0.2/30 dev eth0
+  ip -n "$LAB_RTR" -6 addr replace 2001:db8:5352::2/64 dev eth0 nodad
+  ip -n "$LAB_RTR" link set eth0 up
+  ip route replace 198.18.0.0/15 via 198.18.0.2 dev srlab0
+  ip -6 route replace 2001:db8:5352::/48 via 2001:db8:5352::2 dev srlab0
+
+  if ! ip -n "$LAB_RTR" link show dev br0 >/dev/null 2>&1; then
+    ip -n "$LAB_RTR" link add br0 type bridge
+  fi
+  ip -n "$LAB_RTR" addr replace 198.18.1.1/24 dev br0
+  ip -n "$LAB_RTR" -6 addr replace 2001:db8:5352:1::1/64 dev br0 nodad
+  ip -n "$LAB_RTR" link set br0 up
+  # No default route in the router on purpose: lab hosts cannot reach anything outside the lab.
+  lab_nft rtr "$ROUTER_RULES"
+}
+
+farm_up() {
+  local ns=srlab-farm i n
+  lab_mkns "$ns"
+  if ! ip -n "$LAB_RTR" link show dev farm >/dev/null 2>&1 || ! ip -n "$ns" link show dev eth0 >/dev/null 2>&1; then
+    lab_log "creating $LAB_RTR farm <-> $ns eth0"
+    ip -n "$LAB_RTR" link del farm 2>/dev/null || true
+    ip -n "$ns" link del eth0 2>/dev/null || true
+    ip link add farm netns "$LAB_RTR" type veth peer name eth0 netns "$ns"
+  fi
+  ip -n "$LAB_RTR" addr replace 198.18.0.5/30 dev farm
+  ip -n "$LAB_RTR" link set farm up
+  ip -n "$LAB_RTR" route replace 198.18.2.0/24 via 198.18.0.6 dev farm
+  ip -n "$ns" addr replace 198.18.0.6/30 dev eth0
+  ip -n "$ns" link set eth0 up
+  ip -n "$ns" route replace default via 198.18.0.5 dev eth0
+  # The farm's 254 addresses live on lo (this kernel has no dummy driver): /32 each, so only
+  # 198.18.2.1-254 are local, not the network and broadcast addresses.
+  n=$(ip -n "$ns" -o -4 addr show dev lo | grep -c ' inet 198\.18\.2\.' || true)
+  if [ "$n" != 254 ]; then
+    lab_log "adding farm addresses 198.18.2.1-254"
+    ip -n "$ns" -4 addr flush dev lo to 198.18.2.0/24
+    for i in $(seq 1 254); do echo "addr add 198.18.2.$i/32 dev lo"; done | ip -n "$ns" -batch -
+  fi
+  local odd=""
+  for i in $(seq 1 2 253); do odd+="${odd:+, }198.18.2.$i"; done
+  lab_nft farm "table inet srlab {
+  set silent { type ipv4_addr; elements = { $odd } }
+  chain input { type filter hook input priority 0; policy accept;
+    ip daddr @silent drop
+  }
+}"
+}
+
+user_up() {
+  if ! id "$LAB_USER" >/dev/null 2>&1; then
+    lab_log "creating user $LAB_USER"
+    useradd --create-home --shell /bin/bash --user-group "$LAB_USER"
+  fi
+}
+
+hosts_up() {
+  local entry name addr addr6
+  for entry in "${LAB_HOSTS[@]}"; do
+    read -r name addr addr6 <<<"$entry"
+    [ "$addr6" = - ] && addr6=""
+    lab_host "$name" "$addr" "$addr6"
+    lab_nft "$name" "$(lab_host_rules "$name")"
+  done
+}
+
+services_up() {
+  local name
+  [ -n "$NODE" ] || lab_die "node not found (set LAB_NODE)"
+  for name in "${!LAB_SERVICES[@]}"; do
+    # shellcheck disable=SC2086
+    lab_daemon "$name" svc "$NODE" "$SERVICES" ${LAB_SERVICES[$name]}
+  done
+}
+
+# Wait (bounded) until every listener has bound its sockets.
+services_wait() {
+  local name i log
+  for name in "${!LAB_SERVICES[@]}"; do
+    log="$LAB_RUN/$name-svc.log"
+    for i in $(seq 1 50); do
+      if lab_daemon_alive "$name" svc && grep -q 'listening' "$log" 2>/dev/null; then
+        local want got
+        want=$(echo "${LAB_SERVICES[$name]}" | tr ' ,' '\n\n' | grep -c '^[0-9]' || true)
+        if echo "${LAB_SERVICES[$name]}" | grep -q -- --dns; then want=$((want + 1)); fi
+        got=$(grep -c 'listening' "$log" || true)
+        [ "$got" -ge "$want" ] && break
+      fi
+      sleep 0.1
+    done
+    lab_daemon_alive "$name" svc || lab_die "listener in srlab-$name did not start: $(tail -n 3 "$log" 2>/dev/null)"
+  done
+}
+
+cmd_up() {
+  local t0=$SECONDS
+  router_up
+  farm_up
+  hosts_up
+  user_up
+  services_up
+  load_ssh_hosts
+  if declare -F ssh_hosts_up >/dev/null; then ssh_hosts_up; fi
+  services_wait
+  lab_log "up ($((SECONDS - t0)) s)"
+}
+
+cmd_down() {
+  load_ssh_hosts
+  if declare -F ssh_hosts_down >/dev/null; then ssh_hosts_down || lab_log "ssh_hosts_down failed (continuing)"; fi
+  local ns
+  for ns in $(ip netns list | awk '{print $1}' | grep '^srlab-' || true); do
+    [ "$ns" = "$LAB_RTR" ] && continue
+    lab_del_ns "${ns#srlab-}"
+  done
+  lab_del_ns rtr
+  ip link del srlab0 2>/dev/null || true
+  ip route del 198.18.0.0/15 2>/dev/null || true
+  ip -6 route del 2001:db8:5352::/48 2>/dev/null || true
+  if id "$LAB_USER" >/dev/null 2>&1; then
+    userdel --remove "$LAB_USER" 2>/dev/null || lab_log "could not remove user $LAB_USER (processes still running?)"
+  fi
+  rm -f "$LAB_RUN"/*.pid "$LAB_RUN"/*.log
+  lab_log "down"
+}
+
+cmd_status() {
+  local bad=0 entry name addr addr6 ns
+  st() { printf '%-22s %s\n' "$1" "$2"; }
+  if lab_ns_exists "$LAB_RTR" && ip link show dev srlab0 >/dev/null 2>&1; then st router ok; else st router MISSING; bad=1; fi
+  if ip route show 198.18.0.0/15 | grep -q 'via 198.18.0.2'; then st route-v4 ok; else st route-v4 MISSING; bad=1; fi
+  if ip -6 route show 2001:db8:5352::/48 | grep -q 'via 2001:db8:5352::2'; then st route-v6 ok; else st route-v6 MISSING; bad=1; fi
+  if lab_ns_exists srlab-farm && [ "$(ip -n srlab-farm -o -4 addr show dev lo 2>/dev/null | grep -c ' inet 198\.18\.2\.' || true)" = 254 ]; then
+    st farm "ok (198.18.2.1-254)"
+  else st farm MISSING; bad=1; fi
+  for entry in "${LAB_HOSTS[@]}"; do
+    read -r name addr addr6 <<<"$entry"
+    [ "$addr6" = - ] && addr6=""
+    ns=$(lab_ns "$name")
+    local s=ok
+    lab_host_ok "$ns" "$addr" "$addr6" "h${addr##*.}" || { s=MISSING; bad=1; }
+    if [ -n "${LAB_SERVICES[$name]:-}" ]; then
+      if lab_daemon_alive "$name" svc; then s+=", listener up"; else s+=", listener DOWN"; bad=1; fi
+    fi
+    st "$ns" "$addr $s"
+  done
+  if id "$LAB_USER" >/dev/null 2>&1; then st "$LAB_USER" ok; else st "$LAB_USER" MISSING; bad=1; fi
+  load_ssh_hosts
+  if declare -F ssh_hosts_status >/dev/null; then ssh_hosts_status || bad=1; fi
+  if [ "$bad" = 0 ]; then echo "lab: up"; else echo "lab: incomplete (run: bash e2e/lab/lab.sh up)"; fi
+  return "$bad"
+}
+
+cmd_rekey() {
+  load_ssh_hosts
+  declare -F ssh_hosts_rekey >/dev/null || lab_die "rekey needs ssh_hosts_rekey from e2e/lab/ssh-hosts.sh"
+  ssh_hosts_rekey
+}
+
+main() {
+  local cmd=${1:-}
+  case $cmd in
+    up | down | status | rekey) ;;
+    *) echo "usage: bash e2e/lab/lab.sh up|down|status|rekey" >&2; exit 2 ;;
+  esac
+  need_root
+  mkdir -p "$LAB_RUN"
+  # The lock is held on fd 9 by this shell only: commands run with `9>&-`, so bash keeps its
+  # saved copy close-on-exec and no child (daemon) inherits the lock.
+  exec 9>"$LAB_RUN/lock"
+  flock -w 180 9 || lab_die "another lab.sh run holds $LAB_RUN/lock"
+  "cmd_$cmd" 9>&-
+}
+
+main "$@"
