@@ -1,0 +1,896 @@
+/**
+ * The advice engine: discovery, path, port-finder and credential evidence → ranked remediation.
+ * Pure (no I/O). Rules of the engine:
+ * - an item is only produced from evidence, and its `why` names that evidence;
+ * - nothing the evidence contradicts is advised (no "enable ICMP" for a host that answered ping);
+ * - `fix` items (they explain the verdict) come before `tip` items; `debug-bundle` comes last and
+ *   only when nothing else explains a failure.
+ */
+import type { AuthResult, AuthStep } from '../../shared/auth.js';
+import type { Advice, AdviceAction, AdviceId, OpenPort, PathHop, PathResult } from '../../shared/diagnosis.js';
+import type { HostResult, ProbeResult } from '../../shared/discovery.js';
+import {
+  QUALYS_MAX_ADDITIONAL_TCP,
+  QUALYS_MAX_CUSTOM_UDP,
+  QUALYS_STANDARD_TCP,
+  type DiscoveryProfile,
+} from '../../shared/profiles.js';
+import { discoveryRuleSpec, firewallActions, type RuleSpec } from './firewallRules.js';
+
+export interface AdviceInput {
+  discovery: HostResult;
+  path: PathResult | null;
+  openPorts: OpenPort[] | null;
+  auth: AuthResult | null;
+  profile: DiscoveryProfile;
+  /** Scanner addresses for the firewall rules (validated IPs or CIDRs). */
+  scannerIps: string[];
+  /** The target as typed. */
+  target: string;
+  /** The host name the address was resolved from, when the target was a name. */
+  resolvedFrom?: string;
+  /** Set when the target name could not be resolved (discovery then holds no probes). */
+  resolveError?: string;
+}
+
+interface Ranked extends Advice {
+  rank: number;
+}
+
+/** Rank bands: lower is earlier. Fixes that name the blocking point come first. */
+const RANK = {
+  resolve: 1,
+  privilege: 5,
+  hostRejects: 10,
+  pathReject: 12,
+  routerUnreachable: 14,
+  addPort: 20,
+  allowScanner: 30,
+  pathSilent: 35,
+  enableIcmp: 40,
+  checkAddress: 50,
+  scanDeadHosts: 60,
+  auth: 100,
+  tip: 200,
+  debug: 1000,
+} as const;
+
+const ADMIN_CODES_V4 = new Set([9, 10, 13]);
+
+function fmtProbe(p: ProbeResult): string {
+  switch (p.kind) {
+    case 'syn':
+      return `TCP SYN ${p.port ?? '?'}`;
+    case 'ack':
+      return `TCP ACK ${p.sourcePort ?? '?'}→${p.port ?? '?'}`;
+    case 'syn-ack':
+      return `TCP SYN-ACK ${p.sourcePort ?? '?'}→${p.port ?? '?'}`;
+    case 'udp':
+      return `UDP ${p.port ?? '?'}`;
+    case 'echo':
+      return 'ICMP echo';
+    case 'timestamp':
+      return 'ICMP timestamp';
+  }
+}
+
+function icmpText(type: number | null, code: number | null, family: 4 | 6): string {
+  if (type === null) return 'ICMP';
+  if (family === 4 && type === 3) {
+    const names: Record<number, string> = {
+      0: 'network unreachable',
+      1: 'host unreachable',
+      2: 'protocol unreachable',
+      3: 'port unreachable',
+      9: 'network administratively prohibited',
+      10: 'host administratively prohibited',
+      13: 'communication administratively prohibited',
+    };
+    return `ICMP 3/${code ?? '?'} (${(code !== null && names[code]) || 'destination unreachable'})`;
+  }
+  if (family === 6 && type === 1) {
+    const names: Record<number, string> = {
+      0: 'no route',
+      1: 'administratively prohibited',
+      3: 'address unreachable',
+      4: 'port unreachable',
+      5: 'source address failed policy',
+      6: 'reject route',
+    };
+    return `ICMPv6 1/${code ?? '?'} (${(code !== null && names[code]) || 'destination unreachable'})`;
+  }
+  return `ICMP ${type}/${code ?? '?'}`;
+}
+
+function isAdminProhibited(type: number | null, code: number | null, family: 4 | 6): boolean {
+  if (code === null) return false;
+  return family === 4 ? type === 3 && ADMIN_CODES_V4.has(code) : type === 1 && (code === 1 || code === 5 || code === 6);
+}
+
+/** Net/host unreachable (v4 3/0, 3/1; v6 1/0, 1/3): the router could not deliver — off host or wrong address. */
+function isNoRouteOrHost(type: number | null, code: number | null, family: 4 | 6): boolean {
+  if (code === null) return false;
+  return family === 4 ? type === 3 && (code === 0 || code === 1) : type === 1 && (code === 0 || code === 3);
+}
+
+function list(items: string[], max = 4): string {
+  if (items.length <= max) return items.join(', ');
+  return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+}
+
+function stepById(auth: AuthResult, id: AuthStep['id']): AuthStep | undefined {
+  return auth.steps.find((s) => s.id === id);
+}
+
+function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_.@%+=:,/-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Evidence extracted once from the discovery result. */
+interface Evidence {
+  alive: boolean;
+  family: 4 | 6;
+  address: string;
+  fromTargetAlive: ProbeResult[];
+  echo: ProbeResult | undefined;
+  echoAnswered: boolean;
+  adminFromTarget: ProbeResult[];
+  fromOther: ProbeResult[];
+  needsPrivilege: ProbeResult[];
+  tcpAnswered: boolean;
+  synAnswered: boolean;
+  synSent: boolean;
+}
+
+function evidenceOf(d: HostResult): Evidence {
+  const fromTargetAlive = d.probes.filter((p) => p.fromTarget && p.countsAsAlive);
+  const echo = d.probes.find((p) => p.kind === 'echo');
+  const tcpAlive = fromTargetAlive.filter((p) => p.protocol === 'tcp');
+  return {
+    alive: d.alive,
+    family: d.family,
+    address: d.address,
+    fromTargetAlive,
+    echo,
+    echoAnswered: d.probes.some((p) => p.kind === 'echo' && p.fromTarget && p.result === 'echo-reply'),
+    adminFromTarget: d.probes.filter((p) => p.fromTarget && p.result === 'icmp-admin-prohibited'),
+    fromOther: d.probes.filter(
+      (p) =>
+        !p.fromTarget &&
+        p.responder !== null &&
+        p.responder !== d.address &&
+        (p.result === 'icmp-admin-prohibited' || p.result === 'icmp-unreachable' || p.result === 'icmp-port-unreachable'),
+    ),
+    needsPrivilege: d.probes.filter((p) => p.result === 'needs-privilege'),
+    tcpAnswered: tcpAlive.length > 0,
+    synAnswered: tcpAlive.some((p) => p.kind === 'syn'),
+    synSent: d.probes.some((p) => p.kind === 'syn' && p.result !== 'needs-privilege' && p.result !== 'error'),
+  };
+}
+
+function scannerNote(scannerIps: string[]): string {
+  return scannerIps.length > 0
+    ? `scanner address${scannerIps.length > 1 ? 'es' : ''} ${scannerIps.join(', ')}`
+    : 'the scanner\'s addresses (none given: pass --scanner-ip)';
+}
+
+function fullAccessNote(): AdviceAction {
+  return {
+    label: 'note',
+    kind: 'text',
+    text:
+      'These rules open only the discovery probes. The vulnerability scan that follows probes many more ports: ' +
+      'most vendors advise allowing all traffic from the scanner appliances (e.g. nftables "ip saddr <scanner> accept").',
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Network-side advice
+// ---------------------------------------------------------------------------------------------
+
+function pathHopFromTrace(path: PathResult | null, target: string): PathHop | null {
+  if (!path?.blockingHop) return null;
+  if (path.blockingHop.responder === null || path.blockingHop.responder === target) return null;
+  return path.blockingHop;
+}
+
+function whoToAsk(hop: string, path: PathResult | null): string {
+  const first = path?.hops.find((h) => h.responder !== null);
+  if (first && first.responder === hop && first.ttl === 1) {
+    return `${hop} is the first hop (this machine's gateway): ask whoever runs your local router/firewall, or check it yourself.`;
+  }
+  return (
+    `Ask the team that runs ${hop} (network/firewall team; for a cloud network, the security group or network ACL ` +
+    'in front of the target) to allow the scanner\'s addresses to the target on the discovery ports.'
+  );
+}
+
+function networkAdvice(input: AdviceInput, ev: Evidence, out: Ranked[]): void {
+  const { discovery: d, path, profile } = input;
+  const fam = d.family;
+  const spec: RuleSpec = discoveryRuleSpec(profile, input.scannerIps);
+  const openPorts = (input.openPorts ?? []).slice();
+  const pathReached = path?.reached === true;
+
+  if (input.resolveError !== undefined) {
+    out.push({
+      id: 'check-address',
+      severity: 'fix',
+      rank: RANK.resolve,
+      title: `"${input.target}" does not resolve`,
+      why: `Name resolution failed: ${input.resolveError}. A scanner given this name cannot scan it either.`,
+      actions: [
+        { label: 'check', kind: 'command', text: `getent ahosts ${shellQuote(input.target)}` },
+        { label: 'fix', kind: 'text', text: 'Fix the DNS record, or give the scanner the IP address.' },
+      ],
+    });
+    return;
+  }
+
+  if (ev.alive) {
+    aliveTips(input, ev, spec, out);
+    return;
+  }
+
+  // --- not alive (not-alive, inconclusive, rejected-by-host, filtered-in-path) ---
+  if (ev.needsPrivilege.length > 0) {
+    out.push({
+      id: 'run-privileged-probes',
+      severity: 'fix',
+      rank: RANK.privilege,
+      title: 'Run the probes that need privilege',
+      why:
+        `Nothing answered, but ${ev.needsPrivilege.length} probe${ev.needsPrivilege.length > 1 ? 's' : ''} ` +
+        `(${list(ev.needsPrivilege.map(fmtProbe))}) could not be sent without a raw socket. ` +
+        'These are the probes that get through stateless SYN filters, so the verdict is inconclusive, not "not alive".',
+      actions: [
+        { label: 'CLI (Linux/macOS)', kind: 'command', text: `sudo scanready diagnose ${shellQuote(input.target)}` },
+        { label: 'Linux capability', kind: 'text', text: 'Or give the binary CAP_NET_RAW (setcap cap_net_raw+ep) and run it as yourself.' },
+        { label: 'app', kind: 'text', text: 'In the app: "Run privileged probes" (asks for the administrator password once for this run).' },
+        { label: 'Windows', kind: 'text', text: 'Windows blocks raw TCP sending even for Administrators: run the probes from a Linux or macOS machine.' },
+      ],
+    });
+  }
+
+  // The host's own firewall rejects (3/9, 3/10, 3/13 from the target).
+  const traceAdminFromTarget =
+    path?.blockingHop && path.blockingHop.responder === d.address && path.blockingHop.note === 'admin-prohibited' ? path.blockingHop : null;
+  if (ev.adminFromTarget.length > 0 || traceAdminFromTarget) {
+    const first = ev.adminFromTarget[0];
+    const what = first
+      ? `${icmpText(first.icmpType, first.icmpCode, fam)} from ${d.address} itself to ${list(ev.adminFromTarget.map(fmtProbe))}`
+      : `${icmpText(traceAdminFromTarget?.icmpType ?? null, traceAdminFromTarget?.icmpCode ?? null, fam)} from ${d.address} to the path trace`;
+    out.push({
+      id: 'host-firewall-rejects',
+      severity: 'fix',
+      rank: RANK.hostRejects,
+      title: `The host's own firewall rejects the scanner`,
+      why: `The target answered with ${what}: it is up, and a firewall on it refuses the probes. Scanners (like Nmap) count this as "not alive".`,
+      actions: [
+        {
+          label: 'find the reject rule (Linux)',
+          kind: 'command',
+          text: "nft list ruleset | grep -n -E 'reject|drop'\niptables -S INPUT | grep -E 'REJECT|DROP'",
+        },
+        { label: 'find the reject rule (Windows)', kind: 'command', text: "Get-NetFirewallRule -Direction Inbound -Action Block -Enabled True | Format-Table DisplayName,Profile" },
+        { label: 'fix', kind: 'text', text: 'Put the allow rules of "Let the scanner reach the discovery ports" (below) before the reject rule.' },
+      ],
+    });
+  }
+
+  // Unreachables from another address (discovery probes) and the trace's blocking hop.
+  const adminOther = ev.fromOther.filter((p) => isAdminProhibited(p.icmpType, p.icmpCode, fam));
+  const noRouteOther = ev.fromOther.filter((p) => isNoRouteOrHost(p.icmpType, p.icmpCode, fam));
+  const otherOther = ev.fromOther.filter((p) => !adminOther.includes(p) && !noRouteOther.includes(p));
+  const traceBlock = pathHopFromTrace(path, d.address);
+  let pathFilterHop: string | null = null;
+
+  if (adminOther.length > 0 || otherOther.length > 0 || (traceBlock && !isNoRouteOrHost(traceBlock.icmpType, traceBlock.icmpCode, fam))) {
+    const p = adminOther[0] ?? otherOther[0];
+    const hop = p?.responder ?? traceBlock?.responder ?? '?';
+    pathFilterHop = hop;
+    const sent = p ? icmpText(p.icmpType, p.icmpCode, fam) : icmpText(traceBlock?.icmpType ?? null, traceBlock?.icmpCode ?? null, fam);
+    const probesHit = [...adminOther, ...otherOther].filter((x) => x.responder === hop).map(fmtProbe);
+    const traceText =
+      traceBlock && traceBlock.responder === hop
+        ? ` The path trace (${path?.probe ?? '?'}) got ${icmpText(traceBlock.icmpType, traceBlock.icmpCode, fam)} from ${hop} at hop ${traceBlock.ttl}.`
+        : '';
+    out.push({
+      id: 'path-filter',
+      severity: 'fix',
+      rank: RANK.pathReject,
+      hop,
+      title: `${hop} on the path rejects the probes (${sent})`,
+      why:
+        `${hop} is not the target (${d.address}) and answered ${sent}` +
+        (probesHit.length > 0 ? ` to ${list(probesHit)}` : '') +
+        `: a router or firewall between the scanner and the target blocks the probes.${traceText}`,
+      actions: [
+        { label: 'who to ask', kind: 'text', text: whoToAsk(hop, path) },
+        { label: 'what to ask for', kind: 'text', text: `Allow ${scannerNote(input.scannerIps)} to ${d.address}: TCP ${list(spec.tcpPorts.map(String), 20)}; UDP ${list(spec.udpPorts.map(String), 10)}${spec.icmpEcho ? '; ICMP echo' : ''}.` },
+        { label: 'reproduce', kind: 'command', text: `traceroute -n -T -p ${spec.tcpPorts[0] ?? 80} ${d.address}` },
+      ],
+    });
+  }
+
+  const noRoute = noRouteOther[0] ?? (traceBlock && isNoRouteOrHost(traceBlock.icmpType, traceBlock.icmpCode, fam) ? traceBlock : null);
+  if (noRoute) {
+    const hop = noRoute.responder ?? '?';
+    const sent = icmpText(noRoute.icmpType, noRoute.icmpCode, fam);
+    out.push({
+      id: 'check-address',
+      severity: 'fix',
+      rank: RANK.routerUnreachable,
+      title: `${hop} cannot deliver to ${d.address}: host off or wrong address`,
+      why:
+        `${hop} answered ${sent}: the router has no way to reach ${d.address} (on its own link that means nothing answered ARP/neighbour discovery). ` +
+        (input.resolvedFrom ? `The address came from the name ${input.resolvedFrom}. ` : '') +
+        'The host is off, disconnected, or the address is not the host\'s.',
+      actions: checkAddressActions(input),
+    });
+  }
+
+  // Ports the host answers on, found by the port finder or by the remote listening list.
+  const tcpFound = openPorts.filter((p) => p.protocol === 'tcp' && (p.result === 'syn-ack' || p.result === 'rst'));
+  const udpFound = openPorts.filter((p) => p.protocol === 'udp' && (p.result === 'udp-reply' || p.result === 'icmp-port-unreachable'));
+  if (tcpFound.length > 0) out.push(addTcpPort(input, tcpFound.map(fromOpenPort), 'fix'));
+  if (udpFound.length > 0) out.push(addUdpPort(input, udpFound.map(fromOpenPort), 'fix'));
+
+  const silentVerdict = d.verdict === 'not-alive' || d.verdict === 'inconclusive';
+  if (d.verdict !== 'filtered-in-path') {
+    const silentWhat = silentVerdict
+      ? `None of the ${d.probes.length} discovery probes got an answer` +
+        (tcpFound.length + udpFound.length > 0
+          ? `, yet the host answers on ${list([...tcpFound.map((p) => `TCP ${p.port}`), ...udpFound.map((p) => `UDP ${p.port}`)])}: a firewall lets only those through`
+          : pathReached
+            ? `, yet the path trace reached ${d.address}: the host is up and something drops the discovery probes`
+            : '')
+      : 'The host\'s firewall rejects the probes';
+    out.push({
+      id: 'allow-scanner',
+      severity: 'fix',
+      rank: RANK.allowScanner,
+      title: 'Let the scanner reach the discovery ports',
+      why: `${silentWhat}. Allow ${scannerNote(input.scannerIps)} to reach TCP ${list(spec.tcpPorts.map(String), 20)}, UDP ${list(spec.udpPorts.map(String), 10)}${spec.icmpEcho ? ' and ICMP echo' : ''} on the host and on any firewall in front of it.`,
+      actions: [...firewallActions(spec), fullAccessNote()],
+    });
+  }
+
+  // Silent path: the trace stops at a router and nothing beyond answers.
+  if (path && !pathReached && !pathFilterHop && !noRoute && silentVerdict && tcpFound.length + udpFound.length === 0) {
+    const last = path.lastResponder;
+    if (last !== null && last !== d.address) {
+      const lastHop = [...path.hops].reverse().find((h) => h.responder === last);
+      out.push({
+        id: 'path-filter',
+        severity: 'fix',
+        rank: RANK.pathSilent,
+        hop: last,
+        title: `Packets are last seen at ${last}`,
+        why:
+          `The path trace (${path.probe}, ${path.method}) got answers up to hop ${lastHop?.ttl ?? '?'} (${last}) and nothing after it. ` +
+          `Either a firewall at or after ${last} drops the probes silently, or the host itself does (or is off): from outside the two look the same. ` +
+          'If the host\'s own firewall is clean, the next place to look is the device after that hop.',
+        actions: [
+          { label: 'who to ask', kind: 'text', text: whoToAsk(last, path) },
+          {
+            label: 'tell them apart',
+            kind: 'text',
+            text: `On the target, watch for the probes while scanning: "tcpdump -ni any host <scanner address>". Packets seen → the host drops them (its firewall); nothing seen → they die before it, at or after ${last}.`,
+          },
+        ],
+      });
+    }
+  }
+
+  if (profile.icmpEcho && !ev.echoAnswered && d.verdict !== 'filtered-in-path') {
+    out.push({
+      id: 'enable-icmp',
+      severity: 'fix',
+      rank: RANK.enableIcmp,
+      title: 'Allow ICMP echo from the scanner',
+      why: `ICMP echo got ${ev.echo ? describeResult(ev.echo) : 'no answer'}; ICMP echo is one of the discovery probes, and it is the cheapest to allow.`,
+      actions: firewallActions({ ...spec, tcpPorts: [], udpPorts: [], icmpEcho: true }),
+    });
+  }
+
+  if (silentVerdict && !pathReached && tcpFound.length + udpFound.length === 0 && !noRoute) {
+    out.push({
+      id: 'check-address',
+      severity: 'fix',
+      rank: RANK.checkAddress,
+      title: 'Check that the host is on and has this address',
+      why:
+        `Nothing answered at all: no discovery probe${input.openPorts !== null ? ', no port of the wider port search' : ''}` +
+        (path ? `, and the path trace ${path.lastResponder ? `stops at ${path.lastResponder}` : 'got no answer from any hop'}` : '') +
+        `. A host that is off, or an address that is not the host's (${input.resolvedFrom ? `${input.resolvedFrom} resolved to ${d.address}` : d.address}), looks exactly like this.`,
+      actions: checkAddressActions(input),
+    });
+  }
+
+  if (silentVerdict) {
+    out.push({
+      id: 'scan-dead-hosts',
+      severity: 'fix',
+      rank: RANK.scanDeadHosts,
+      title: 'Turn on "Scan Dead Hosts" for this host',
+      why:
+        'If the host cannot be made to answer the discovery probes, the scanner can be told to assess it anyway. ' +
+        'It is slow (every port is tried on a host that may not exist) and not advised for a /24 or larger: use it for this host only.',
+      actions: [
+        {
+          label: profile.scanner === 'qualys' ? 'Qualys option profile' : 'scanner',
+          kind: 'text',
+          text:
+            profile.scanner === 'qualys'
+              ? 'Option Profile → Scan → Scan Dead Hosts: on, in a profile used only for this host (or a small list).'
+              : profile.scanner === 'nmap'
+                ? 'Nmap: -Pn (treat all hosts as online), for this host only.'
+                : 'Turn off host discovery ("consider alive" / "Scan Dead Hosts") for this host only.',
+        },
+      ],
+    });
+  }
+}
+
+function describeResult(p: ProbeResult): string {
+  if (p.result === 'no-response') return 'no response';
+  if (p.result === 'needs-privilege') return 'not sent (needs privilege)';
+  const from = p.responder !== null ? ` from ${p.responder}` : '';
+  return `${p.result}${from}`;
+}
+
+function checkAddressActions(input: AdviceInput): AdviceAction[] {
+  const d = input.discovery;
+  const actions: AdviceAction[] = [];
+  if (input.resolvedFrom) {
+    actions.push({ label: 'check the name', kind: 'command', text: `getent ahosts ${shellQuote(input.resolvedFrom)}` });
+  }
+  actions.push(
+    { label: 'on the target', kind: 'command', text: d.family === 4 ? 'ip -4 addr show' : 'ip -6 addr show' },
+    { label: 'on the target (Windows)', kind: 'command', text: 'Get-NetIPAddress | Format-Table InterfaceAlias,IPAddress' },
+    {
+      label: 'what to check',
+      kind: 'text',
+      text: `Is the host powered on and connected, and does it really have ${d.address}? (DHCP may have moved it; a stale DNS record or asset list gives the scanner the wrong address.)`,
+    },
+  );
+  return actions;
+}
+
+function additionalTcpCapacity(profile: DiscoveryProfile): { used: number; left: number } {
+  const standard = new Set<number>(QUALYS_STANDARD_TCP);
+  const used = new Set(profile.tcpSyn.filter((p) => !standard.has(p))).size;
+  return { used, left: Math.max(0, QUALYS_MAX_ADDITIONAL_TCP - used) };
+}
+
+/** A port the host answers (or listens) on, from the port finder or the remote listening list. */
+interface FoundPort {
+  port: number;
+  /** What proves it: `syn-ack`, `rst`, `udp-reply`, `listening`... */
+  how: string;
+  /** A listening service (syn-ack, udp reply, listening) rather than a closed-port answer. */
+  strong: boolean;
+  service?: string;
+}
+
+function fromOpenPort(p: OpenPort): FoundPort {
+  return { port: p.port, how: p.result, strong: p.result === 'syn-ack' || p.result === 'udp-reply', ...(p.service ? { service: p.service } : {}) };
+}
+
+function addTcpPort(input: AdviceInput, found: FoundPort[], severity: 'fix' | 'tip', source = 'the wider port search'): Ranked {
+  const { profile } = input;
+  const inProfile = new Set(profile.tcpSyn);
+  // Listening services first: they also survive a stateful firewall that passes only that port.
+  const candidates = [...found]
+    .filter((p) => !inProfile.has(p.port))
+    .sort((a, b) => (a.strong === b.strong ? 0 : a.strong ? -1 : 1));
+  const { used, left } = additionalTcpCapacity(profile);
+  const ports = candidates.slice(0, Math.max(left, 0)).map((p) => p.port);
+  const shown = candidates.map((p) => `${p.port}${p.service ? ` (${p.service})` : ''} ${p.how}`);
+  const limitNote =
+    left === 0
+      ? ` The profile already uses ${used} additional TCP ports, the most Qualys accepts (${QUALYS_MAX_ADDITIONAL_TCP}): replace one of them.`
+      : candidates.length > left
+        ? ` Only ${left} more additional TCP port${left === 1 ? '' : 's'} fit (Qualys accepts ${QUALYS_MAX_ADDITIONAL_TCP}); one answering port is enough.`
+        : '';
+  const portList = (ports.length > 0 ? ports : candidates.slice(0, 1).map((p) => p.port)).join(',');
+  return {
+    id: 'add-tcp-port',
+    severity,
+    rank: severity === 'fix' ? RANK.addPort : RANK.tip + 5,
+    ports: ports.length > 0 ? ports : candidates.slice(0, 1).map((p) => p.port),
+    title: `Add TCP port${candidates.length > 1 ? 's' : ''} ${portList} to the discovery ports`,
+    why: `The host answers on TCP ${list(shown, 6)} (found by ${source}), which the profile does not probe.${limitNote}`,
+    actions: [
+      {
+        label: 'Qualys option profile',
+        kind: 'text',
+        text: `Option Profile → Additional → Host Discovery → TCP Ports: "Additional", add ${portList} (at most ${QUALYS_MAX_ADDITIONAL_TCP} additional ports).`,
+      },
+      { label: 'Nmap', kind: 'text', text: `-PS${portList}` },
+      { label: 'verify', kind: 'command', text: `scanready discover --add-tcp ${portList} ${shellQuote(input.target)}` },
+    ],
+  };
+}
+
+function addUdpPort(input: AdviceInput, found: FoundPort[], severity: 'fix' | 'tip', source = 'the wider port search'): Ranked {
+  const inProfile = new Set(input.profile.udp);
+  const candidates = [...found].filter((p) => !inProfile.has(p.port)).sort((a, b) => (a.strong === b.strong ? 0 : a.strong ? -1 : 1));
+  const list6 = candidates.slice(0, QUALYS_MAX_CUSTOM_UDP).map((p) => p.port);
+  const ports = list6.length > 0 ? list6 : found.slice(0, 1).map((p) => p.port);
+  const portList = ports.join(',');
+  return {
+    id: 'add-udp-port',
+    severity,
+    rank: severity === 'fix' ? RANK.addPort + 1 : RANK.tip + 6,
+    ports,
+    title: `Add UDP port${ports.length > 1 ? 's' : ''} ${portList} to the discovery ports`,
+    why:
+      `The host answers on UDP ${list(candidates.map((p) => `${p.port}${p.service ? ` (${p.service})` : ''} ${p.how}`), 6)} (found by ${source}). ` +
+      `A "Custom" UDP list replaces the standard one and holds at most ${QUALYS_MAX_CUSTOM_UDP} ports: keep it to the ports that answer.`,
+    actions: [
+      {
+        label: 'Qualys option profile',
+        kind: 'text',
+        text: `Option Profile → Additional → Host Discovery → UDP Ports: "Custom", ${portList} (at most ${QUALYS_MAX_CUSTOM_UDP}).`,
+      },
+      { label: 'Nmap', kind: 'text', text: `-PU${portList}` },
+      { label: 'verify', kind: 'command', text: `scanready discover --udp ${portList} ${shellQuote(input.target)}` },
+    ],
+  };
+}
+
+function aliveTips(input: AdviceInput, ev: Evidence, spec: RuleSpec, out: Ranked[]): void {
+  const { discovery: d, profile } = input;
+  // The host is alive but the scan's own SYN port scan will see nothing (.13 stateless SYN filter, UDP/ICMP-only hosts).
+  if (ev.synSent && !ev.synAnswered) {
+    const by = list(ev.fromTargetAlive.map(fmtProbe));
+    out.push({
+      id: 'allow-scanner',
+      severity: 'tip',
+      rank: RANK.tip,
+      title: 'Let the scanner reach TCP ports too',
+      why:
+        `The host is alive (answered ${by}), but every TCP SYN probe went unanswered: the port scan that follows discovery ` +
+        'uses SYNs too, so the assessment will find few or no services. Allow the scanner through the host\'s firewall.',
+      actions: [...firewallActions(spec), fullAccessNote()],
+    });
+  }
+  if (profile.icmpEcho && ev.echo && !ev.echoAnswered && ev.echo.result !== 'needs-privilege' && ev.echo.result !== 'error') {
+    out.push({
+      id: 'enable-icmp',
+      severity: 'tip',
+      rank: RANK.tip + 10,
+      title: 'Allow ICMP echo from the scanner (robustness)',
+      why:
+        `Alive by ${d.aliveBy || list(ev.fromTargetAlive.map(fmtProbe))}, but ICMP echo got ${describeResult(ev.echo)}. ` +
+        'If the ports that answer today are closed later, ICMP echo keeps the host visible to discovery.',
+      actions: firewallActions({ ...spec, tcpPorts: [], udpPorts: [], icmpEcho: true }),
+    });
+  }
+  if (input.resolvedFrom && /^(127\.|::1$|0\.|169\.254\.|fe80:)/i.test(d.address)) {
+    out.push({
+      id: 'check-address',
+      severity: 'tip',
+      rank: RANK.tip + 1,
+      title: `${input.resolvedFrom} resolves to ${d.address}`,
+      why: `${d.address} is a loopback/link-local address: the scanner resolving ${input.resolvedFrom} would not reach the host you mean.`,
+      actions: checkAddressActions(input),
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Credential-side advice
+// ---------------------------------------------------------------------------------------------
+
+function authAdvice(input: AdviceInput, auth: AuthResult, out: Ranked[]): void {
+  const user = auth.user;
+  const q = shellQuote(user);
+  const stepText = (s: AuthStep): string => `${s.id}: ${s.summary}${s.reason ? ` [${s.reason}]` : ''}`;
+  let rank = RANK.auth;
+  const push = (a: Omit<Ranked, 'rank'>): void => {
+    out.push({ ...a, rank: rank++ });
+  };
+
+  const reach = stepById(auth, 'reach');
+  const handshake = stepById(auth, 'handshake');
+  const hostKeyStep = stepById(auth, 'host-key');
+  const login = stepById(auth, 'login');
+  const elevate = stepById(auth, 'elevate');
+  const uidElevated = stepById(auth, 'uid-elevated');
+  const sudoRules = stepById(auth, 'sudo-rules');
+  const tmp = stepById(auth, 'tmp-exec');
+  const sessions = stepById(auth, 'sessions');
+  const isBanLike = (s: AuthStep | undefined): boolean =>
+    s !== undefined && /ban|fail2ban|sshguard|reset|closed|refused-after|throttl|kex-closed/i.test(`${s.reason ?? ''} ${s.summary}`);
+
+  if (auth.hostKey?.status === 'changed' || (hostKeyStep?.ok === false && /changed|mismatch/i.test(`${hostKeyStep.reason ?? ''} ${hostKeyStep.summary}`))) {
+    const hk = auth.hostKey;
+    push({
+      id: 'host-key-changed',
+      severity: 'fix',
+      title: `The SSH host key of ${auth.host} changed`,
+      why:
+        `The host presents ${hk ? `${hk.algorithm} ${hk.fingerprint}` : 'a different key'}` +
+        (hk?.knownFingerprint ? `, but ${hk.knownFingerprint} was recorded before` : '') +
+        '. Either the host was reinstalled/re-keyed, or something is intercepting the connection. Scanners refuse (or warn) on a changed key.',
+      actions: [
+        { label: 'verify on the host (console)', kind: 'command', text: 'for f in /etc/ssh/ssh_host_*_key.pub; do ssh-keygen -lf "$f"; done' },
+        { label: 'then forget the old key', kind: 'command', text: `ssh-keygen -R ${shellQuote(auth.port === 22 ? auth.host : `[${auth.host}]:${auth.port}`)}` },
+        { label: 'scanner', kind: 'text', text: 'Only after the fingerprint matches what the host shows on its console: update the key the scanner trusts.' },
+      ],
+    });
+  }
+
+  if (reach?.ok === false || handshake?.ok === false) {
+    const s = reach?.ok === false ? reach : handshake!;
+    const banLike = isBanLike(s) && reach?.ok !== false;
+    if (banLike) {
+      pushLimitsAndBan(input, push, s, true);
+    } else {
+      push({
+        id: 'fix-login',
+        severity: 'fix',
+        title: `No SSH service the scanner can use on ${auth.host}:${auth.port}`,
+        why: `${stepText(s)}.${s.explanation ? ` ${s.explanation}` : ''} The authenticated scan cannot start without it.`,
+        actions: [
+          { label: 'on the target', kind: 'command', text: `ss -tlnp | grep -w ${auth.port}` },
+          { label: 'check', kind: 'text', text: `Is sshd running and listening on ${auth.port}, and is that port in the auth record? Is TCP ${auth.port} allowed from the scanner?` },
+        ],
+      });
+    }
+  }
+
+  if (login?.ok === false) {
+    if (isBanLike(login)) pushLimitsAndBan(input, push, login, true);
+    else {
+      push({
+        id: 'fix-login',
+        severity: 'fix',
+        title: `The scan account "${user}" cannot log in`,
+        why: `${stepText(login)}.${login.explanation ? ` ${login.explanation}` : ''}`,
+        actions: [
+          { label: 'account state', kind: 'command', text: `passwd -S ${q}; chage -l ${q}` },
+          { label: 'sshd log', kind: 'command', text: `journalctl -u ssh -u sshd --since '-10 min' | grep -i ${q}` },
+          {
+            label: 'check',
+            kind: 'text',
+            text: 'Password or key in the auth record, account locked/expired, AllowUsers/AllowGroups/DenyUsers in sshd_config, PasswordAuthentication/PubkeyAuthentication allowed, key type accepted (some FIPS setups need PKCS#8 keys).',
+          },
+        ],
+      });
+    }
+  }
+
+  if (elevate?.ok === false || uidElevated?.ok === false) {
+    const reason = elevate?.ok === false ? (elevate.reason ?? '') : (uidElevated?.reason ?? 'not-root');
+    const s = elevate?.ok === false ? elevate : uidElevated!;
+    const sudoersLine = `${user} ALL=(ALL) NOPASSWD: ALL`;
+    const grant = (): void =>
+      push({
+        id: 'grant-nopasswd',
+        severity: 'fix',
+        title: `Let "${user}" become root without a password`,
+        why: `${stepText(s)}. Root delegation (${auth.delegation}) did not give uid 0, so the scan would run with insufficient privileges (Passed*) and many checks would give false negatives.`,
+        actions: [
+          { label: 'sudoers (as root)', kind: 'command', text: `echo '${sudoersLine}' > /etc/sudoers.d/scanready-scan\nchmod 0440 /etc/sudoers.d/scanready-scan\nvisudo -cf /etc/sudoers.d/scanready-scan` },
+          { label: 'note', kind: 'text', text: 'Edit sudoers only through visudo (visudo -f /etc/sudoers.d/scanready-scan) or check the file with visudo -c: a syntax error locks everyone out of sudo. Later lines win: keep this file after group rules such as %wheel.' },
+        ],
+      });
+    const delegationPassword = (why: string): void =>
+      push({
+        id: 'delegation-password',
+        severity: 'fix',
+        title: 'Give the scanner the password for root delegation',
+        why,
+        actions: [
+          { label: 'scanner', kind: 'text', text: `In the auth record, set the password used for ${auth.delegation} (Qualys: "Root Delegation" password; it is usually the login password of "${user}").` },
+          { label: 'ScanReady', kind: 'text', text: 'Re-run with the delegation password (--delegation-password-stdin or the app\'s field).' },
+        ],
+      });
+    switch (reason) {
+      case 'password-required':
+        grant();
+        delegationPassword(`${stepText(s)}. Either sudo is set to NOPASSWD for the scan account (above), or the scanner must answer the prompt.`);
+        break;
+      case 'wrong-password':
+        delegationPassword(`${stepText(s)}: sudo rejected the password ("Sorry, try again.").`);
+        break;
+      case 'not-in-sudoers':
+        grant();
+        break;
+      case 'requiretty':
+        push({
+          id: 'disable-requiretty',
+          severity: 'fix',
+          title: 'Drop "requiretty" for the scan account',
+          why: `${stepText(s)}: sudoers has "Defaults requiretty", and scanners run commands without a terminal.`,
+          actions: [
+            { label: 'sudoers (visudo)', kind: 'command', text: `echo 'Defaults:${user} !requiretty' > /etc/sudoers.d/scanready-tty\nchmod 0440 /etc/sudoers.d/scanready-tty\nvisudo -cf /etc/sudoers.d/scanready-tty` },
+            { label: 'note', kind: 'text', text: 'If sudo also complains about "visiblepw", the password would be echoed without a tty: prefer NOPASSWD for the scan account.' },
+          ],
+        });
+        break;
+      case 'command-not-allowed':
+        pushUnrestricted(auth, push, `${stepText(s)}: sudo allows "${user}" only some commands, and the delegation command is not one of them.`);
+        break;
+      default:
+        grant();
+        break;
+    }
+  }
+
+  if (sudoRules?.ok === false && !out.some((a) => a.id === 'unrestricted-sudo')) {
+    const lines = Array.isArray(sudoRules.data?.['rules']) ? (sudoRules.data['rules'] as unknown[]).map(String) : [];
+    pushUnrestricted(
+      auth,
+      push,
+      `${stepText(sudoRules)}${lines.length > 0 ? ` (sudo -l: ${list(lines, 3)})` : ''}.`,
+    );
+  }
+
+  if (tmp?.ok === false) {
+    push({
+      id: 'tmp-exec',
+      severity: 'fix',
+      title: 'Make /tmp usable for the scan\'s scripts',
+      why: `${stepText(tmp)}. Scanners write small scripts to /tmp, run them and remove them; with /tmp not writable or mounted noexec those checks fail.`,
+      actions: [
+        { label: 'see the mount options', kind: 'command', text: 'findmnt -no TARGET,OPTIONS /tmp' },
+        { label: 'allow exec now', kind: 'command', text: 'mount -o remount,exec /tmp' },
+        { label: 'keep it', kind: 'text', text: 'Remove "noexec" from the /tmp line in /etc/fstab (or the tmp.mount unit). If policy requires noexec, ask the scanner vendor whether its scripts can use another directory.' },
+      ],
+    });
+  }
+
+  if (sessions?.ok === false) {
+    pushLimitsAndBan(input, push, sessions, isBanLike(sessions));
+  }
+
+  if (auth.status === 'passed' || auth.status === 'passed-insufficient') {
+    const uidData = stepById(auth, 'uid')?.data?.['uid'];
+    const uid = typeof uidData === 'number' || (typeof uidData === 'string' && /^\d+$/.test(uidData)) ? String(uidData) : `$(id -u ${q})`;
+    const history = stepById(auth, 'history');
+    out.push({
+      id: 'audit-scan-account',
+      severity: 'tip',
+      rank: RANK.tip + 20,
+      title: `Audit what "${user}" runs with auditd`,
+      why:
+        (history?.summary ? `${history.summary}. ` : '') +
+        'Shell history is a convenience, not an audit log: it is per shell, can be disabled or edited, and fills root\'s history with scanner commands. ' +
+        'auditd records every command the scan account runs, by its login UID, even after it becomes root.',
+      actions: [
+        {
+          label: 'load now',
+          kind: 'command',
+          text: `auditctl -a always,exit -F arch=b64 -F auid=${uid} -S execve -k scanready-scan\nauditctl -a always,exit -F arch=b32 -F auid=${uid} -S execve -k scanready-scan`,
+        },
+        {
+          label: 'keep it',
+          kind: 'command',
+          text: `cat > /etc/audit/rules.d/scanready-scan.rules <<EOF\n-a always,exit -F arch=b64 -F auid=${uid} -S execve -k scanready-scan\n-a always,exit -F arch=b32 -F auid=${uid} -S execve -k scanready-scan\nEOF\naugenrules --load`,
+        },
+        { label: 'read it', kind: 'command', text: 'ausearch -k scanready-scan -i | less' },
+      ],
+    });
+  }
+}
+
+function pushUnrestricted(auth: AuthResult, push: (a: Omit<Ranked, 'rank'>) => void, why: string): void {
+  push({
+    id: 'unrestricted-sudo',
+    severity: 'fix',
+    title: `Give "${auth.user}" an unrestricted sudo rule`,
+    why:
+      `${why} A rule that lists commands breaks silently: every new vulnerability check may use a command that is not on the list, ` +
+      'and a check that cannot run reports "not vulnerable" — a false negative, not an error.',
+    actions: [
+      { label: 'sudoers (visudo)', kind: 'command', text: `echo '${auth.user} ALL=(ALL) NOPASSWD: ALL' > /etc/sudoers.d/scanready-scan\nchmod 0440 /etc/sudoers.d/scanready-scan\nvisudo -cf /etc/sudoers.d/scanready-scan` },
+      { label: 'see the current rules', kind: 'command', text: `sudo -l -U ${shellQuote(auth.user)}` },
+      { label: 'if policy forbids it', kind: 'text', text: 'Audit the account instead of restricting it (see "Audit what the scan account runs"), and accept that restricted scans miss findings.' },
+    ],
+  });
+}
+
+function pushLimitsAndBan(
+  input: AdviceInput,
+  push: (a: Omit<Ranked, 'rank'>) => void,
+  s: AuthStep,
+  banLike: boolean,
+): void {
+  const ips = input.scannerIps.length > 0 ? input.scannerIps.join(' ') : '<scanner address>';
+  push({
+    id: 'raise-ssh-limits',
+    severity: 'fix',
+    title: 'Raise sshd\'s session limits for the scan',
+    why:
+      `${s.id}: ${s.summary}${s.reason ? ` [${s.reason}]` : ''}. Scans open many SSH sessions at once; sshd's MaxSessions (default 10) ` +
+      'and MaxStartups (default 10:30:100) refuse the extra ones ("ssh_exchange_identification: Connection closed").',
+    actions: [
+      { label: 'sshd_config', kind: 'command', text: 'MaxSessions 30\nMaxStartups 30:30:100' },
+      { label: 'apply', kind: 'command', text: 'sshd -t && (systemctl reload sshd || systemctl reload ssh)' },
+    ],
+  });
+  if (banLike) {
+    push({
+      id: 'whitelist-fail2ban',
+      severity: 'fix',
+      title: 'Whitelist the scanner in fail2ban / sshguard',
+      why: `${s.id}: ${s.summary}. Connections that succeed at first and are then refused or reset are the signature of a ban after many logins.`,
+      actions: [
+        { label: 'fail2ban (/etc/fail2ban/jail.local)', kind: 'command', text: `[DEFAULT]\nignoreip = 127.0.0.1/8 ::1 ${ips}` },
+        { label: 'apply and unban', kind: 'command', text: `fail2ban-client reload\nfail2ban-client set sshd unbanip ${input.scannerIps[0] ?? '<scanner address>'}` },
+        { label: 'sshguard', kind: 'text', text: `Add ${ips} to sshguard's whitelist (WHITELIST_FILE in sshguard.conf) and restart it.` },
+      ],
+    });
+  }
+}
+
+/** Listening ports seen over SSH (ss/netstat) that the profile does not probe: custom-port candidates. */
+function listeningAdvice(input: AdviceInput, out: Ranked[]): void {
+  const auth = input.auth;
+  if (!auth) return;
+  const loopback = /^(127\.|::1$|\[::1\]$|localhost$)/;
+  const reachable = auth.listening.filter((l) => l.candidate && !loopback.test(l.address));
+  const severity = input.discovery.alive ? 'tip' : 'fix';
+  const source = 'the host\'s listening ports (ss/netstat over SSH)';
+  const toFound = (l: (typeof reachable)[number]): FoundPort => ({ port: l.port, how: 'listening', strong: true, ...(l.process ? { service: l.process } : {}) });
+  const tcp = reachable.filter((l) => l.protocol === 'tcp' || l.protocol === 'tcp6').map(toFound);
+  const udp = reachable.filter((l) => l.protocol === 'udp' || l.protocol === 'udp6').map(toFound);
+  const dedupe = (xs: FoundPort[]): FoundPort[] => xs.filter((x, i) => xs.findIndex((y) => y.port === x.port) === i);
+  if (tcp.length > 0 && !out.some((a) => a.id === 'add-tcp-port')) out.push(addTcpPort(input, dedupe(tcp), severity, source));
+  if (udp.length > 0 && !out.some((a) => a.id === 'add-udp-port')) out.push(addUdpPort(input, dedupe(udp), severity, source));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Builds the ranked advice list for one diagnosed host. */
+export function buildAdvice(input: AdviceInput): Advice[] {
+  const ev = evidenceOf(input.discovery);
+  const out: Ranked[] = [];
+  networkAdvice(input, ev, out);
+  if (input.auth) authAdvice(input, input.auth, out);
+
+  listeningAdvice(input, out);
+
+  const hasFix = out.some((a) => a.severity === 'fix');
+  const authBad = input.auth !== null && input.auth.status !== 'passed';
+  if (!hasFix && (!input.discovery.alive || authBad)) {
+    out.push({
+      id: 'debug-bundle',
+      severity: 'fix',
+      rank: RANK.debug,
+      title: 'Collect a debug bundle for the scanner vendor',
+      why:
+        'None of the checks explains the result' +
+        (!input.discovery.alive ? ` (${input.discovery.verdict}: ${input.discovery.reason})` : '') +
+        (authBad ? ` (credential check: ${input.auth?.status ?? ''})` : '') +
+        '. The vendor\'s support needs the scanner\'s own view and this one side by side.',
+      actions: [
+        { label: 'scanner', kind: 'text', text: 'Run a debug scan of this host from the scanner (Qualys: ask support to enable a debug scan for the option profile) and keep its log.' },
+        { label: 'ScanReady', kind: 'command', text: `scanready diagnose ${shellQuote(input.target)} --json > scanready-${input.discovery.address.replace(/[:/]/g, '_')}.json` },
+        { label: 'include', kind: 'text', text: 'The scan result, the JSON above, the scanner appliance\'s address and the time of the scan.' },
+      ],
+    });
+  }
+
+  // Stable order: fixes by rank, then tips by rank, debug-bundle last. One item per id (first wins),
+  // except path-filter/check-address, which may appear once per distinct hop/reason.
+  const sorted = out.sort((a, b) => {
+    if (a.id === 'debug-bundle') return 1;
+    if (b.id === 'debug-bundle') return -1;
+    if (a.severity !== b.severity) return a.severity === 'fix' ? -1 : 1;
+    return a.rank - b.rank;
+  });
+  const seen = new Set<AdviceId>();
+  const result: Advice[] = [];
+  for (const { rank: _rank, ...a } of sorted) {
+    if (seen.has(a.id)) continue;
+    seen.add(a.id);
+    result.push(a);
+  }
+  return result;
+}
