@@ -48,7 +48,7 @@ async function startServer(home: string): Promise<{ url: string; child: ChildPro
   child.stderr?.on('data', (d: Buffer) => {
     if (err.length < 20_000) err += d.toString('utf8');
   });
-  const rl = createInterface({ input: child.stdout! });
+  const rl = createInterface({ input: child.stdout });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`scanready serve printed no URL within 20 s. stderr: ${err}`)), 20_000);
     rl.once('line', (line) => {
@@ -111,6 +111,7 @@ export const test = base.extend<Fixtures, AppFixtureOptions & WorkerFixtures>({
     { scope: 'worker' },
   ],
 
+  // eslint-disable-next-line no-empty-pattern -- Playwright requires the destructuring form.
   home: async ({}, use) => {
     const dir = mkdtempSync(path.join(tmpdir(), 'scanready-e2e-'));
     await use(dir);

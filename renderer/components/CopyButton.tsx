@@ -7,7 +7,7 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
   useEffect(() => () => window.clearTimeout(timer.current), []);
 
   async function copy(): Promise<void> {
-    let ok = false;
+    let ok: boolean;
     try {
       await navigator.clipboard.writeText(text);
       ok = true;

@@ -9,8 +9,9 @@ export function HostKeyPrompt({
 }: {
   host: string;
   hostKey: HostKeyInfo;
-  onAccept: () => void;
-  onReject: () => void;
+  /** Not needed for a changed key: there is nothing to accept. */
+  onAccept?: () => void;
+  onReject?: () => void;
 }) {
   if (hostKey.status === 'changed') {
     return (

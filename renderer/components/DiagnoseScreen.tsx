@@ -1,0 +1,333 @@
+import { useMemo, type FormEvent } from 'react';
+import type { OpenPort } from '../../shared/diagnosis.js';
+import type { HostResult } from '../../shared/discovery.js';
+import type { DiagnosisStage } from '../../shared/ipc.js';
+import {
+  useDiagnosisActions,
+  useDiagnosisForm,
+  useDiagnosisHost,
+  useDiagnosisOpenPorts,
+  useDiagnosisPath,
+  useDiagnosisProbes,
+  useDiagnosisResult,
+  useDiagnosisRun,
+  useSelectedProbe,
+} from '../stores/diagnosisStore.js';
+import { useProfilesActions, useProfilesStatus } from '../stores/profilesStore.js';
+import { usePrivilege } from '../stores/settingsStore.js';
+import { formatMs, VERDICT_LABEL } from '../lib/format.js';
+import { AdviceCards } from './AdviceCards.js';
+import { ErrorBanner, isBusy, ProfileSelect, ScreenHeader } from './Common.js';
+import { PathView } from './PathView.js';
+import { buildCells, ProbeDetail, ProbeMatrix } from './ProbeMatrix.js';
+
+const FLOW: { id: string; label: string }[] = [
+  { id: 'target', label: 'Target' },
+  { id: 'profile', label: 'Profile' },
+  { id: 'probes', label: 'Probes' },
+  { id: 'path', label: 'Path' },
+  { id: 'verdict', label: 'Verdict' },
+  { id: 'advice', label: 'Advice' },
+];
+
+function flowPosition(status: string, stages: Partial<Record<DiagnosisStage, string>>, hasResult: boolean, hasHost: boolean): number {
+  if (hasResult) return 6;
+  if (status === 'idle' || status === 'error') return 0;
+  if (stages.advice === 'running') return 5;
+  if (stages.path === 'running' || stages['port-finder'] === 'running' || stages.auth === 'running') return 3;
+  if (hasHost) return 4;
+  return 2;
+}
+
+export function DiagnoseScreen() {
+  const form = useDiagnosisForm();
+  const run = useDiagnosisRun();
+  const actions = useDiagnosisActions();
+  const host = useDiagnosisHost();
+  const result = useDiagnosisResult();
+  const privilege = usePrivilege();
+  const path = useDiagnosisPath();
+  const busy = isBusy(run.status);
+  const position = flowPosition(run.status, run.stages, result !== null, host !== null);
+
+  function submit(e: FormEvent): void {
+    e.preventDefault();
+    void actions.start();
+  }
+
+  return (
+    <>
+      <ScreenHeader
+        title="Why is this host “not alive”?"
+        lead="Sends the scanner's own discovery probes to the host, shows what came back, traces the path and says what to change."
+      />
+      <ol className="steps" aria-label="Diagnosis progress">
+        {FLOW.map((s, i) => (
+          <li key={s.id} className={i < position ? 'done' : i === position ? 'current' : ''} aria-current={i === position ? 'step' : undefined}>
+            {i + 1}. {s.label}
+          </li>
+        ))}
+      </ol>
+
+      <form className="panel" onSubmit={submit} aria-labelledby="diag-form-h">
+        <h2 id="diag-form-h" className="sr-only">
+          Target and profile
+        </h2>
+        <div className="row">
+          <div className="grow">
+            <label htmlFor="diag-target">
+              Target <span className="hint">— address or host name the scanner reports as not alive</span>
+            </label>
+            <input
+              id="diag-target"
+              type="text"
+              value={form.target}
+              placeholder="e.g. 10.0.4.17 or db01.example.com"
+              autoComplete="off"
+              spellCheck={false}
+              onChange={(e) => actions.setForm({ target: e.target.value })}
+              disabled={busy}
+            />
+          </div>
+          <div>
+            <ProfileSelect id="diag-profile" value={form.profile} onChange={(profile) => actions.setForm({ profile })} disabled={busy} />
+          </div>
+        </div>
+        <details style={{ marginTop: 10 }}>
+          <summary>More options</summary>
+          <div className="row" style={{ marginTop: 8 }}>
+            <div className="grow">
+              <label htmlFor="diag-scanner-ips">
+                Scanner addresses <span className="hint">— used in the firewall rules; empty: this machine's address</span>
+              </label>
+              <input
+                id="diag-scanner-ips"
+                type="text"
+                value={form.scannerIps}
+                placeholder="e.g. 64.39.96.0 64.39.96.1"
+                onChange={(e) => actions.setForm({ scannerIps: e.target.value })}
+                disabled={busy}
+              />
+            </div>
+            <label className="check">
+              <input type="checkbox" checked={form.trace} onChange={(e) => actions.setForm({ trace: e.target.checked })} disabled={busy} />
+              Trace the path when not alive
+            </label>
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={form.portFinder}
+                onChange={(e) => actions.setForm({ portFinder: e.target.checked })}
+                disabled={busy}
+              />
+              Look for any answering port
+            </label>
+          </div>
+        </details>
+        <div className="row" style={{ marginTop: 12 }}>
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? 'Diagnosing…' : 'Diagnose'}
+          </button>
+          {busy ? (
+            <button type="button" className="danger" onClick={() => void actions.cancel()} disabled={run.status === 'cancelling'}>
+              {run.status === 'cancelling' ? 'Cancelling…' : 'Cancel'}
+            </button>
+          ) : null}
+          <StatusLine />
+        </div>
+      </form>
+
+      <ErrorBanner message={run.error} />
+      {run.reopened ? (
+        <div className="banner info" role="status">
+          <strong>Reopened from history</strong>
+          This is the stored result of an earlier diagnosis of {run.runTarget}. Run it again to see the host as it is now.
+        </div>
+      ) : null}
+
+      <PrivilegeNotice host={host} privilegeKnown={privilege} elevated={run.elevated} busy={busy} onElevate={() => void actions.start({ elevate: true })} />
+
+      {run.status !== 'idle' || host ? <MatrixPanel /> : null}
+      {host ? <VerdictPanel host={host} /> : null}
+      <PathView path={path} />
+      <OpenPortsPanel profile={run.runProfile} />
+      {result ? <AdviceCards advice={result.advice} /> : null}
+    </>
+  );
+}
+
+function StatusLine() {
+  const run = useDiagnosisRun();
+  const { planned, probes } = useDiagnosisProbes();
+  const got = Object.keys(probes).length;
+  const total = Math.max(planned.length, got);
+  let text: string;
+  switch (run.status) {
+    case 'starting':
+      text = `Starting the diagnosis of ${run.runTarget ?? ''}…`;
+      break;
+    case 'running': {
+      const stage = run.stages.advice === 'running' ? 'working out advice' : run.stages.path === 'running' ? 'tracing the path' : run.stages['port-finder'] === 'running' ? 'looking for an answering port' : `probing: ${got} of ${total} probes done`;
+      text = `${run.address ?? run.runTarget ?? ''} — ${stage}`;
+      break;
+    }
+    case 'cancelling':
+      text = 'Cancelling…';
+      break;
+    case 'cancelled':
+      text = 'Cancelled.';
+      break;
+    case 'done':
+      text = run.reopened ? '' : 'Done.';
+      break;
+    default:
+      text = '';
+  }
+  return (
+    <span role="status" aria-live="polite" className="muted" data-testid="diag-status">
+      {run.status === 'running' || run.status === 'starting' ? <span className="spinner" aria-hidden="true" /> : null} {text}
+    </span>
+  );
+}
+
+function PrivilegeNotice({
+  host,
+  privilegeKnown,
+  elevated,
+  busy,
+  onElevate,
+}: {
+  host: HostResult | null;
+  privilegeKnown: ReturnType<typeof usePrivilege>;
+  elevated: boolean;
+  busy: boolean;
+  onElevate: () => void;
+}) {
+  const { probes } = useDiagnosisProbes();
+  const list = Object.values(probes);
+  const needPriv = list.filter((p) => p.result === 'needs-privilege').length;
+  const fallback = list.filter((p) => p.method === 'connect' || p.method === 'ping-socket' || p.method === 'system-ping').length;
+  const unprivileged = host ? !host.privileged : privilegeKnown ? !privilegeKnown.rawSockets : false;
+  if (!unprivileged && needPriv === 0) return null;
+  const elevation = privilegeKnown?.elevation;
+  return (
+    <div className="banner warn" role="note" data-testid="privilege-notice">
+      <strong>Running without raw sockets{elevated ? ' (the elevated run did not get them)' : ''}</strong>
+      {needPriv > 0
+        ? `${needPriv} probe${needPriv === 1 ? '' : 's'} (TCP ACK / SYN-ACK) could not be sent and are marked “needs privilege” — they are not “no response”. `
+        : 'ACK and SYN-ACK probes need root / Administrator. '}
+      {fallback > 0 ? `${fallback} probe${fallback === 1 ? '' : 's'} used an unprivileged stand-in (marked “fallback”). ` : ''}
+      A verdict built without them may differ from the scanner's.
+      <div className="row">
+        {elevation?.available ? (
+          <button type="button" onClick={onElevate} disabled={busy}>
+            Run privileged probes
+          </button>
+        ) : (
+          <span className="small">
+            Run privileged probes: not available here{elevation?.reason ? ` — ${elevation.reason}` : ''}. Run ScanReady as root (or with CAP_NET_RAW) instead.
+          </span>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function MatrixPanel() {
+  const { planned, probes } = useDiagnosisProbes();
+  const selected = useSelectedProbe();
+  const { selectProbe } = useDiagnosisActions();
+  const cells = useMemo(() => buildCells(planned, Object.values(probes)), [planned, probes]);
+  const selectedCell = cells.find((c) => c.key === selected) ?? null;
+  return (
+    <section className="panel" aria-labelledby="matrix-h">
+      <h2 id="matrix-h">Probes</h2>
+      {cells.length === 0 ? (
+        <p className="muted">Waiting for the first probe…</p>
+      ) : (
+        <div className="row" style={{ alignItems: 'flex-start' }}>
+          <div className="grow" style={{ flexBasis: 520 }}>
+            <ProbeMatrix cells={cells} selectedKey={selected} onSelect={(k) => selectProbe(k === selected ? null : k)} />
+          </div>
+          <aside className="panel" style={{ flex: '0 1 330px', marginBottom: 0 }} aria-label="Selected probe">
+            <ProbeDetail cell={selectedCell} />
+          </aside>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function VerdictPanel({ host }: { host: HostResult }) {
+  return (
+    <section className="panel" aria-labelledby="verdict-h">
+      <h2 id="verdict-h">Verdict</h2>
+      <div className="verdict">
+        <span className={`verdict-badge ${host.verdict}`} data-testid="verdict" data-verdict={host.verdict}>
+          {VERDICT_LABEL[host.verdict]}
+        </span>
+        <div>
+          <p style={{ margin: 0 }} data-testid="verdict-reason">
+            {host.reason}
+          </p>
+          <p className="small muted" style={{ margin: '4px 0 0' }}>
+            {host.address !== host.target ? `${host.target} → ${host.address}. ` : ''}
+            {host.aliveBy ? `A scanner would report: ${host.aliveBy}. ` : ''}
+            Profile {host.profile}, {host.privileged ? 'raw sockets' : 'unprivileged'}, {formatMs(host.durationMs)}.
+          </p>
+        </div>
+      </div>
+      {host.warnings.length > 0 ? (
+        <ul className="small" aria-label="Warnings about this verdict">
+          {host.warnings.map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
+      ) : null}
+    </section>
+  );
+}
+
+function OpenPortsPanel({ profile }: { profile: string | null }) {
+  const ports = useDiagnosisOpenPorts();
+  const { addPort } = useProfilesActions();
+  const status = useProfilesStatus();
+  if (!ports) return null;
+  return (
+    <section className="panel" aria-labelledby="open-h">
+      <h2 id="open-h">Ports that answered outside the profile</h2>
+      {ports.length === 0 ? (
+        <p className="muted">The port finder found no port that answers.</p>
+      ) : (
+        <>
+          <ul>
+            {ports.map((p: OpenPort) => (
+              <li key={`${p.protocol}-${p.port}`} className="row" style={{ alignItems: 'center' }}>
+                <span className="mono">
+                  {p.protocol.toUpperCase()} {p.port}
+                </span>
+                <span>{p.service ?? ''}</span>
+                <span className="muted small">{p.result}</span>
+                {profile ? (
+                  <button
+                    type="button"
+                    className="small"
+                    onClick={() => void addPort(profile, p.protocol, p.port)}
+                    aria-label={`Add ${p.protocol.toUpperCase()} port ${p.port} to profile ${profile}`}
+                  >
+                    Add to profile
+                  </button>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+          {status.notice ? (
+            <p role="status" className="small">
+              {status.notice}
+            </p>
+          ) : null}
+        </>
+      )}
+    </section>
+  );
+}

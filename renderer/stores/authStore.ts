@@ -1,0 +1,238 @@
+import { create } from 'zustand';
+import { useShallow } from 'zustand/react/shallow';
+import type { AuthRequestInput, AuthResult, AuthStep, DelegationMethod, HostKeyInfo } from '../../shared/auth.js';
+import type { AuthPush, HostKeyPrompt, HostKeyPromptClosed } from '../../shared/ipc.js';
+import { DEFAULT_PROFILE_NAME } from '../../shared/profiles.js';
+import { api, call } from '../bridge.js';
+import { plainError } from '../lib/format.js';
+import { runTracker } from '../lib/runTracker.js';
+import type { RunStatus } from './diagnosisStore.js';
+
+export type CredentialKind = 'password' | 'key' | 'agent';
+
+/** The non-secret half of the form. Passwords, keys and passphrases never enter this store. */
+export interface AuthForm {
+  host: string;
+  port: number;
+  user: string;
+  kind: CredentialKind;
+  delegation: DelegationMethod;
+  delegationCommand: string;
+  sessions: number;
+  profile: string;
+}
+
+/** What the check needs besides the form; handed straight to the engine, never stored. */
+export interface AuthSecrets {
+  password?: string;
+  privateKey?: string;
+  passphrase?: string;
+  delegationPassword?: string;
+}
+
+interface AuthState {
+  form: AuthForm;
+  status: RunStatus;
+  steps: AuthStep[];
+  prompt: HostKeyPrompt | null;
+  /** A changed host key stopped the check. */
+  changedKey: HostKeyInfo | null;
+  result: AuthResult | null;
+  historyId: string | null;
+  reopened: boolean;
+  error: string | null;
+  actions: {
+    setForm: (patch: Partial<AuthForm>) => void;
+    start: (secrets: AuthSecrets) => Promise<void>;
+    cancel: () => Promise<void>;
+    answerHostKey: (accept: boolean) => Promise<void>;
+    show: (result: AuthResult, historyId: string | null) => void;
+    reset: () => void;
+  };
+}
+
+const emptyRun = {
+  status: 'idle' as RunStatus,
+  steps: [] as AuthStep[],
+  prompt: null,
+  changedKey: null,
+  result: null,
+  historyId: null,
+  reopened: false,
+  error: null,
+};
+
+type AuthItem =
+  | { kind: 'event'; event: AuthPush['event'] }
+  | { kind: 'prompt'; prompt: HostKeyPrompt }
+  | { kind: 'closed'; closed: HostKeyPromptClosed };
+
+function changedKeyOf(step: AuthStep, fallback: HostKeyInfo | null): HostKeyInfo | null {
+  if (step.id !== 'host-key' || step.ok !== false || step.reason !== 'changed') return null;
+  const d = step.data ?? {};
+  const str = (k: string) => (typeof d[k] === 'string' ? d[k] : undefined);
+  return (
+    fallback ?? {
+      algorithm: str('algorithm') ?? 'unknown',
+      fingerprint: str('fingerprint') ?? 'unknown',
+      status: 'changed',
+      knownFingerprint: str('knownFingerprint'),
+    }
+  );
+}
+
+const useAuthStore = create<AuthState>()((set, get) => ({
+  form: {
+    host: '',
+    port: 22,
+    user: '',
+    kind: 'password',
+    delegation: 'sudo-su',
+    delegationCommand: '',
+    sessions: 10,
+    profile: DEFAULT_PROFILE_NAME,
+  },
+  ...emptyRun,
+  actions: {
+    setForm: (patch) => set((s) => ({ form: { ...s.form, ...patch } })),
+    start: async (secrets) => {
+      const { form, status } = get();
+      if (status === 'starting' || status === 'running' || status === 'cancelling') return;
+      if (!form.host.trim() || !form.user.trim()) {
+        set({ error: 'Give the host and the scan account’s user name.' });
+        return;
+      }
+      const request: AuthRequestInput = {
+        host: form.host.trim(),
+        port: form.port,
+        user: form.user.trim(),
+        agent: form.kind === 'agent',
+        delegation: form.delegation,
+        sessions: form.sessions,
+        profile: form.profile,
+      };
+      if (form.kind === 'password' && secrets.password) request.password = secrets.password;
+      if (form.kind === 'key') {
+        if (!secrets.privateKey) {
+          set({ error: 'Choose the private key file.' });
+          return;
+        }
+        request.privateKey = secrets.privateKey;
+        if (secrets.passphrase) request.passphrase = secrets.passphrase;
+      }
+      if (secrets.delegationPassword) request.delegationPassword = secrets.delegationPassword;
+      if (form.delegation === 'custom') request.delegationCommand = form.delegationCommand;
+      set({ ...emptyRun, status: 'starting' });
+      tracker.beginStart();
+      try {
+        // The request (with its secrets) lives only in this call; nothing keeps a reference to it.
+        const { runId } = await call(api.auth.start(request));
+        if (get().status === 'starting') set({ status: 'running' });
+        tracker.started(runId);
+      } catch (err) {
+        tracker.startFailed();
+        set({ status: 'error', error: plainError(err) });
+      }
+    },
+    cancel: async () => {
+      const runId = tracker.runId;
+      if (!runId) return;
+      set({ status: 'cancelling', prompt: null });
+      try {
+        await call(api.auth.cancel({ runId }));
+      } catch (err) {
+        set({ error: plainError(err) });
+      }
+      setTimeout(() => {
+        if (get().status === 'cancelling') set({ status: 'cancelled' });
+      }, 3000);
+    },
+    answerHostKey: async (accept) => {
+      const prompt = get().prompt;
+      if (!prompt) return;
+      set({ prompt: null });
+      try {
+        await call(api.auth.answerHostKey({ runId: prompt.runId, promptId: prompt.promptId, accept }));
+      } catch (err) {
+        set({ error: plainError(err) });
+      }
+    },
+    show: (result, historyId) => {
+      tracker.reset();
+      set({
+        ...emptyRun,
+        status: 'done',
+        steps: result.steps,
+        result,
+        historyId,
+        reopened: historyId !== null,
+        changedKey: result.hostKey?.status === 'changed' ? result.hostKey : null,
+        form: { ...get().form, host: result.host, port: result.port, user: result.user, delegation: result.delegation },
+      });
+    },
+    reset: () => {
+      tracker.reset();
+      set({ ...emptyRun });
+    },
+  },
+}));
+
+function applyItem(item: AuthItem): void {
+  const set = useAuthStore.setState;
+  if (item.kind === 'prompt') {
+    set({ prompt: item.prompt });
+    return;
+  }
+  if (item.kind === 'closed') {
+    set((s) => (s.prompt?.promptId === item.closed.promptId ? { prompt: null } : {}));
+    return;
+  }
+  const e = item.event;
+  switch (e.type) {
+    case 'step':
+      set((s) => {
+        const changed = changedKeyOf(e.step, null);
+        return { steps: [...s.steps.filter((x) => x.id !== e.step.id), e.step], ...(changed ? { changedKey: changed, prompt: null } : {}) };
+      });
+      return;
+    case 'host-key-prompt':
+      // The prompt itself (with its id) comes on the host-key-prompt channel.
+      return;
+    case 'done':
+      set((s) => ({
+        result: e.result,
+        steps: e.result.steps,
+        prompt: null,
+        changedKey: e.result.hostKey?.status === 'changed' ? e.result.hostKey : s.changedKey,
+        status: s.status === 'cancelling' || s.status === 'cancelled' ? 'cancelled' : 'done',
+      }));
+      return;
+    case 'saved':
+      set({ historyId: e.historyId });
+      return;
+    case 'run-error':
+      set({ status: 'error', error: plainError(e.message), prompt: null });
+      return;
+  }
+}
+
+const tracker = runTracker<AuthItem>(applyItem);
+api.auth.onEvent(({ runId, event }) => tracker.receive(runId, { kind: 'event', event }));
+api.auth.onHostKeyPrompt((prompt) => tracker.receive(prompt.runId, { kind: 'prompt', prompt }));
+api.auth.onHostKeyClosed((closed) => tracker.receive(closed.runId, { kind: 'closed', closed }));
+
+export const useAuthForm = () => useAuthStore((s) => s.form);
+export const useAuthRun = () =>
+  useAuthStore(
+    useShallow((s) => ({
+      status: s.status,
+      steps: s.steps,
+      prompt: s.prompt,
+      changedKey: s.changedKey,
+      result: s.result,
+      error: s.error,
+      reopened: s.reopened,
+    })),
+  );
+export const useAuthActions = () => useAuthStore((s) => s.actions);
+export const authActions = useAuthStore.getState().actions;
