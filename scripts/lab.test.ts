@@ -122,6 +122,8 @@ describe('lab topology', () => {
     const up = await run('bash', [LAB_SH, 'up'], 30_000);
     expect(up.code, up.stderr).toBe(0);
     expect(Date.now() - t0).toBeLessThan(5000);
+    // Nothing was rebuilt: an `up` on a healthy lab must not disturb hosts other runs are using.
+    expect(up.stderr).not.toMatch(/creating|starting|adding/);
   });
 
   it('routes 198.18.0.0/15 and 2001:db8:5352::/48 through the router', async () => {

@@ -251,17 +251,17 @@ services_up() {
 
 # Wait (bounded) until every listener has bound its sockets.
 services_wait() {
-  local name i log
+  local name i log want got word
   for name in "${!LAB_SERVICES[@]}"; do
     log="$LAB_RUN/$name-svc.log"
+    # One "listening" line per port (and one for --dns).
+    want=0
+    for word in ${LAB_SERVICES[$name]//,/ }; do
+      case $word in --dns | [0-9]*) want=$((want + 1)) ;; esac
+    done
     for i in $(seq 1 50); do
-      if lab_daemon_alive "$name" svc && grep -q 'listening' "$log" 2>/dev/null; then
-        local want got
-        want=$(echo "${LAB_SERVICES[$name]}" | tr ' ,' '\n\n' | grep -c '^[0-9]' || true)
-        if echo "${LAB_SERVICES[$name]}" | grep -q -- --dns; then want=$((want + 1)); fi
-        got=$(grep -c 'listening' "$log" || true)
-        [ "$got" -ge "$want" ] && break
-      fi
+      got=$(grep -c 'listening' "$log" 2>/dev/null || true)
+      if [ "${got:-0}" -ge "$want" ] && lab_daemon_alive "$name" svc; then break; fi
       sleep 0.1
     done
     lab_daemon_alive "$name" svc || lab_die "listener in srlab-$name did not start: $(tail -n 3 "$log" 2>/dev/null)"
@@ -304,8 +304,8 @@ cmd_status() {
   local bad=0 entry name addr addr6 ns
   st() { printf '%-22s %s\n' "$1" "$2"; }
   if lab_ns_exists "$LAB_RTR" && ip link show dev srlab0 >/dev/null 2>&1; then st router ok; else st router MISSING; bad=1; fi
-  if ip route show 198.18.0.0/15 | grep -q 'via 198.18.0.2'; then st route-v4 ok; else st route-v4 MISSING; bad=1; fi
-  if ip -6 route show 2001:db8:5352::/48 | grep -q 'via 2001:db8:5352::2'; then st route-v6 ok; else st route-v6 MISSING; bad=1; fi
+  if [[ $(ip route show 198.18.0.0/15) == *"via 198.18.0.2 "* ]]; then st route-v4 ok; else st route-v4 MISSING; bad=1; fi
+  if [[ $(ip -6 route show 2001:db8:5352::/48) == *"via 2001:db8:5352::2 "* ]]; then st route-v6 ok; else st route-v6 MISSING; bad=1; fi
   if lab_ns_exists srlab-farm && [ "$(ip -n srlab-farm -o -4 addr show dev lo 2>/dev/null | grep -c ' inet 198\.18\.2\.' || true)" = 254 ]; then
     st farm "ok (198.18.2.1-254)"
   else st farm MISSING; bad=1; fi

@@ -54,21 +54,29 @@ lab_mkns() {
 # True when `ip -n NS -o addr show dev DEV` lists ADDR/PREFIX.
 lab_has_addr() {
   local ns=$1 dev=$2 cidr=$3
-  ip -n "$ns" -o addr show dev "$dev" 2>/dev/null | grep -qF " ${cidr} "
+  local out
+  out=$(ip -n "$ns" -o addr show dev "$dev" 2>/dev/null) || return 1
+  [[ $out == *" $cidr "* ]]
 }
 
 lab_link_up() {
   local ns=$1 dev=$2
-  ip -n "$ns" -o link show dev "$dev" 2>/dev/null | grep -q 'state UP\|,UP,\|<UP\|,UP>'
+  local out
+  out=$(ip -n "$ns" -o link show dev "$dev" 2>/dev/null) || return 1
+  [[ $out == *[,\<]UP[,\>]* ]]
 }
 
+# No `cmd | grep -q` anywhere: under pipefail grep's early exit SIGPIPEs the writer and the
+# pipeline "fails" at random. Outputs are captured and matched in bash instead.
 lab_host_ok() {
-  local ns=$1 addr=$2 addr6=$3 rif=$4
+  local ns=$1 addr=$2 addr6=$3 rif=$4 out
   lab_ns_exists "$ns" || return 1
   lab_has_addr "$ns" eth0 "$addr/24" || return 1
   if [ -n "$addr6" ]; then lab_has_addr "$ns" eth0 "$addr6/64" || return 1; fi
-  ip -n "$ns" route show default 2>/dev/null | grep -qF "via ${LAB_V4_HOSTNET}.1" || return 1
-  ip -n "$LAB_RTR" -o link show dev "$rif" 2>/dev/null | grep -q 'master br0' || return 1
+  out=$(ip -n "$ns" route show default 2>/dev/null) || return 1
+  [[ $out == *"via ${LAB_V4_HOSTNET}.1 "* ]] || return 1
+  out=$(ip -n "$LAB_RTR" -o link show dev "$rif" 2>/dev/null) || return 1
+  [[ $out == *" master br0 "* ]] || return 1
   lab_link_up "$LAB_RTR" "$rif" || return 1
   lab_link_up "$ns" eth0 || return 1
   lab_link_up "$ns" lo || return 1
@@ -81,10 +89,7 @@ lab_host() {
   ns=$(lab_ns "$name")
   rif="h${addr##*.}"
   lab_ns_exists "$LAB_RTR" || lab_die "lab_host $name: router namespace $LAB_RTR is missing"
-  if lab_host_ok "$ns" "$addr" "$addr6" "$rif"; then
-    lab_sysctls "$ns"
-    return 0
-  fi
+  if lab_host_ok "$ns" "$addr" "$addr6" "$rif"; then return 0; fi
   lab_log "creating host $ns ($addr${addr6:+, $addr6})"
   # Rebuild from scratch: a half-made host is cheaper to recreate than to diagnose.
   ip -n "$LAB_RTR" link del "$rif" 2>/dev/null || true
@@ -109,6 +114,13 @@ lab_nft() {
 
 lab_pidfile() { echo "$LAB_RUN/$1-$2.pid"; }
 
+# A process that exists and is not a zombie (init here reaps orphans lazily).
+lab_pid_running() {
+  local st
+  st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+  [ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
+}
+
 # lab_daemon_alive NAME ID: the pidfile's process exists and lives in srlab-NAME (a process
 # left in a namespace that was deleted and recreated does not count).
 lab_daemon_alive() {
@@ -117,9 +129,7 @@ lab_daemon_alive() {
   ns=$(lab_ns "$1")
   [ -s "$pf" ] || return 1
   pid=$(cat "$pf")
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
-  # Zombies answer kill -0; a stopped daemon reaped by init does not linger, but be sure.
-  [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ] || return 1
+  [ -n "$pid" ] && lab_pid_running "$pid" || return 1
   [ "$(readlink "/proc/$pid/ns/net" 2>/dev/null)" = "net:[$(stat -c %i "/run/netns/$ns" 2>/dev/null)]" ]
 }
 
@@ -128,11 +138,11 @@ lab_daemon_stop() {
   pf=$(lab_pidfile "$1" "$2")
   [ -s "$pf" ] || { rm -f "$pf"; return 0; }
   pid=$(cat "$pf")
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+  if [ -n "$pid" ] && lab_pid_running "$pid"; then
     kill -TERM "$pid" 2>/dev/null || true
-    for i in 1 2 3 4 5 6 7 8 9 10; do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
+    for i in $(seq 1 20); do
+      lab_pid_running "$pid" || break
+      sleep 0.05
     done
     kill -KILL "$pid" 2>/dev/null || true
   fi
@@ -181,12 +191,14 @@ lab_del_ns() {
     # Anything else still running inside (e.g. started by hand) would keep the namespace alive.
     local pids
     pids=$(ip netns pids "srlab-$name" 2>/dev/null || true)
-    if [ -n "$pids" ]; then
+    local p live=""
+    for p in $pids; do lab_pid_running "$p" && live+=" $p"; done
+    if [ -n "$live" ]; then
       # shellcheck disable=SC2086
-      kill -TERM $pids 2>/dev/null || true
+      kill -TERM $live 2>/dev/null || true
       sleep 0.2
       # shellcheck disable=SC2086
-      kill -KILL $pids 2>/dev/null || true
+      kill -KILL $live 2>/dev/null || true
     fi
     ip netns del "srlab-$name"
   fi
