@@ -1,0 +1,61 @@
+// The credential check against the lab's real sshd (198.18.1.20): a scan account whose
+// delegation works (Passed) and one that logs in but cannot become root (Passed*).
+import type { Page } from '@playwright/test';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { LAB } from '../lab/hosts.js';
+import { expect, ROOT, test } from '../fixtures.js';
+
+const SSH_LAB = path.join(ROOT, 'e2e', 'lab', 'ssh-hosts.sh');
+const ACCOUNTS = {
+  /** NOPASSWD sudo: passes with the default `sudo su -`. */
+  root: { user: 'srlab-nopasswd', password: 'srlab-nopasswd-pw' },
+  /** No sudo at all: logs in, stays unprivileged. */
+  noSudo: { user: 'srlab-nosudo', password: 'srlab-nosudo-pw' },
+};
+
+test.describe('credential check', () => {
+  test.skip(!existsSync(SSH_LAB), 'the lab has no sshd accounts yet (e2e/lab/ssh-hosts.sh missing)');
+
+  async function fill(app: Page, user: string, password: string): Promise<void> {
+    await app.getByRole('button', { name: 'Credentials' }).click();
+    await app.getByLabel('Host').fill(LAB.ssh);
+    await app.getByLabel('User (the scan account)').fill(user);
+    await app.getByLabel('Password', { exact: true }).fill(password);
+  }
+
+  test('passes with root delegation; the host key is asked for on first contact', async ({ app, checkA11y, shot }) => {
+    await fill(app, ACCOUNTS.root.user, ACCOUNTS.root.password);
+    await app.getByRole('button', { name: 'Check credentials' }).click();
+    // Secrets leave the form as soon as the check starts.
+    await expect(app.getByLabel('Password', { exact: true })).toHaveValue('');
+
+    const prompt = app.getByTestId('host-key-prompt');
+    await expect(prompt).toBeVisible();
+    await expect(prompt).toContainText('SHA256:');
+    await shot('credentials-host-key-prompt');
+    await prompt.getByRole('button', { name: 'Trust this key and continue' }).click();
+
+    const status = app.getByTestId('auth-status');
+    await expect(status).toHaveAttribute('data-status', 'passed', { timeout: 60_000 });
+    await expect(app.locator('[data-step="uid-elevated"]')).toHaveAttribute('data-status', 'passed');
+    await expect(app.getByRole('region', { name: 'Listening ports on the target' })).toBeVisible();
+    await shot('credentials-passed');
+    await checkA11y('credential check (passed)');
+    // The secret is nowhere in the page any more.
+    expect(await app.content()).not.toContain(ACCOUNTS.root.password);
+  });
+
+  test('logged in but not root is Passed* (insufficient privileges), explained', async ({ app, shot }) => {
+    await fill(app, ACCOUNTS.noSudo.user, ACCOUNTS.noSudo.password);
+    await app.getByRole('button', { name: 'Check credentials' }).click();
+    const prompt = app.getByTestId('host-key-prompt');
+    await prompt.getByRole('button', { name: 'Trust this key and continue' }).click();
+    const status = app.getByTestId('auth-status');
+    await expect(status).toHaveAttribute('data-status', 'passed-insufficient', { timeout: 60_000 });
+    await expect(status).toContainText('false negatives');
+    await expect(app.locator('[data-step="elevate"]')).toHaveAttribute('data-status', 'failed');
+    await expect(app.getByRole('region', { name: 'What to change' })).toBeVisible();
+    await shot('credentials-passed-insufficient');
+  });
+});
