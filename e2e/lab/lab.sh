@@ -177,8 +177,10 @@ router_up() {
   ip -n "$LAB_RTR" addr replace 198.18.0.2/30 dev eth0
   ip -n "$LAB_RTR" -6 addr replace 2001:db8:5352::2/64 dev eth0 nodad
   ip -n "$LAB_RTR" link set eth0 up
-  ip route replace 198.18.0.0/15 via 198.18.0.2 dev srlab0
-  ip -6 route replace 2001:db8:5352::/48 via 2001:db8:5352::2 dev srlab0
+  # Explicit source: lab traffic always leaves from the scanner address, whatever else the
+  # root namespace has configured.
+  ip route replace 198.18.0.0/15 via 198.18.0.2 dev srlab0 src 198.18.0.1
+  ip -6 route replace 2001:db8:5352::/48 via 2001:db8:5352::2 dev srlab0 src 2001:db8:5352::1
 
   if ! ip -n "$LAB_RTR" link show dev br0 >/dev/null 2>&1; then
     ip -n "$LAB_RTR" link add br0 type bridge
@@ -303,7 +305,10 @@ cmd_down() {
 cmd_status() {
   local bad=0 entry name addr addr6 ns
   st() { printf '%-22s %s\n' "$1" "$2"; }
-  if lab_ns_exists "$LAB_RTR" && ip link show dev srlab0 >/dev/null 2>&1; then st router ok; else st router MISSING; bad=1; fi
+  if lab_ns_exists "$LAB_RTR" && ip link show dev srlab0 >/dev/null 2>&1 \
+    && [[ $(ip netns exec "$LAB_RTR" nft list tables 2>/dev/null) == *"table inet srlab"* ]]; then
+    st router ok
+  else st router MISSING; bad=1; fi
   if [[ $(ip route show 198.18.0.0/15) == *"via 198.18.0.2 "* ]]; then st route-v4 ok; else st route-v4 MISSING; bad=1; fi
   if [[ $(ip -6 route show 2001:db8:5352::/48) == *"via 2001:db8:5352::2 "* ]]; then st route-v6 ok; else st route-v6 MISSING; bad=1; fi
   if lab_ns_exists srlab-farm && [ "$(ip -n srlab-farm -o -4 addr show dev lo 2>/dev/null | grep -c ' inet 198\.18\.2\.' || true)" = 254 ]; then
@@ -315,6 +320,10 @@ cmd_status() {
     ns=$(lab_ns "$name")
     local s=ok
     lab_host_ok "$ns" "$addr" "$addr6" "h${addr##*.}" || { s=MISSING; bad=1; }
+    if [ "$s" = ok ] && [ -n "$(lab_host_rules "$name")" ] \
+      && [[ $(ip netns exec "$ns" nft list tables 2>/dev/null) != *"table inet srlab"* ]]; then
+      s="nft rules MISSING"; bad=1
+    fi
     if [ -n "${LAB_SERVICES[$name]:-}" ]; then
       if lab_daemon_alive "$name" svc; then s+=", listener up"; else s+=", listener DOWN"; bad=1; fi
     fi

@@ -92,8 +92,9 @@ lab_host() {
   if lab_host_ok "$ns" "$addr" "$addr6" "$rif"; then return 0; fi
   lab_log "creating host $ns ($addr${addr6:+, $addr6})"
   # Rebuild from scratch: a half-made host is cheaper to recreate than to diagnose.
+  # Its daemons go too (lab_daemon restarts them), so none is left in an orphaned namespace.
   ip -n "$LAB_RTR" link del "$rif" 2>/dev/null || true
-  if lab_ns_exists "$ns"; then ip netns del "$ns"; fi
+  lab_del_ns "$name"
   lab_mkns "$ns"
   ip link add "$rif" netns "$LAB_RTR" type veth peer name eth0 netns "$ns"
   ip -n "$LAB_RTR" link set "$rif" master br0 up
