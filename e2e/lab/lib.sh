@@ -135,13 +135,13 @@ lab_daemon_alive() {
 }
 
 lab_daemon_stop() {
-  local pf pid i
+  local pf pid
   pf=$(lab_pidfile "$1" "$2")
   [ -s "$pf" ] || { rm -f "$pf"; return 0; }
   pid=$(cat "$pf")
   if [ -n "$pid" ] && lab_pid_running "$pid"; then
     kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 1 20); do
+    for _ in $(seq 1 20); do
       lab_pid_running "$pid" || break
       sleep 0.05
     done
@@ -168,7 +168,7 @@ lab_daemon() {
   # The subshell closes every inherited descriptor above 2 first (lock files, callers' pipes),
   # so a long-lived daemon never holds the lab lock or keeps a caller waiting on a pipe.
   (
-    for fd in /proc/$BASHPID/fd/*; do
+    for fd in "/proc/$BASHPID"/fd/*; do
       fd=${fd##*/}
       if [ "$fd" -gt 2 ] 2>/dev/null; then eval "exec $fd>&-" 2>/dev/null || true; fi
     done
