@@ -1,0 +1,156 @@
+/**
+ * Host discovery — the public face of electron/probes. Plain Node: used by the CLI, the app's main
+ * process and web mode alike.
+ *
+ *   for await (const ev of discover(targets, { profile })) { ... }   // DiscoveryEvent stream
+ *   const host = await discoverHost(target, { profile });              // one host
+ */
+import { performance } from 'node:perf_hooks';
+import type { DiscoveryEvent, HostResult, ProbeResult } from '../../shared/discovery.js';
+import type { ProbeDriver } from './driver.js';
+import { runHost } from './engine.js';
+import { FallbackDriver } from './fallback.js';
+import { RawDriver } from './rawDriver.js';
+import { canOpenRawSocket, RateLimiter, RawTransport } from './raw.js';
+import {
+  DEFAULT_CONCURRENCY,
+  DEFAULT_RATE_PPS,
+  FALLBACK_CONCURRENCY,
+  type DiscoverOptions,
+  type ResolvedTarget,
+} from './types.js';
+
+export type { DiscoverMode, DiscoverOptions, ProbeSpec, ResolvedTarget } from './types.js';
+export { DEFAULT_CONCURRENCY, DEFAULT_RATE_PPS, FALLBACK_CONCURRENCY } from './types.js';
+export { decideVerdict, aliveByOf, probeLabel, type VerdictResult } from './verdict.js';
+export { probeSpecs } from './plan.js';
+export { udpPayloadFor } from './udpPayloads.js';
+export { parsePingOutput } from './fallback.js';
+// The packet and raw-socket layer, for traceroute and the port finder.
+export * as packets from './packets.js';
+export { RawTransport, RateLimiter, tcpKey, udpKey, echoKey, localAddressFor, type RawReply } from './raw.js';
+
+/**
+ * True when this process may open raw sockets (tries to open a raw ICMP socket and closes it).
+ * Always false on Windows, where the OS blocks sending crafted TCP on raw sockets.
+ */
+export function canUseRawSockets(): boolean {
+  if (process.platform === 'win32') return false;
+  return canOpenRawSocket(4);
+}
+
+function makeDriver(opts: DiscoverOptions): ProbeDriver {
+  const mode = opts.mode ?? 'auto';
+  const rate = opts.ratePps ?? DEFAULT_RATE_PPS;
+  let privileged: boolean;
+  if (mode === 'unprivileged') privileged = false;
+  else if (mode === 'raw') {
+    if (!canUseRawSockets()) {
+      throw new Error('raw sockets are not available: run as root (or grant CAP_NET_RAW), or use the unprivileged mode');
+    }
+    privileged = true;
+  } else privileged = canUseRawSockets();
+  return privileged ? new RawDriver(new RawTransport({ ratePps: rate })) : new FallbackDriver(new RateLimiter(rate), opts.profile.timeoutMs);
+}
+
+/** Probes one host; `onProbe` sees each probe's result as soon as it is final. */
+export async function discoverHost(
+  target: ResolvedTarget,
+  opts: DiscoverOptions,
+  onProbe?: (probe: ProbeResult) => void,
+): Promise<HostResult> {
+  const driver = makeDriver(opts);
+  try {
+    return await runHost(target, { driver, profile: opts.profile, signal: opts.signal ?? new AbortController().signal }, onProbe);
+  } finally {
+    driver.close();
+  }
+}
+
+/**
+ * Probes many hosts concurrently (one shared set of sockets, one global packet rate) and streams
+ * DiscoveryEvents: start, then per host host-start, probe…, host-done, progress; finally end.
+ * Aborting `opts.signal` (or leaving the loop early) stops within milliseconds: unanswered probes
+ * become `cancelled`, every socket and process is released, and the last event is
+ * `{ type: 'end', cancelled: true }`.
+ */
+export async function* discover(targets: ResolvedTarget[], opts: DiscoverOptions): AsyncGenerator<DiscoveryEvent, void, undefined> {
+  const t0 = performance.now();
+  const ac = new AbortController();
+  const outer = opts.signal;
+  const forward = (): void => ac.abort();
+  if (outer?.aborted) ac.abort();
+  outer?.addEventListener('abort', forward);
+
+  const driver = makeDriver(opts);
+  const total = targets.length;
+  const events: DiscoveryEvent[] = [];
+  let head = 0;
+  let notify: (() => void) | null = null;
+  const push = (e: DiscoveryEvent): void => {
+    events.push(e);
+    const n = notify;
+    notify = null;
+    n?.();
+  };
+  const onAbort = (): void => driver.close();
+  ac.signal.addEventListener('abort', onAbort);
+
+  let done = 0;
+  let alive = 0;
+  let next = 0;
+  const concurrency = Math.max(1, opts.concurrency ?? (driver.privileged ? DEFAULT_CONCURRENCY : FALLBACK_CONCURRENCY));
+  const ctx = { driver, profile: opts.profile, signal: ac.signal };
+
+  const worker = async (): Promise<void> => {
+    while (!ac.signal.aborted && next < total) {
+      const t = targets[next++];
+      if (!t) break;
+      push({ type: 'host-start', target: t.target, address: t.address });
+      try {
+        const result = await runHost(t, ctx, (probe) => push({ type: 'probe', target: t.target, address: t.address, probe }));
+        done++;
+        if (result.alive) alive++;
+        push({ type: 'host-done', result });
+      } catch (err) {
+        done++;
+        push({ type: 'host-error', target: t.target, message: err instanceof Error ? err.message : String(err) });
+      }
+      const elapsed = performance.now() - t0;
+      push({ type: 'progress', done, total, alive, etaMs: done > 0 ? Math.round((elapsed / done) * (total - done)) : null });
+    }
+  };
+
+  push({ type: 'start', total, privileged: driver.privileged, profile: opts.profile.name });
+  let finished = false;
+  const all = Promise.all(Array.from({ length: Math.min(concurrency, total) }, () => worker())).finally(() => {
+    finished = true;
+    const n = notify;
+    notify = null;
+    n?.();
+  });
+
+  try {
+    for (;;) {
+      while (head < events.length) {
+        const e = events[head++] as DiscoveryEvent;
+        if (head > 4096) {
+          events.splice(0, head);
+          head = 0;
+        }
+        yield e;
+      }
+      if (finished) break;
+      await new Promise<void>((resolve) => (notify = resolve));
+    }
+    await all;
+    yield { type: 'end', done, total, alive, cancelled: ac.signal.aborted, durationMs: Math.round(performance.now() - t0) };
+  } finally {
+    // Also reached when the consumer leaves the loop early: stop and release everything.
+    if (!finished) ac.abort();
+    outer?.removeEventListener('abort', forward);
+    ac.signal.removeEventListener('abort', onAbort);
+    await all.catch(() => undefined);
+    driver.close();
+  }
+}
