@@ -28,7 +28,7 @@ test.describe('sweep', () => {
     await app.getByRole('button', { name: /^Host/ }).click();
     await expect(table.locator('tbody tr').first()).toContainText('198.18.2.40');
 
-    await app.getByRole('button', { name: 'Details for 198.18.2.40' }).click();
+    await app.getByRole('button', { name: 'Details for 198.18.2.40', exact: true }).click();
     const detail = app.getByTestId('host-detail');
     await expect(detail).toContainText('Alive');
     await expect(detail.getByRole('group', { name: /Probe results/ }).getByRole('button').first()).toBeVisible();

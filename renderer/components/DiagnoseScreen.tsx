@@ -71,7 +71,7 @@ export function DiagnoseScreen() {
 
       <form className="panel" onSubmit={submit} aria-labelledby="diag-form-h">
         <h2 id="diag-form-h" className="sr-only">
-          Target and profile
+          New diagnosis
         </h2>
         <div className="row">
           <div className="grow">
@@ -300,7 +300,7 @@ function OpenPortsPanel({ profile }: { profile: string | null }) {
         <p className="muted">The port finder found no port that answers.</p>
       ) : (
         <>
-          <ul>
+          <ul className="plain">
             {ports.map((p: OpenPort) => (
               <li key={`${p.protocol}-${p.port}`} className="row" style={{ alignItems: 'center' }}>
                 <span className="mono">

@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import type { HostKeyInfo } from '../../shared/auth.js';
 
 /** First contact: the operator must accept the key explicitly. A changed key is a hard stop. */
@@ -13,9 +14,16 @@ export function HostKeyPrompt({
   onAccept?: () => void;
   onReject?: () => void;
 }) {
+  const box = useRef<HTMLDivElement>(null);
+  // The check is waiting on the operator: bring the question into view and focus it
+  // (the box, not the accept button, so a stray Enter does not trust a key).
+  useEffect(() => {
+    box.current?.scrollIntoView({ block: 'center' });
+    box.current?.focus();
+  }, [hostKey.fingerprint]);
   if (hostKey.status === 'changed') {
     return (
-      <div className="banner error" role="alert" data-testid="host-key-changed">
+      <div className="banner error" role="alert" data-testid="host-key-changed" ref={box} tabIndex={-1}>
         <strong>Stopped: the host key of {host} has CHANGED.</strong>
         <p>
           Known key: <code>{hostKey.knownFingerprint ?? 'unknown'}</code>
@@ -30,7 +38,15 @@ export function HostKeyPrompt({
     );
   }
   return (
-    <div className="banner warn" role="alertdialog" aria-labelledby="hk-title" aria-describedby="hk-desc" data-testid="host-key-prompt">
+    <div
+      className="banner warn"
+      role="alertdialog"
+      aria-labelledby="hk-title"
+      aria-describedby="hk-desc"
+      data-testid="host-key-prompt"
+      ref={box}
+      tabIndex={-1}
+    >
       <strong id="hk-title">First contact with {host}: trust this host key?</strong>
       <p id="hk-desc">
         {hostKey.algorithm} key fingerprint <code>{hostKey.fingerprint}</code>. Compare it with the server&apos;s own (

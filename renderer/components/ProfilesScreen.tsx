@@ -274,7 +274,7 @@ function ProfileEditor({
         <label htmlFor="pf-tcp">
           TCP SYN ports <span className="hint">— e.g. 22, 80, 8000-8010</span>
         </label>
-        <input id="pf-tcp" type="text" value={draft.tcpSyn} readOnly={readOnly} onChange={(e) => set('tcpSyn', e.target.value)} />
+        <textarea id="pf-tcp" className="short" rows={2} value={draft.tcpSyn} readOnly={readOnly} onChange={(e) => set('tcpSyn', e.target.value)} spellCheck={false} />
       </div>
       <div className="row">
         <div className="grow">

@@ -1,4 +1,4 @@
-import { useMemo, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { HostResult, Verdict } from '../../shared/discovery.js';
 import {
   PAGE_SIZE,
@@ -13,9 +13,10 @@ import {
   type VerdictFilter,
 } from '../stores/sweepStore.js';
 import { formatEta, formatMs, VERDICT_LABEL } from '../lib/format.js';
+import { diagnosisActions } from '../stores/diagnosisStore.js';
+import { uiActions } from '../stores/uiStore.js';
 import { ErrorBanner, isBusy, ProfileSelect, ScreenHeader } from './Common.js';
 import { buildCells, ProbeDetail, ProbeMatrix } from './ProbeMatrix.js';
-import { useState } from 'react';
 
 export function SweepScreen() {
   const input = useSweepInput();
@@ -39,7 +40,7 @@ export function SweepScreen() {
       <ScreenHeader title="Sweep" lead="Runs the scanner's discovery against many hosts: which look alive to it, which do not, and why." />
       <form className="panel stack" onSubmit={submit} aria-labelledby="sweep-form-h">
         <h2 id="sweep-form-h" className="sr-only">
-          Targets
+          New sweep
         </h2>
         <div className="row" style={{ alignItems: 'flex-start' }}>
           <div className="grow" style={{ flexBasis: 420 }}>
@@ -247,17 +248,37 @@ function HostDrillDown() {
   const { select } = useSweepActions();
   const [selectedProbe, setSelectedProbe] = useState<string | null>(null);
   const cells = useMemo(() => (host ? buildCells([], host.probes) : []), [host]);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const address = host?.address;
+  useEffect(() => {
+    // The details sit below the table: take the operator there.
+    if (!address) return;
+    heading.current?.scrollIntoView({ block: 'start' });
+    heading.current?.focus();
+  }, [address]);
   if (!host) return null;
   const selected = cells.find((c) => c.key === selectedProbe) ?? null;
   return (
     <section className="panel" aria-labelledby="drill-h" data-testid="host-detail">
       <div className="row" style={{ justifyContent: 'space-between' }}>
-        <h2 id="drill-h">
+        <h2 id="drill-h" ref={heading} tabIndex={-1}>
           {host.address} — <span className={`pill ${host.verdict}`}>{VERDICT_LABEL[host.verdict]}</span>
         </h2>
-        <button type="button" className="small" onClick={() => select(null)}>
-          Close details
-        </button>
+        <div className="row">
+          <button
+            type="button"
+            className="small"
+            onClick={() => {
+              diagnosisActions.setForm({ target: host.address, profile: host.profile });
+              uiActions.navigate('diagnose');
+            }}
+          >
+            Diagnose this host
+          </button>
+          <button type="button" className="small" onClick={() => select(null)}>
+            Close details
+          </button>
+        </div>
       </div>
       <p>{host.reason}</p>
       {host.warnings.length > 0 ? (
