@@ -7,11 +7,12 @@ import { LAB } from '../lab/hosts.js';
 import { expect, ROOT, test } from '../fixtures.js';
 
 const SSH_LAB = path.join(ROOT, 'e2e', 'lab', 'ssh-hosts.sh');
+// Lab-only accounts and passwords (e2e/lab/ssh-hosts.sh).
 const ACCOUNTS = {
   /** NOPASSWD sudo: passes with the default `sudo su -`. */
-  root: { user: 'srlab-nopasswd', password: 'srlab-nopasswd-pw' },
+  root: { user: 'srlab-nopasswd', password: 'SrLab-nopasswd-pw1' },
   /** No sudo at all: logs in, stays unprivileged. */
-  noSudo: { user: 'srlab-nosudo', password: 'srlab-nosudo-pw' },
+  noSudo: { user: 'srlab-nosudo', password: 'SrLab-nosudo-pw1' },
 };
 
 test.describe('credential check', () => {
