@@ -6,7 +6,7 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { LAB, LAB_NAMESPACES } from '../e2e/lab/hosts.js';
+import { LAB, LAB_NAMESPACES, LAB_SCENARIOS } from '../e2e/lab/hosts.js';
 
 const LAB_SH = fileURLToPath(new URL('../e2e/lab/lab.sh', import.meta.url));
 
@@ -124,6 +124,13 @@ describe('lab topology', () => {
     expect(Date.now() - t0).toBeLessThan(5000);
     // Nothing was rebuilt: an `up` on a healthy lab must not disturb hosts other runs are using.
     expect(up.stderr).not.toMatch(/creating|starting|adding/);
+  });
+
+  it('has every scenario host of hosts.ts at its address in its namespace', async () => {
+    const found = await Promise.all(
+      LAB_SCENARIOS.map(async (h) => (await run('ip', ['-n', h.namespace, '-o', '-4', 'addr', 'show', 'dev', 'eth0'])).stdout),
+    );
+    LAB_SCENARIOS.forEach((h, i) => expect(found[i], h.key).toContain(` ${h.address}/24 `));
   });
 
   it('routes 198.18.0.0/15 and 2001:db8:5352::/48 through the router', async () => {

@@ -87,3 +87,14 @@ export const LAB_NAMESPACES = {
   sshRekey: 'srlab-sshrekey',
   notSsh: 'srlab-notssh',
 } as const;
+
+/** Key of a scenario host in LAB / LAB_NAMESPACES. */
+export type LabHostKey = Exclude<keyof typeof LAB_NAMESPACES, 'router' | 'farm'>;
+
+/** The scenario hosts in address order, for table-driven tests. */
+export const LAB_SCENARIOS: readonly { key: LabHostKey; address: string; namespace: string }[] = (
+  [
+    'open', 'silent', 'noIcmp', 'synFilter', 'udpOnly', 'icmpOnly', 'prohibit', 'routerReject', 'routerDrop',
+    'offProfile', 'ssh', 'sshNoExec', 'sshLimit', 'sshRekey', 'notSsh',
+  ] as const
+).map((key) => ({ key, address: LAB[key], namespace: LAB_NAMESPACES[key] }));
