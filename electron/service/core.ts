@@ -104,6 +104,8 @@ export interface ServiceOptions {
 }
 
 export interface Service {
+  /** Payloads are untrusted (`unknown`) on purpose: they are validated here. */
+  invoke<C extends InvokeChannel>(channel: C, payload: unknown): Promise<IpcResult<InvokeValue<C>>>;
   invoke(channel: string, payload: unknown): Promise<IpcResult<unknown>>;
   on(listener: PushListener): () => void;
   /** Cancels every run (app quit / server stop) and waits for them to end. */
@@ -516,14 +518,14 @@ export function createServiceCore(options: ServiceOptions): Service {
   };
 
   return {
-    async invoke(channel, payload) {
+    async invoke(channel: string, payload: unknown): Promise<IpcResult<never>> {
       if (typeof channel !== 'string' || !isInvokeChannel(channel)) return fail('bad-input', `unknown call "${String(channel).slice(0, 80)}"`);
       const parsed = INVOKE_SCHEMAS[channel].safeParse(payload);
       if (!parsed.success) return fail('bad-input', describeZodError(parsed.error));
       try {
         await fs.mkdir(options.userDataDir, { recursive: true, mode: 0o700 });
         const handler = handlers[channel] as (p: unknown) => unknown;
-        return ok(await handler(parsed.data));
+        return ok(await handler(parsed.data)) as IpcResult<never>;
       } catch (err) {
         return toFailure(err);
       }

@@ -63,7 +63,8 @@ export function planElevation(
   cliArgs: string[],
   files: { stdoutFile: string; stderrFile: string },
 ): ElevationPlan {
-  if (!path.isAbsolute(cli.command)) throw new Error(`the helper path must be absolute (got ${cli.command})`);
+  const absolute = platform === 'win32' ? path.win32.isAbsolute(cli.command) : path.posix.isAbsolute(cli.command);
+  if (!absolute) throw new Error(`the helper path must be absolute (got ${cli.command})`);
   const argv = [cli.command, ...cli.args, ...cliArgs];
   switch (platform) {
     case 'linux':

@@ -1,0 +1,90 @@
+import { spawn } from 'node:child_process';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LineSplitter, readNdjson, tailFile, type NdjsonItem } from './ndjson.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'scanready-ndjson-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function* chunks(...parts: (string | Buffer)[]): AsyncGenerator<Buffer | string> {
+  for (const p of parts) {
+    await Promise.resolve();
+    yield p;
+  }
+}
+
+async function all(source: AsyncIterable<Buffer | string>): Promise<NdjsonItem[]> {
+  const out: NdjsonItem[] = [];
+  for await (const item of readNdjson(source)) out.push(item);
+  return out;
+}
+
+describe('LineSplitter', () => {
+  it('reassembles lines and multi-byte characters split across chunks', () => {
+    const s = new LineSplitter();
+    const bytes = Buffer.from('{"a":"é"}\r\n{"b":2}\n{"c"');
+    expect(s.push(bytes.subarray(0, 8))).toEqual([]); // cuts é in half
+    expect(s.push(bytes.subarray(8))).toEqual(['{"a":"é"}', '{"b":2}']);
+    expect(s.push(':3}')).toEqual([]);
+    expect(s.flush()).toEqual(['{"c":3}']);
+    expect(s.flush()).toEqual([]);
+  });
+  it('refuses an endless line instead of growing without bound', () => {
+    const s = new LineSplitter(16);
+    expect(() => s.push('x'.repeat(17))).toThrow(/longer than 16 bytes/);
+  });
+});
+
+describe('readNdjson', () => {
+  it('parses values, skips blank lines, reports bad lines', async () => {
+    const items = await all(chunks('{"x":1}\n\n  \nnot json\n', '[1,2]'));
+    expect(items).toEqual([
+      { ok: true, value: { x: 1 } },
+      { ok: false, line: 'not json', message: expect.any(String) as unknown },
+      { ok: true, value: [1, 2] },
+    ]);
+  });
+
+  it('streams from a real child process as lines are written', async () => {
+    const child = spawn(process.execPath, ['-e', 'let i=0; const t=setInterval(()=>{console.log(JSON.stringify({i})); if(++i===3){clearInterval(t)}},300)']);
+    const t0 = Date.now();
+    const arrivals: number[] = [];
+    const values: unknown[] = [];
+    for await (const item of readNdjson(child.stdout)) {
+      arrivals.push(Date.now() - t0);
+      if (item.ok) values.push(item.value);
+    }
+    expect(values).toEqual([{ i: 0 }, { i: 1 }, { i: 2 }]);
+    // One by one, not all at exit.
+    expect(arrivals[2]! - arrivals[0]!).toBeGreaterThan(400);
+  });
+});
+
+describe('tailFile', () => {
+  it('follows a file written by another process until the writer is done', async () => {
+    const file = path.join(dir, 'grow.ndjson');
+    let done = false;
+    const child = spawn(process.execPath, ['-e', `const fs=require('fs');let i=0;const t=setInterval(()=>{fs.appendFileSync(${JSON.stringify(file)}, JSON.stringify({i})+'\\n'); if(++i===4){clearInterval(t)}},150)`]);
+    child.on('close', () => {
+      done = true;
+    });
+    const got: unknown[] = [];
+    for await (const item of readNdjson(tailFile(file, { isDone: () => done, intervalMs: 50 }))) if (item.ok) got.push(item.value);
+    expect(got).toEqual([{ i: 0 }, { i: 1 }, { i: 2 }, { i: 3 }]);
+  });
+
+  it('stops on abort', async () => {
+    const file = path.join(dir, 'never.ndjson');
+    writeFileSync(file, '');
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    const t0 = Date.now();
+    const got: Buffer[] = [];
+    setTimeout(() => appendFileSync(file, 'abc'), 50);
+    for await (const c of tailFile(file, { isDone: () => false, signal: controller.signal, intervalMs: 30 })) got.push(c);
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(Buffer.concat(got).toString()).toBe('abc');
+  });
+});
