@@ -4,16 +4,14 @@
  * Everything a fixture starts, it stops.
  */
 import { test as base, _electron, chromium, expect, type Browser, type Page, type ElectronApplication } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { AxeBuilder } from '@axe-core/playwright';
+import { startServer, stopChild } from './server.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
-const CLI = path.join(ROOT, 'dist', 'cli.cjs');
 const MAIN = path.join(ROOT, 'dist', 'main.cjs');
 export const SCREENSHOT_DIR = path.join(ROOT, 'e2e', 'screenshots');
 
@@ -34,46 +32,6 @@ export function electronBinary(): string | null {
   } catch {
     return null;
   }
-}
-
-/** Starts `scanready serve --port 0` and resolves with the URL (token included) from its first stdout line. */
-async function startServer(home: string): Promise<{ url: string; child: ChildProcess; stderr: () => string }> {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--host', '127.0.0.1'], {
-    cwd: ROOT,
-    env: { ...process.env, SCANREADY_HOME: home, NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let err = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    if (err.length < 20_000) err += d.toString('utf8');
-  });
-  const rl = createInterface({ input: child.stdout });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`scanready serve printed no URL within 20 s. stderr: ${err}`)), 20_000);
-    rl.once('line', (line) => {
-      clearTimeout(timer);
-      const m = /(https?:\/\/\S+)/.exec(line);
-      if (m?.[1]) resolve(m[1]);
-      else reject(new Error(`first line of scanready serve is not a URL: ${line}`));
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`scanready serve exited with ${code}. stderr: ${err}`));
-    });
-  });
-  // Keep draining stdout so the server never blocks on a full pipe.
-  rl.on('line', () => {});
-  return { url, child, stderr: () => err };
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 interface Fixtures {
