@@ -211,7 +211,11 @@ function applyItem(item: AuthItem): void {
       set({ historyId: e.historyId });
       return;
     case 'run-error':
-      set({ status: 'error', error: plainError(e.message), prompt: null });
+      set((s) =>
+        s.status === 'cancelling' || s.status === 'cancelled'
+          ? { status: 'cancelled', prompt: null }
+          : { status: 'error', error: plainError(e.message), prompt: null },
+      );
       return;
   }
 }

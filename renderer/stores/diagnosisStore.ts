@@ -203,7 +203,10 @@ function applyEvent(e: DiagnosisEvent): void {
       }));
       return;
     case 'run-error':
-      set({ status: 'error', error: plainError(e.message) });
+      // A cancelled run ends with a run-error; after Cancel that is the expected ending.
+      set((s) =>
+        s.status === 'cancelling' || s.status === 'cancelled' ? { status: 'cancelled' } : { status: 'error', error: plainError(e.message) },
+      );
       return;
   }
 }

@@ -170,8 +170,11 @@ function applyBatch(events: DiscoverPush['event'][]): void {
           next.historyId = e.historyId;
           break;
         case 'run-error':
-          next.status = 'error';
-          next.error = plainError(e.message);
+          if (s.status === 'cancelling' || s.status === 'cancelled') next.status = 'cancelled';
+          else {
+            next.status = 'error';
+            next.error = plainError(e.message);
+          }
           break;
         default:
           // host-start / probe: the table shows finished hosts only.
