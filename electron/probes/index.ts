@@ -5,6 +5,7 @@
  *   for await (const ev of discover(targets, { profile })) { ... }   // DiscoveryEvent stream
  *   const host = await discoverHost(target, { profile });              // one host
  */
+import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { DiscoveryEvent, HostResult, ProbeResult } from '../../shared/discovery.js';
 import type { ProbeDriver } from './driver.js';
@@ -77,6 +78,8 @@ export async function discoverHost(
 export async function* discover(targets: ResolvedTarget[], opts: DiscoverOptions): AsyncGenerator<DiscoveryEvent, void, undefined> {
   const t0 = performance.now();
   const ac = new AbortController();
+  // Every host in flight listens for cancellation on this signal.
+  setMaxListeners(0, ac.signal);
   const outer = opts.signal;
   const forward = (): void => ac.abort();
   if (outer?.aborted) ac.abort();
