@@ -13,9 +13,9 @@ import {
   useDiagnosisRun,
   useSelectedProbe,
 } from '../stores/diagnosisStore.js';
-import { useProfilesActions, useProfilesStatus } from '../stores/profilesStore.js';
+import { useProfileEntry, useProfilesActions, useProfilesStatus } from '../stores/profilesStore.js';
 import { usePrivilege } from '../stores/settingsStore.js';
-import { formatMs, VERDICT_LABEL } from '../lib/format.js';
+import { formatMs, profileSummary, VERDICT_LABEL } from '../lib/format.js';
 import { AdviceCards } from './AdviceCards.js';
 import { ErrorBanner, isBusy, ProfileSelect, ScreenHeader } from './Common.js';
 import { PathView } from './PathView.js';
@@ -47,6 +47,7 @@ export function DiagnoseScreen() {
   const result = useDiagnosisResult();
   const privilege = usePrivilege();
   const path = useDiagnosisPath();
+  const profileEntry = useProfileEntry(form.profile);
   const busy = isBusy(run.status);
   const position = flowPosition(run.status, run.stages, result !== null, host !== null);
 
@@ -93,6 +94,12 @@ export function DiagnoseScreen() {
             <ProfileSelect id="diag-profile" value={form.profile} onChange={(profile) => actions.setForm({ profile })} disabled={busy} />
           </div>
         </div>
+        {profileEntry ? (
+          <p className="small muted" style={{ margin: '6px 0 0' }} data-testid="profile-summary">
+            {form.profile} sends {profileSummary(profileEntry.profile)}.
+            {profileEntry.warnings.length > 0 ? ` ⚠ ${profileEntry.warnings.join(' ')}` : ''}
+          </p>
+        ) : null}
         <details style={{ marginTop: 10 }}>
           <summary>More options</summary>
           <div className="row" style={{ marginTop: 8 }}>

@@ -197,3 +197,23 @@ export function plainError(err: unknown): string {
   if (text.length > 400) text = `${text.slice(0, 400)}…`;
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+/** "23 probes: 13 TCP SYN, 2 TCP ACK, 1 TCP SYN-ACK, 6 UDP, ICMP echo". */
+export function profileSummary(p: {
+  tcpSyn: readonly number[];
+  tcpAck: readonly unknown[];
+  tcpSynAck: readonly unknown[];
+  udp: readonly number[];
+  icmpEcho: boolean;
+  icmpTimestamp: boolean;
+}): string {
+  const parts: string[] = [];
+  if (p.tcpSyn.length) parts.push(`${p.tcpSyn.length} TCP SYN`);
+  if (p.tcpAck.length) parts.push(`${p.tcpAck.length} TCP ACK`);
+  if (p.tcpSynAck.length) parts.push(`${p.tcpSynAck.length} TCP SYN-ACK`);
+  if (p.udp.length) parts.push(`${p.udp.length} UDP`);
+  if (p.icmpEcho) parts.push('ICMP echo');
+  if (p.icmpTimestamp) parts.push('ICMP timestamp');
+  const n = p.tcpSyn.length + p.tcpAck.length + p.tcpSynAck.length + p.udp.length + Number(p.icmpEcho) + Number(p.icmpTimestamp);
+  return `${n} probe${n === 1 ? '' : 's'}: ${parts.join(', ') || 'none'}`;
+}

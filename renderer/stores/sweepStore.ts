@@ -7,6 +7,9 @@ import { api, call } from '../bridge.js';
 import { frameBatcher } from '../lib/frameBatch.js';
 import { plainError } from '../lib/format.js';
 import { runTracker } from '../lib/runTracker.js';
+import { parseTargetsText } from '../lib/targets.js';
+
+export { parseTargetsText };
 import type { RunStatus } from './diagnosisStore.js';
 
 export type SweepSortKey = 'address' | 'verdict' | 'aliveBy' | 'durationMs';
@@ -61,16 +64,6 @@ const emptyRun = {
   page: 0,
   selected: null,
 };
-
-/** One entry per line or comma; `#` starts a comment (same as a targets file). */
-export function parseTargetsText(text: string): string[] {
-  return text
-    .split(/\r?\n/)
-    .map((line) => line.replace(/#.*$/, ''))
-    .flatMap((line) => line.split(/[,\s]+/))
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
 
 const useSweepStore = create<SweepState>()((set, get) => ({
   targetsText: '',
