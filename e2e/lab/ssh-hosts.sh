@@ -247,7 +247,8 @@ ssh_hosts_down() {
     read -r user pw <<<"$entry"
     if id "$user" >/dev/null 2>&1; then userdel --remove "$user" 2>/dev/null || ssh_log "could not remove $user"; fi
   done
-  rm -rf "$SSH_ETC"
+  # Host keys stay (a down/up cycle must not look like a key change); the shadow copy goes.
+  rm -f "$SSH_ETC/shadow-ssh" "$SSH_ETC"/*/sshd_config
 }
 
 ssh_hosts_status() {

@@ -1,0 +1,262 @@
+/**
+ * Root delegation, detected the way Ansible's `become` does: our own random prompt
+ * (`sudo -S -p`), a random success marker printed through the elevated shell
+ * (`echo MARKER; id -u`), and the well-known failure texts classified.
+ */
+import { randomBytes } from 'node:crypto';
+import type { DelegationMethod, ElevateFailure } from '../../shared/auth.js';
+import type { SshConnection } from './client.js';
+import { shQuote } from './quote.js';
+import { clip, scrub } from './text.js';
+
+export interface BecomeConfig {
+  method: DelegationMethod;
+  /** Password for the delegation prompt (sudo: the user's; su: root's). */
+  password?: string;
+  /** `custom`: command template with `{cmd}`. */
+  template?: string;
+  /** Run on a PTY (sudo with requiretty, su, doas). */
+  pty: boolean;
+}
+
+export interface BecomeOutcome {
+  ok: boolean;
+  reason?: ElevateFailure;
+  /** UID printed after the marker, when it was reached. */
+  uid: number | null;
+  markerSeen: boolean;
+  promptSeen: boolean;
+  passwordSent: boolean;
+  /** Output after the uid line (the payload script's output), cleaned. */
+  output: string;
+  /** Output before the marker: what sudo/su said (secrets removed), clipped. */
+  evidence: string;
+  /** The command line sent (contains no secret). */
+  command: string;
+  exitCode: number | null;
+  timedOut: boolean;
+  truncated: boolean;
+  pty: boolean;
+  ms: number;
+}
+
+/** sudo-family and su-family password prompts in a few languages, at the end of the output. */
+const GENERIC_PROMPT = /(password|passphrase|passwort|mot de passe|contraseña|senha|wachtwoord|lösenord|パスワード|密码|암호)[^\n]{0,80}[:：]\s*$/i;
+
+const TTY_REQUIRED = /must have a tty|sorry, you must have a tty|no tty present/i;
+
+/** Methods that always need a terminal for their password prompt. */
+export function methodNeedsPty(method: DelegationMethod): boolean {
+  return method === 'su' || method === 'doas';
+}
+
+/** sudo-like methods whose rules `sudo -l` can list, and that `requiretty` affects. */
+export function isSudoFamily(method: DelegationMethod): boolean {
+  return method === 'sudo' || method === 'sudo-su' || method === 'dzdo';
+}
+
+export function randomToken(): string {
+  return randomBytes(8).toString('hex');
+}
+
+export interface BuiltCommand {
+  command: string;
+  /** Our own prompt (sudo/dzdo), matched exactly; otherwise generic prompt detection. */
+  prompt: string | null;
+}
+
+/**
+ * The command line for one delegation method. `inner` is a POSIX sh script; it is always quoted.
+ * Without a password sudo runs with `-n`, so it says "a password is required" instead of asking.
+ */
+export function buildDelegationCommand(cfg: BecomeConfig, inner: string, token: string): BuiltCommand {
+  const prompt = `[scanready-become-${token}] password:`;
+  const hasPw = cfg.password !== undefined && cfg.password !== '';
+  // On a PTY sudo reads from the terminal with echo off; without one it reads stdin (-S).
+  const sudoFlags = hasPw ? `${cfg.pty ? '' : '-S '}-p ${shQuote(prompt)}` : '-n';
+  const sh = `/bin/sh -c ${shQuote(inner)}`;
+  switch (cfg.method) {
+    case 'sudo-su':
+      return { command: `sudo ${sudoFlags} su - root -c ${shQuote(sh)}`, prompt: hasPw ? prompt : null };
+    case 'sudo':
+      return { command: `sudo ${sudoFlags} -u root ${sh}`, prompt: hasPw ? prompt : null };
+    case 'dzdo':
+      return { command: `dzdo ${sudoFlags} -u root ${sh}`, prompt: hasPw ? prompt : null };
+    case 'su':
+      return { command: `su - root -c ${shQuote(sh)}`, prompt: null };
+    case 'pbrun':
+      return { command: `pbrun -u root ${sh}`, prompt: null };
+    case 'doas':
+      return { command: `doas -u root ${sh}`, prompt: null };
+    case 'none':
+      return { command: sh, prompt: null };
+    case 'custom': {
+      const template = cfg.template ?? '';
+      // The template is the operator's own delegation command (shell by design); only {cmd} is ours, quoted.
+      return { command: template.split('{cmd}').join(shQuote(sh)), prompt: null };
+    }
+  }
+}
+
+/** Validates a custom delegation template: must contain {cmd}, one line, no NUL. */
+export function templateProblem(template: string | undefined): string | null {
+  if (template === undefined || template.trim() === '') return 'the custom delegation method needs a command template containing {cmd}';
+  if (!template.includes('{cmd}')) return 'the custom delegation template must contain {cmd} (where the command to run as root goes)';
+  if (/[\r\n\0]/.test(template)) return 'the custom delegation template must be a single line';
+  return null;
+}
+
+/** Classifies what the delegation command printed before (or instead of) the marker. */
+export function classifyFailure(text: string, exitCode: number | null): ElevateFailure | null {
+  if (TTY_REQUIRED.test(text)) return 'requiretty';
+  if (/Sorry, try again|incorrect password attempt|Authentication failure|authentication failed|su: incorrect password|Permission denied \(password/i.test(text))
+    return 'wrong-password';
+  if (/a password is required|no password was provided|a terminal is required to read the password/i.test(text)) return 'password-required';
+  if (/is not in the sudoers file|is not allowed to run sudo on|may not run sudo on/i.test(text)) return 'not-in-sudoers';
+  if (/is not allowed to execute|not allowed to execute|Operation not permitted|doas: .*not permitted|Request rejected/i.test(text)) return 'command-not-allowed';
+  if (exitCode === 127 || /command not found|: not found|No such file or directory/i.test(text)) return 'unsupported-method';
+  return null;
+}
+
+export interface BecomeRunOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+  maxBytes?: number;
+}
+
+/**
+ * Runs `script` as root through the delegation method. The outcome says whether the marker
+ * appeared, the uid after it, and why it failed otherwise. Never answers a prompt twice.
+ */
+export async function become(conn: SshConnection, cfg: BecomeConfig, script: string, o: BecomeRunOptions): Promise<BecomeOutcome> {
+  const token = randomToken();
+  const marker = `SCANREADY-BECOME-OK-${token}`;
+  const inner = `echo ${marker}; id -u; ${script}`;
+  const built = buildDelegationCommand(cfg, inner, token);
+  const secrets = [cfg.password];
+  let promptSeen = false;
+  let passwordSent = false;
+  let promptCount = 0;
+  let failure: ElevateFailure | null = null;
+  let lastAnsweredAt = 0;
+
+  const res = await conn.exec(built.command, {
+    timeoutMs: o.timeoutMs,
+    pty: cfg.pty,
+    signal: o.signal,
+    maxBytes: o.maxBytes,
+    interactive: true,
+    onOutput: (ctl) => {
+      const text = ctl.text;
+      const markerAt = findMarkerLine(text, marker);
+      if (markerAt >= 0) return; // elevated: let the payload finish
+      const pre = text;
+      // Our own prompt (sudo/dzdo): count occurrences; generic prompt: only new text since the last answer.
+      let prompted = false;
+      if (built.prompt) {
+        const n = pre.split(built.prompt).length - 1;
+        if (n > promptCount) {
+          promptCount = n;
+          prompted = true;
+        }
+      } else if (cfg.method !== 'none' && GENERIC_PROMPT.test(pre.slice(lastAnsweredAt))) {
+        prompted = true;
+        promptCount++;
+      }
+      const classified = classifyFailure(pre, null);
+      if (classified && classified !== 'unsupported-method') {
+        failure = classified;
+        ctl.finish();
+        return;
+      }
+      if (prompted) {
+        promptSeen = true;
+        if (passwordSent || promptCount > 1) {
+          failure = 'wrong-password'; // asked again after our answer
+          ctl.finish();
+          return;
+        }
+        if (cfg.password === undefined || cfg.password === '') {
+          failure = 'password-required';
+          ctl.finish();
+          return;
+        }
+        passwordSent = true;
+        lastAnsweredAt = pre.length;
+        ctl.write(`${cfg.password}\n`);
+      }
+    },
+  });
+
+  const text = decodeAll(res.stdout, res.stderr, cfg.pty);
+  const markerAt = findMarkerLine(text, marker);
+  let uid: number | null = null;
+  let output = '';
+  if (markerAt >= 0) {
+    const after = text.slice(markerAt + marker.length).replace(/^\n/, '');
+    const nl = after.indexOf('\n');
+    const uidLine = (nl >= 0 ? after.slice(0, nl) : after).trim();
+    if (/^\d{1,10}$/.test(uidLine)) uid = Number(uidLine);
+    output = nl >= 0 ? after.slice(nl + 1) : '';
+  }
+  const before = markerAt >= 0 ? text.slice(0, markerAt) : text;
+  const evidence = clip(scrub(built.prompt ? before.split(built.prompt).join('\n') : before, secrets).replace(/\n{2,}/g, '\n').trim(), 2000);
+  if (failure === null && markerAt < 0) {
+    failure = classifyFailure(before, res.code) ?? (res.timedOut ? 'timeout' : null);
+    if (failure === null) failure = 'not-root';
+  }
+  if (failure === null && uid !== 0) failure = 'not-root';
+  return {
+    ok: failure === null,
+    ...(failure !== null ? { reason: failure } : {}),
+    uid,
+    markerSeen: markerAt >= 0,
+    promptSeen,
+    passwordSent,
+    output: scrub(output, secrets),
+    evidence,
+    command: built.command,
+    exitCode: res.code,
+    timedOut: res.timedOut,
+    truncated: res.truncated,
+    pty: cfg.pty,
+    ms: res.ms,
+  };
+}
+
+function findMarkerLine(text: string, marker: string): number {
+  // The marker must start a line: the echoed command line (if a PTY ever echoes it) contains "echo MARKER".
+  let from = 0;
+  for (let i = 0; i < 1000; i++) {
+    const at = text.indexOf(marker, from);
+    if (at < 0) return -1;
+    if (at === 0 || text[at - 1] === '\n') return at;
+    from = at + marker.length;
+  }
+  return -1;
+}
+
+function decodeAll(stdout: Buffer, stderr: Buffer, pty: boolean): string {
+  // On a PTY stderr is merged into stdout by the server.
+  const dec = (b: Buffer): string => new TextDecoder('utf-8', { fatal: false }).decode(b);
+  const combined = pty ? dec(stdout) : `${dec(stderr)}\n${dec(stdout)}`;
+  return combined
+    .replace(/\r\n?/g, '\n')
+    .replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '') // eslint-disable-line no-control-regex
+    .replace(/[\x00-\x08\x0b-\x1f\x7f]/g, ''); // eslint-disable-line no-control-regex
+}
+
+/** Plain words for each failure reason: what happened and what it means for the scan. */
+export const ELEVATE_EXPLANATIONS: Record<ElevateFailure, string> = {
+  'password-required':
+    'The delegation command asked for a password and none was available (e.g. key login, no delegation password). The scanner would stay unprivileged: many checks give false negatives. Grant NOPASSWD to the scan account or give the record a delegation password.',
+  'wrong-password': 'The delegation command rejected the password ("Sorry, try again." / authentication failure). ScanReady stopped after one attempt so the account is not locked.',
+  'not-in-sudoers': 'The account is not in the sudoers file (or may not run sudo on this host): root delegation cannot work. The scan runs with the account\'s own privileges and checks needing root give false negatives.',
+  requiretty:
+    'sudo refuses to run without a terminal (Defaults requiretty). A scanner that does not allocate a PTY fails delegation. Remove requiretty for the scan account (Defaults:<user> !requiretty).',
+  'command-not-allowed':
+    'sudo accepted the account but its rules do not allow the delegation command (granular sudo rules). The scanner stays unprivileged and new checks that use other commands will silently give false negatives.',
+  'not-root': 'The delegation command ran but the effective UID afterwards is not 0: the scan would run with insufficient privileges (the scanner\'s "Passed*" status).',
+  timeout: 'The delegation command did not answer in time (a prompt nobody answers, a hung PAM module, a slow directory service). The scanner would time out the same way.',
+  'unsupported-method': 'The delegation command is not installed on the target (e.g. pbrun, dzdo or doas missing) or is not usable there.',
+};
