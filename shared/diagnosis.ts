@@ -86,4 +86,41 @@ export interface DiagnosisResult {
   openPorts: OpenPort[] | null;
   auth: AuthResult | null;
   advice: Advice[];
+  /** Scanner addresses the firewall rules were written for (given, or this machine's source address). */
+  scannerIps?: string[];
+  /** Name the target resolved from, when it was a host name. */
+  resolvedFrom?: string;
+  /** How the port finder ran, when it ran. */
+  portFinder?: PortFinderSummary;
+  /** Why a stage was skipped or degraded (no privilege, no traceroute, cancelled...). */
+  notes?: string[];
+  startedAt?: string;
+  durationMs?: number;
+}
+
+/** Stages of a diagnosis run (same names as shared/ipc.ts DiagnosisStage). */
+export type DiagnosisEngineStage = 'discovery' | 'path' | 'port-finder' | 'auth' | 'advice';
+
+/**
+ * Streamed by the diagnosis engine (electron/diagnosis runDiagnosis). Without `hop` and `port`
+ * these are the IPC DiagnosisEvents minus main's history id; `hop` and `port` arrive as they are found.
+ */
+export type DiagnosisEngineEvent =
+  | { type: 'stage'; stage: DiagnosisEngineStage; state: 'running' | 'done' | 'skipped'; detail?: string }
+  | { type: 'discovery'; event: import('./discovery.js').DiscoveryEvent }
+  | { type: 'hop'; hop: PathHop }
+  | { type: 'path'; path: PathResult }
+  | { type: 'port'; port: OpenPort }
+  | { type: 'open-ports'; openPorts: OpenPort[] }
+  | { type: 'auth'; event: import('./auth.js').AuthEvent }
+  | { type: 'done'; result: DiagnosisResult };
+
+/** How the wider port search ran (DiagnosisResult.portFinder). */
+export interface PortFinderSummary {
+  tcpMethod: 'raw-syn' | 'connect' | 'none';
+  tcpProbed: number;
+  udpProbed: number;
+  durationMs: number;
+  /** The overall deadline stopped it early. */
+  truncated: boolean;
 }

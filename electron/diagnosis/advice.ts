@@ -624,6 +624,19 @@ function authAdvice(input: AdviceInput, auth: AuthResult, out: Ranked[]): void {
     });
   }
 
+  if (hostKeyStep?.ok === false && hostKeyStep.reason === 'host-key-unknown') {
+    push({
+      id: 'fix-login',
+      severity: 'fix',
+      title: 'Verify and accept the host key',
+      why: `${stepText(hostKeyStep)}. The check stops before login until the key is trusted.`,
+      actions: [
+        { label: 'verify on the host (console)', kind: 'command', text: 'for f in /etc/ssh/ssh_host_*_key.pub; do ssh-keygen -lf "$f"; done' },
+        { label: 'then', kind: 'text', text: 'If a fingerprint matches, run again and accept it (--accept-new-host-key, or the prompt in the app).' },
+      ],
+    });
+  }
+
   if (reach?.ok === false || handshake?.ok === false) {
     const s = reach?.ok === false ? reach : handshake!;
     const banLike = isBanLike(s) && reach?.ok !== false;
@@ -712,6 +725,12 @@ function authAdvice(input: AdviceInput, auth: AuthResult, out: Ranked[]): void {
             { label: 'note', kind: 'text', text: 'If sudo also complains about "visiblepw", the password would be echoed without a tty: prefer NOPASSWD for the scan account.' },
           ],
         });
+        {
+          const ptyResult = s.data?.['ptyResult'];
+          if (ptyResult === 'password-required' || ptyResult === 'not-in-sudoers' || ptyResult === 'not-root') grant();
+          else if (ptyResult === 'wrong-password') delegationPassword(`On a terminal, sudo then rejected the password.`);
+          else if (ptyResult === 'command-not-allowed') pushUnrestricted(auth, push, 'On a terminal, sudo then refused the delegation command.');
+        }
         break;
       case 'command-not-allowed':
         pushUnrestricted(auth, push, `${stepText(s)}: sudo allows "${user}" only some commands, and the delegation command is not one of them.`);
@@ -722,13 +741,21 @@ function authAdvice(input: AdviceInput, auth: AuthResult, out: Ranked[]): void {
     }
   }
 
-  if (sudoRules?.ok === false && !out.some((a) => a.id === 'unrestricted-sudo')) {
-    const lines = Array.isArray(sudoRules.data?.['rules']) ? (sudoRules.data['rules'] as unknown[]).map(String) : [];
-    pushUnrestricted(
-      auth,
-      push,
-      `${stepText(sudoRules)}${lines.length > 0 ? ` (sudo -l: ${list(lines, 3)})` : ''}.`,
-    );
+  if (sudoRules?.ok === false && sudoRules.reason === 'restricted' && !out.some((a) => a.id === 'unrestricted-sudo')) {
+    const d = sudoRules.data ?? {};
+    const cmds = Array.isArray(d['allowedAsRoot']) ? (d['allowedAsRoot'] as unknown[]).map(String) : [];
+    pushUnrestricted(auth, push, `${stepText(sudoRules)}${cmds.length > 0 ? ` (sudo -l: ${list(cmds, 3)})` : ''}.`);
+  } else if (sudoRules?.ok === false && (sudoRules.reason === 'no-sudo-rules' || sudoRules.reason === 'no-sudo') && !out.some((a) => a.id === 'grant-nopasswd')) {
+    push({
+      id: 'grant-nopasswd',
+      severity: 'fix',
+      title: sudoRules.reason === 'no-sudo' ? 'Install sudo, or switch the delegation method' : `Give "${user}" a sudo rule`,
+      why: `${stepText(sudoRules)}. The delegation method (${auth.delegation}) needs sudo for the scan to run as root.`,
+      actions: [
+        { label: 'sudoers (as root)', kind: 'command', text: `echo '${user} ALL=(ALL) NOPASSWD: ALL' > /etc/sudoers.d/scanready-scan\nchmod 0440 /etc/sudoers.d/scanready-scan\nvisudo -cf /etc/sudoers.d/scanready-scan` },
+        { label: 'or', kind: 'text', text: 'Use "su" delegation with the root password in the auth record, or pbrun/dzdo/doas where that is the site standard.' },
+      ],
+    });
   }
 
   if (tmp?.ok === false) {
@@ -746,7 +773,8 @@ function authAdvice(input: AdviceInput, auth: AuthResult, out: Ranked[]): void {
   }
 
   if (sessions?.ok === false) {
-    pushLimitsAndBan(input, push, sessions, isBanLike(sessions));
+    const banned = sessions.reason === 'banned' || sessions.reason === 'auth-throttled';
+    pushLimitsAndBan(input, push, sessions, banned || (sessions.reason === undefined && isBanLike(sessions)), banned);
   }
 
   if (auth.status === 'passed' || auth.status === 'passed-insufficient') {
@@ -800,9 +828,10 @@ function pushLimitsAndBan(
   push: (a: Omit<Ranked, 'rank'>) => void,
   s: AuthStep,
   banLike: boolean,
+  banFirst = false,
 ): void {
   const ips = input.scannerIps.length > 0 ? input.scannerIps.join(' ') : '<scanner address>';
-  push({
+  const limits = (): void => push({
     id: 'raise-ssh-limits',
     severity: 'fix',
     title: 'Raise sshd\'s session limits for the scan',
@@ -814,6 +843,7 @@ function pushLimitsAndBan(
       { label: 'apply', kind: 'command', text: 'sshd -t && (systemctl reload sshd || systemctl reload ssh)' },
     ],
   });
+  if (!banFirst) limits();
   if (banLike) {
     push({
       id: 'whitelist-fail2ban',
@@ -827,6 +857,7 @@ function pushLimitsAndBan(
       ],
     });
   }
+  if (banFirst) limits();
 }
 
 /** Listening ports seen over SSH (ss/netstat) that the profile does not probe: custom-port candidates. */
