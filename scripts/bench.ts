@@ -59,7 +59,7 @@ function nmapArgs(targets: string[]): string[] {
 
 function nmapAlive(xml: string): Set<string> {
   const up = new Set<string>();
-  for (const host of xml.split('<host ').slice(1)) {
+  for (const host of xml.split(/<host[\s>]/).slice(1)) {
     const state = /<status state="(\w+)"/.exec(host)?.[1];
     const addr = /<address addr="([^"]+)" addrtype="ipv[46]"/.exec(host)?.[1];
     if (state === 'up' && addr) up.add(addr);
