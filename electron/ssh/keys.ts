@@ -88,8 +88,9 @@ export function loadPrivateKey(text: string | Buffer, passphrase?: string): Load
   const format = keyFormat(str);
   const encrypted = /ENCRYPTED|Proc-Type: 4,ENCRYPTED|aes\d+-ctr|bcrypt/.test(str) || /^Encryption: (?!none)/m.test(str);
   const source = format === 'pkcs8' ? pkcs8ToSsh2(str.trim(), passphrase) : str;
-  const res: ParsedKey | ParsedKey[] | Error = ssh2.utils.parseKey(source, format === 'pkcs8' ? undefined : passphrase);
-  const first: ParsedKey | Error | undefined = Array.isArray(res) ? res[0] : res;
+  // ssh2's types say ParsedKey | Error; at runtime a multi-key file gives an array.
+  const res = ssh2.utils.parseKey(source, format === 'pkcs8' ? undefined : passphrase) as ParsedKey | Error | ParsedKey[];
+  const first: ParsedKey | Error | undefined = Array.isArray(res) ? (res as ParsedKey[])[0] : res;
   if (first === undefined || first instanceof Error) {
     const msg = first instanceof Error ? first.message : 'no key found';
     if (/no passphrase|encrypted/i.test(msg) && !passphrase) throw new SshError('passphrase-required', 'the private key is encrypted: a passphrase is needed');
