@@ -17,7 +17,9 @@ export default defineConfig<AppFixtureOptions>({
   fullyParallel: false,
   timeout: 90_000,
   expect: { timeout: 20_000 },
-  reporter: process.env.CI ? [['list'], ['html', { open: 'never' }]] : [['list']],
+  reporter: process.env.CI
+    ? [['list'], ['./e2e/skip-reporter.ts'], ['html', { open: 'never' }]]
+    : [['list'], ['./e2e/skip-reporter.ts']],
   outputDir: 'test-results',
   use: {
     trace: 'retain-on-failure',
