@@ -90,7 +90,7 @@ export function loadPrivateKey(text: string | Buffer, passphrase?: string): Load
   const source = format === 'pkcs8' ? pkcs8ToSsh2(str.trim(), passphrase) : str;
   // ssh2's types say ParsedKey | Error; at runtime a multi-key file gives an array.
   const res = ssh2.utils.parseKey(source, format === 'pkcs8' ? undefined : passphrase) as ParsedKey | Error | ParsedKey[];
-  const first: ParsedKey | Error | undefined = Array.isArray(res) ? (res as ParsedKey[])[0] : res;
+  const first: ParsedKey | Error | undefined = Array.isArray(res) ? res[0] : res;
   if (first === undefined || first instanceof Error) {
     const msg = first instanceof Error ? first.message : 'no key found';
     if (/no passphrase|encrypted/i.test(msg) && !passphrase) throw new SshError('passphrase-required', 'the private key is encrypted: a passphrase is needed');
