@@ -3,8 +3,10 @@
  * Exit status across commands: 0 ok, 1 "not ok" outcome, 2 bad input, 3 runtime failure.
  */
 import { Command, CommanderError } from 'commander';
+import { registerAuth } from './auth.js';
 import { EXIT } from './common.js';
 import { registerDiscover } from './discover.js';
+import { registerServe } from './serve.js';
 
 declare const SCANREADY_VERSION: string | undefined;
 
@@ -21,6 +23,8 @@ export function buildProgram(): Command {
       outputError: (str, write) => write(`scanready: ${str.replace(/^error: /, '')}`),
     });
   registerDiscover(program);
+  registerAuth(program);
+  registerServe(program);
   return program;
 }
 

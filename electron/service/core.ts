@@ -134,7 +134,8 @@ function messageOf(err: unknown): string {
 function toFailure(err: unknown): IpcResult<never> {
   if (err instanceof ServiceError || err instanceof ElevationError) return fail(err.code, err.message);
   const code = (err as { code?: unknown } | null)?.code;
-  if (code === 'bad-input') return fail('bad-input', messageOf(err));
+  // 'bad-request' is the SSH engine's name for a request it refuses.
+  if (code === 'bad-input' || code === 'bad-request') return fail('bad-input', messageOf(err));
   if (code === 'unavailable') return fail('unavailable', messageOf(err));
   return fail('internal', messageOf(err));
 }

@@ -1,0 +1,93 @@
+/**
+ * `scanready serve`: web mode. The first line on stdout is the URL with the access token;
+ * everything else (warnings, notes) goes to stderr, so scripts can read that line.
+ */
+import { existsSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { createService, defaultUserDataDir, type CliInvocation } from '../service/index.js';
+import { isLoopbackHost, startWebServer } from '../web/server.js';
+import { action, CliError, EXIT, intOption } from './common.js';
+
+interface ServeOptions {
+  port: number;
+  host: string;
+  allowRemote?: boolean;
+  userData?: string;
+  rendererDir?: string;
+}
+
+/** The running CLI bundle (dist/cli.cjs), when we are one: used for the renderer path and elevation. */
+function cliBundle(): string | null {
+  const script = process.argv[1];
+  if (!script || !/\.(c?js)$/.test(script)) return null;
+  try {
+    return realpathSync(script);
+  } catch {
+    return null;
+  }
+}
+
+export function defaultRendererDir(bundle: string | null = cliBundle()): string {
+  const candidates = [bundle ? path.join(path.dirname(bundle), 'renderer') : null, path.resolve('dist', 'renderer')].filter((c): c is string => c !== null);
+  return candidates.find((c) => existsSync(path.join(c, 'index.html'))) ?? candidates[0] ?? path.resolve('dist', 'renderer');
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('web mode: serve the ScanReady UI and API on this machine (loopback only by default) with a per-run access token')
+    .option('--port <n>', 'TCP port (default: a free one)', intOption('--port', 0, 65535), 0)
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--allow-remote', 'allow a non-loopback --host: anyone who can reach it and has the token can run probes from this machine')
+    .option('--user-data <dir>', 'where history, profiles, settings and known hosts live (default: the app\'s directory)')
+    .option('--renderer-dir <dir>', 'the built UI (default: dist/renderer)')
+    .addHelpText('after', '\nThe first line printed is the URL to open (it carries the access token). Stop with Ctrl-C.')
+    .action(action((opts: ServeOptions) => runServe(opts, program.version() ?? '0.0.0-dev')));
+}
+
+async function runServe(opts: ServeOptions, version: string): Promise<number> {
+  if (!isLoopbackHost(opts.host)) {
+    if (!opts.allowRemote) {
+      throw new CliError(`--host ${opts.host} is not a loopback address: add --allow-remote to expose ScanReady to the network`);
+    }
+    process.stderr.write(
+      `scanready: WARNING: listening on ${opts.host}: anyone who can reach this address and has the URL's token can run probes and SSH checks from this machine. Traffic is not encrypted.\n`,
+    );
+  }
+  const bundle = cliBundle();
+  const cli: CliInvocation | null = bundle ? { command: process.execPath, args: [bundle] } : null;
+  const userDataDir = opts.userData ? path.resolve(opts.userData) : defaultUserDataDir();
+  const service = createService({ userDataDir, mode: 'web', version, cli });
+  let server;
+  try {
+    server = await startWebServer({
+      service,
+      rendererDir: opts.rendererDir ? path.resolve(opts.rendererDir) : defaultRendererDir(bundle),
+      host: opts.host,
+      port: opts.port,
+      allowRemote: opts.allowRemote === true,
+    });
+  } catch (err) {
+    await service.close();
+    const code = (err as { code?: string }).code;
+    if (code === 'EADDRINUSE') throw new CliError(`port ${opts.port} is already in use: pick another --port or leave it out`);
+    if (code === 'EADDRNOTAVAIL') throw new CliError(`${opts.host} is not an address of this machine`);
+    throw err;
+  }
+  process.stdout.write(`${server.url}\n`);
+  process.stderr.write(`scanready: serving the UI and API; data in ${userDataDir}. Press Ctrl-C to stop.\n`);
+
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await service.close();
+  await server.close();
+  return EXIT.ok;
+}

@@ -1,0 +1,23 @@
+/**
+ * The real engines behind the service (probes/, ssh/, diagnosis/). Adapters only: the
+ * signatures the service relies on are in ./engines.ts.
+ */
+import { canUseRawSockets, discover } from '../probes/index.js';
+import { KnownHostsStore, runAuthCheck } from '../ssh/index.js';
+import { engineUnavailable, type Engines } from './engines.js';
+
+export function realEngines(): Engines {
+  return {
+    discover: (targets, opts) =>
+      discover(targets, { profile: opts.profile, mode: opts.mode, signal: opts.signal, ...(opts.ratePps !== undefined ? { ratePps: opts.ratePps } : {}) }),
+    canUseRawSockets,
+    runAuthCheck: (request, opts) =>
+      runAuthCheck(request, {
+        signal: opts.signal,
+        knownHosts: new KnownHostsStore(opts.knownHostsFile),
+        onStep: opts.onStep,
+        confirmHostKey: opts.confirmHostKey,
+      }),
+    runDiagnosis: () => Promise.reject(engineUnavailable('the diagnosis engine')),
+  };
+}
