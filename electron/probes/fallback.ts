@@ -16,7 +16,7 @@ import type { ProbeMethod } from '../../shared/discovery.js';
 import type { ActiveProbe, ProbeDriver } from './driver.js';
 import { canonicalIp, classifyIcmpError, describeIcmp } from './packets.js';
 import type { ProbeAnswer } from './plan.js';
-import { RateLimiter, TransportClosedError } from './raw.js';
+import { TransportClosedError, type RateLimiter } from './raw.js';
 import type { ProbeSpec } from './types.js';
 import { udpPayloadFor } from './udpPayloads.js';
 

@@ -7,7 +7,7 @@ import type { ProbeMethod } from '../../shared/discovery.js';
 import type { ActiveProbe, ProbeDriver } from './driver.js';
 import { classifyIcmpError, describeIcmp, TCP_ACK, TCP_RST, TCP_SYN } from './packets.js';
 import type { ProbeAnswer } from './plan.js';
-import { echoKey, RawTransport, tcpKey, udpKey, type RawReply } from './raw.js';
+import { echoKey, tcpKey, udpKey, type RawReply, type RawTransport } from './raw.js';
 import type { ProbeSpec } from './types.js';
 import { udpPayloadFor } from './udpPayloads.js';
 
