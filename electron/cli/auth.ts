@@ -1,0 +1,302 @@
+/**
+ * `scanready auth HOST`: the credential check as an authenticated Unix scan does it.
+ * Secrets come only from environment variables or a no-echo prompt on a terminal; they are
+ * never printed, logged or written anywhere.
+ */
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Option, type Command } from 'commander';
+import { DELEGATION_METHODS, type AuthRequestInput, type AuthResult, type AuthStep, type DelegationMethod, type HostKeyInfo } from '../../shared/auth.js';
+import { BUILTIN_PROFILES, builtinProfile, DEFAULT_PROFILE_NAME } from '../../shared/profiles.js';
+import { isSshError } from '../ssh/errors.js';
+import { templateProblem } from '../ssh/elevate.js';
+import { loadPrivateKey } from '../ssh/keys.js';
+import { KnownHostsStore } from '../ssh/knownHosts.js';
+import { runAuthCheck } from '../ssh/authCheck.js';
+import { action, CliError, EXIT, intOption } from './common.js';
+import { colourEnabled, makeStyle, type Style } from './format.js';
+
+export interface AuthCliOptions {
+  port?: number;
+  user?: string;
+  passwordEnv?: string;
+  key?: string;
+  passphraseEnv?: string;
+  agent?: boolean;
+  delegation?: DelegationMethod;
+  delegationCommand?: string;
+  delegationPasswordEnv?: string;
+  sessions?: number;
+  acceptNewHostKey?: boolean;
+  knownHosts?: string;
+  importKnownHosts?: string | boolean;
+  profile?: string;
+  timeout?: number;
+  json?: boolean;
+}
+
+/** `$SCANREADY_HOME/known_hosts.json`, else `~/.config/scanready/known_hosts.json`. */
+export function defaultKnownHostsFile(env: NodeJS.ProcessEnv = process.env): string {
+  const home = env.SCANREADY_HOME;
+  if (home && home.trim() !== '') return path.join(home, 'known_hosts.json');
+  return path.join(os.homedir(), '.config', 'scanready', 'known_hosts.json');
+}
+
+/** The credential options, shared with `scanready diagnose`. */
+export function addAuthOptions(cmd: Command, opts: { userRequired: boolean } = { userRequired: true }): Command {
+  const user = new Option('--user <name>', 'the scan account (as in the scanner\'s Unix authentication record)');
+  if (opts.userRequired) user.makeOptionMandatory(true);
+  return cmd
+    .option('--port <n>', 'SSH port', intOption('--port', 1, 65535), 22)
+    .addOption(user)
+    .option('--password-env <VAR>', 'read the login password from environment variable VAR')
+    .option('--key <file>', 'private key file (OpenSSH, PEM or PKCS#8)')
+    .option('--passphrase-env <VAR>', 'read the key passphrase from environment variable VAR')
+    .option('--agent', 'use ssh-agent (SSH_AUTH_SOCK)')
+    .addOption(new Option('--delegation <method>', 'root delegation method').choices([...DELEGATION_METHODS]).default('sudo-su'))
+    .option('--delegation-command <template>', 'for --delegation custom: the command template, {cmd} marks the command to run as root')
+    .option('--delegation-password-env <VAR>', 'password for the delegation prompt (su: root\'s); default: the login password')
+    .option('--sessions <n>', 'parallel SSH sessions to open, as the scanner does', intOption('--sessions', 1, 100), 10)
+    .option('--accept-new-host-key', 'trust a host key seen for the first time (compare its fingerprint first)')
+    .option('--known-hosts <file>', `ScanReady's known-hosts store (default ${defaultKnownHostsFile()})`)
+    .option('--import-known-hosts [file]', 'import an OpenSSH known_hosts file first (default ~/.ssh/known_hosts)')
+    .option('--profile <name>', `discovery profile for custom-port candidates: ${BUILTIN_PROFILES.map((p) => p.name).join(', ')}`, DEFAULT_PROFILE_NAME)
+    .option('--timeout <ms>', 'timeout of each step', intOption('--timeout', 500, 120_000), 10_000);
+}
+
+export function registerAuth(program: Command): void {
+  const cmd = program
+    .command('auth')
+    .description('check SSH credentials the way an authenticated Unix scan uses them: login, root delegation, /tmp, sessions, sudo rules')
+    .argument('<host>', 'address or name of the target');
+  addAuthOptions(cmd)
+    .option('--json', 'print one JSON object (the full result)')
+    .addHelpText(
+      'after',
+      '\nSecrets are never taken from the command line: use --password-env / --passphrase-env /\n' +
+        '--delegation-password-env VAR, or answer the prompt when stdin is a terminal.\n' +
+        'Exit status: 0 passed, 1 any other status (passed-insufficient, failed, not-attempted), 2 bad input, 3 runtime failure.',
+    )
+    .action(action((host: string, opts: AuthCliOptions) => runAuthCli(host, opts)));
+}
+
+function envSecret(varName: string | undefined, what: string): string | undefined {
+  if (varName === undefined) return undefined;
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(varName)) throw new CliError(`${what}: "${varName}" is not an environment variable name (give the NAME of a variable, not the secret)`);
+  const v = process.env[varName];
+  if (v === undefined) throw new CliError(`${what}: environment variable ${varName} is not set`);
+  return v;
+}
+
+/** Reads a line from the terminal without echo. */
+export function promptSecret(prompt: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const stdin = process.stdin;
+    if (!stdin.isTTY) {
+      reject(new CliError(`${prompt.trim()} — stdin is not a terminal; use the matching --*-env option`));
+      return;
+    }
+    process.stderr.write(prompt);
+    const wasRaw = stdin.isRaw;
+    stdin.setRawMode(true);
+    stdin.resume();
+    let value = '';
+    const done = (err: Error | null): void => {
+      stdin.removeListener('data', onData);
+      stdin.setRawMode(wasRaw);
+      stdin.pause();
+      process.stderr.write('\n');
+      if (err) reject(err);
+      else resolve(value);
+    };
+    const onData = (buf: Buffer): void => {
+      for (const ch of buf.toString('utf8')) {
+        if (ch === '\r' || ch === '\n') return done(null);
+        if (ch === '\u0003') return done(new CliError('interrupted', EXIT.interrupted));
+        if (ch === '\u0004') return done(null);
+        if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
+        else if (ch >= ' ') value += ch;
+      }
+    };
+    stdin.on('data', onData);
+  });
+}
+
+async function promptYesNo(question: string): Promise<boolean> {
+  const stdin = process.stdin;
+  if (!stdin.isTTY) return false;
+  process.stderr.write(question);
+  return new Promise((resolve) => {
+    const onData = (buf: Buffer): void => {
+      stdin.removeListener('data', onData);
+      stdin.pause();
+      resolve(/^\s*y(es)?\s*$/i.test(buf.toString('utf8')));
+    };
+    stdin.resume();
+    stdin.on('data', onData);
+  });
+}
+
+/** Builds the request from options + environment + prompts. Throws CliError (exit 2) on bad input. */
+export async function authRequestFromOptions(host: string, opts: AuthCliOptions): Promise<AuthRequestInput> {
+  if (!host || host.length > 255 || /\s/.test(host)) throw new CliError(`bad host "${host}"`);
+  if (!opts.user) throw new CliError('--user is required');
+  const profile = opts.profile ?? DEFAULT_PROFILE_NAME;
+  if (!builtinProfile(profile)) throw new CliError(`unknown profile "${profile}" (known: ${BUILTIN_PROFILES.map((p) => p.name).join(', ')})`);
+  const delegation = opts.delegation ?? 'sudo-su';
+  if (delegation === 'custom') {
+    const problem = templateProblem(opts.delegationCommand);
+    if (problem) throw new CliError(problem);
+  } else if (opts.delegationCommand !== undefined) {
+    throw new CliError('--delegation-command only applies to --delegation custom');
+  }
+  let password = envSecret(opts.passwordEnv, '--password-env');
+  let passphrase = envSecret(opts.passphraseEnv, '--passphrase-env');
+  let delegationPassword = envSecret(opts.delegationPasswordEnv, '--delegation-password-env');
+  let privateKey: string | undefined;
+  if (opts.key !== undefined) {
+    try {
+      privateKey = await readFile(opts.key, 'utf8');
+    } catch (err) {
+      throw new CliError(`cannot read key file "${opts.key}" (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    if (privateKey.length > 65536) throw new CliError(`key file "${opts.key}" is too large to be a private key`);
+    if (passphrase === undefined) {
+      try {
+        loadPrivateKey(privateKey);
+      } catch (e) {
+        if (isSshError(e) && e.code === 'passphrase-required') {
+          if (process.stdin.isTTY) passphrase = await promptSecret(`Passphrase for ${opts.key}: `);
+          else throw new CliError(`key file "${opts.key}" is encrypted: give --passphrase-env VAR`);
+        }
+      }
+    }
+  }
+  if (opts.agent && !process.env.SSH_AUTH_SOCK) throw new CliError('--agent: SSH_AUTH_SOCK is not set (no ssh-agent)');
+  if (password === undefined && privateKey === undefined && !opts.agent) {
+    if (process.stdin.isTTY) password = await promptSecret(`Password for ${opts.user}@${host}: `);
+    else throw new CliError('no credential: give --password-env VAR, --key FILE or --agent (secrets are never read from the command line)');
+  }
+  if (delegation === 'su' && delegationPassword === undefined && process.stdin.isTTY) {
+    delegationPassword = await promptSecret(`Root password for su on ${host}: `);
+  }
+  return {
+    host,
+    port: opts.port ?? 22,
+    user: opts.user,
+    ...(password !== undefined ? { password } : {}),
+    ...(privateKey !== undefined ? { privateKey } : {}),
+    ...(passphrase !== undefined ? { passphrase } : {}),
+    agent: opts.agent === true,
+    delegation,
+    ...(opts.delegationCommand !== undefined ? { delegationCommand: opts.delegationCommand } : {}),
+    ...(delegationPassword !== undefined ? { delegationPassword } : {}),
+    sessions: opts.sessions ?? 10,
+    acceptNewHostKey: opts.acceptNewHostKey === true,
+    profile,
+    timeoutMs: opts.timeout ?? 10_000,
+  };
+}
+
+const MARK = { ok: '✓', fail: '✗', info: '–' };
+
+export function formatStep(s: AuthStep, style: Style, verbose = true): string {
+  const mark = s.ok === true ? style.green(MARK.ok) : s.ok === false ? style.red(MARK.fail) : style.dim(MARK.info);
+  const ms = s.ms > 0 ? style.dim(` (${s.ms} ms)`) : '';
+  let line = `  ${mark} ${s.id.padEnd(12)} ${s.summary}${ms}`;
+  if (verbose && s.ok === false && s.explanation) line += `\n${wrap(s.explanation, 90, '                 ')}`;
+  return line;
+}
+
+function wrap(text: string, width: number, indent: string): string {
+  const words = text.split(/\s+/);
+  const lines: string[] = [];
+  let cur = '';
+  for (const w of words) {
+    if (cur.length + w.length + 1 > width && cur !== '') {
+      lines.push(cur);
+      cur = w;
+    } else cur = cur === '' ? w : `${cur} ${w}`;
+  }
+  if (cur) lines.push(cur);
+  return lines.map((l) => indent + l).join('\n');
+}
+
+const STATUS_TEXT: Record<AuthResult['status'], string> = {
+  passed: 'PASSED — logged in and UID 0 after delegation',
+  'passed-insufficient': 'PASSED* — logged in, but without root (insufficient privileges: expect false negatives)',
+  failed: 'FAILED — login failed or the host key is not trusted',
+  'not-attempted': 'NOT ATTEMPTED — no SSH service reachable on that port',
+};
+
+export function formatSummary(r: AuthResult, style: Style): string {
+  const colour = (t: string): string => (r.status === 'passed' ? style.green(t) : r.status === 'passed-insufficient' ? style.yellow(t) : style.red(t));
+  const out = [`\nStatus: ${colour(STATUS_TEXT[r.status])}  ${style.dim(`(${r.durationMs} ms)`)}`];
+  const candidates = r.listening.filter((p) => p.candidate);
+  if (candidates.length > 0) {
+    out.push(`Listening ports not in the profile (custom-port candidates): ${candidates.map((p) => `${p.protocol}/${p.port}${p.process ? ` (${p.process})` : ''}`).join(', ')}`);
+  }
+  if (r.advice.length > 0) {
+    out.push('Advice:');
+    r.advice.forEach((a, i) => {
+      out.push(`  ${i + 1}. ${style.bold(a.title)}${a.severity === 'tip' ? style.dim(' (tip)') : ''}`);
+      for (const act of a.actions) {
+        out.push(act.kind === 'command' ? `       ${style.dim(`${act.label}:`)}\n${act.text.split('\n').map((l) => `         ${l}`).join('\n')}` : `       ${act.label}: ${act.text}`);
+      }
+    });
+  }
+  return out.join('\n');
+}
+
+async function runAuthCli(host: string, opts: AuthCliOptions): Promise<number> {
+  const req = await authRequestFromOptions(host, opts);
+  const knownHosts = new KnownHostsStore(opts.knownHosts ?? defaultKnownHostsFile());
+  const style = makeStyle(colourEnabled(process.stdout));
+  const json = opts.json === true;
+  try {
+    await knownHosts.load();
+  } catch (e) {
+    throw new CliError((e as Error).message, EXIT.runtime);
+  }
+  if (opts.importKnownHosts !== undefined) {
+    const file = typeof opts.importKnownHosts === 'string' ? opts.importKnownHosts : path.join(os.homedir(), '.ssh', 'known_hosts');
+    let report;
+    try {
+      report = await knownHosts.importOpenSshFile(file);
+    } catch (e) {
+      throw new CliError(`cannot import ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    if (!json) process.stderr.write(`imported ${report.imported} host key(s) from ${file}${report.skipped ? `, skipped ${report.skipped}` : ''}\n`);
+  }
+
+  const controller = new AbortController();
+  const onSigint = (): void => controller.abort();
+  process.once('SIGINT', onSigint);
+  if (!json) {
+    process.stdout.write(`${style.bold(`scanready auth ${req.user}@${host}:${req.port}`)}  delegation: ${req.delegation ?? 'sudo-su'}, profile: ${req.profile ?? DEFAULT_PROFILE_NAME}\n`);
+  }
+  const confirmHostKey =
+    !json && process.stdin.isTTY
+      ? async (k: HostKeyInfo): Promise<boolean> =>
+          promptYesNo(`\nThe host key of ${host}:${req.port} is new:\n  ${k.algorithm} ${k.fingerprint}\nTrust it and continue? [y/N] `)
+      : undefined;
+  let result: AuthResult;
+  try {
+    result = await runAuthCheck(req, {
+      signal: controller.signal,
+      knownHosts,
+      ...(confirmHostKey ? { confirmHostKey } : {}),
+      onStep: json ? undefined : (s) => process.stdout.write(`${formatStep(s, style)}\n`),
+    });
+  } catch (e) {
+    if (isSshError(e) && e.code === 'aborted') throw new CliError('interrupted', EXIT.interrupted);
+    if (isSshError(e) && e.code === 'bad-request') throw new CliError(e.message);
+    throw new CliError(e instanceof Error ? e.message : String(e), EXIT.runtime);
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+  if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  else process.stdout.write(`${formatSummary(result, style)}\n`);
+  return result.status === 'passed' ? EXIT.ok : EXIT.notOk;
+}
