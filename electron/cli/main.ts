@@ -4,7 +4,6 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerAuth } from './auth.js';
-import { registerAuth } from './auth.js';
 import { EXIT } from './common.js';
 import { registerDiscover } from './discover.js';
 import { registerServe } from './serve.js';
@@ -24,7 +23,6 @@ export function buildProgram(): Command {
       outputError: (str, write) => write(`scanready: ${str.replace(/^error: /, '')}`),
     });
   registerDiscover(program);
-  registerAuth(program);
   registerAuth(program);
   registerServe(program);
   return program;
