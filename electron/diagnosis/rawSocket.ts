@@ -1,41 +1,10 @@
 /**
  * A thin typed face of the `raw-socket` native module for the path tracer and the port finder:
  * open a raw socket, send with a per-packet TTL / hop limit, receive, close.
- * The module is loaded lazily with require (it is native; the CLI bundle keeps it external).
+ * Typings: electron/probes/raw-socket.d.ts (the discovery engine's), the same native module.
  */
-import { createRequire } from 'node:module';
-import path from 'node:path';
+import raw from 'raw-socket';
 import type { IpFamily } from '../probes/packets.js';
-
-interface NativeSocket {
-  on(event: 'message', cb: (buf: Buffer, source: string) => void): void;
-  on(event: 'error', cb: (err: Error) => void): void;
-  on(event: 'close', cb: () => void): void;
-  send(buf: Buffer, offset: number, length: number, address: string, before: () => void, after: (err: Error | null, bytes: number) => void): void;
-  setOption(level: number, option: number, value: number): void;
-  close(): void;
-}
-
-interface RawSocketModule {
-  createSocket(opts: { protocol: number; addressFamily: number; bufferSize?: number }): NativeSocket;
-  AddressFamily: { IPv4: number; IPv6: number };
-  SocketLevel: { IPPROTO_IP: number; IPPROTO_IPV6: number };
-  SocketOption: { IP_TTL: number; IPV6_UNICAST_HOPS: number };
-}
-
-let cached: RawSocketModule | null | undefined;
-
-function loadModule(): RawSocketModule | null {
-  if (cached !== undefined) return cached;
-  try {
-    // In the CJS bundle `require` is the module's own; under ESM (tests, tsx) resolve from the working directory.
-    const req = typeof require === 'function' ? require : createRequire(path.join(process.cwd(), 'package.json'));
-    cached = req('raw-socket') as RawSocketModule;
-  } catch {
-    cached = null;
-  }
-  return cached;
-}
 
 export interface RawSocket {
   /** Sends one packet (without IP header) with the given TTL / hop limit. */
@@ -45,8 +14,7 @@ export interface RawSocket {
 
 /** Opens a raw socket for `protocol` (1 ICMP, 6 TCP, 17 UDP, 58 ICMPv6). Throws when not permitted. */
 export function openRawSocket(family: IpFamily, protocol: number, onMessage: (buf: Buffer, source: string) => void): RawSocket {
-  const mod = loadModule();
-  if (!mod) throw Object.assign(new Error('raw-socket module is not available'), { code: 'ENORAW' });
+  const mod = raw;
   const sock = mod.createSocket({
     protocol,
     addressFamily: family === 4 ? mod.AddressFamily.IPv4 : mod.AddressFamily.IPv6,
