@@ -92,11 +92,16 @@ export class RateLimiter {
   /** Runs `run` when the rate allows; `drop` instead if clear() comes first. */
   schedule(run: () => void, drop: () => void): void {
     this.queue.push({ run, drop });
-    this.pump();
+    // With a timer pending, the queue drains when it fires: never start a second one.
+    if (this.timer === null) this.pump();
   }
 
-  private pump = (): void => {
+  private onTimer = (): void => {
     this.timer = null;
+    this.pump();
+  };
+
+  private pump(): void {
     const now = performance.now();
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * this.pps) / 1000);
     this.last = now;
@@ -111,9 +116,9 @@ export class RateLimiter {
     }
     if (this.head < this.queue.length && this.timer === null) {
       const waitMs = Math.max(1, ((1 - this.tokens) * 1000) / this.pps);
-      this.timer = setTimeout(this.pump, waitMs);
+      this.timer = setTimeout(this.onTimer, waitMs);
     }
-  };
+  }
 
   /** Drops every queued task (their `drop` runs). */
   clear(): void {
