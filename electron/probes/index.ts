@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import type { DiscoveryEvent, HostResult, ProbeResult } from '../../shared/discovery.js';
 import type { ProbeDriver } from './driver.js';
 import { runHost } from './engine.js';
+import { canonicalIp } from './packets.js';
 import { FallbackDriver } from './fallback.js';
 import { RawDriver } from './rawDriver.js';
 import { canOpenRawSocket, RateLimiter, RawTransport } from './raw.js';
@@ -107,8 +108,16 @@ export async function* discover(targets: ResolvedTarget[], opts: DiscoverOptions
 
   const worker = async (): Promise<void> => {
     while (!ac.signal.aborted && next < total) {
-      const t = targets[next++];
-      if (!t) break;
+      const given = targets[next++];
+      if (!given) break;
+      let t: ResolvedTarget;
+      try {
+        t = { ...given, address: canonicalIp(given.address) };
+      } catch (err) {
+        done++;
+        push({ type: 'host-error', target: given.target, message: err instanceof Error ? err.message : String(err) });
+        continue;
+      }
       push({ type: 'host-start', target: t.target, address: t.address });
       try {
         const result = await runHost(t, ctx, (probe) => push({ type: 'probe', target: t.target, address: t.address, probe }));
