@@ -1,6 +1,6 @@
 /**
  * Playwright fixtures: each test gets its own ScanReady instance with its own state directory
- * (SCANREADY_HOME), in web mode (`scanready serve --port 0` + Chromium) or as the Electron app.
+ * (--user-data / SCANREADY_USER_DATA), in web mode (`scanready serve --port 0` + Chromium) or as the Electron app.
  * Everything a fixture starts, it stops.
  */
 import { test as base, _electron, chromium, expect, type Browser, type Page, type ElectronApplication } from '@playwright/test';
@@ -84,7 +84,7 @@ export const test = base.extend<Fixtures, AppFixtureOptions & WorkerFixtures>({
       const electronApp: ElectronApplication = await _electron.launch({
         executablePath: bin!,
         args: [MAIN, '--no-sandbox'],
-        env: { ...process.env, SCANREADY_HOME: home },
+        env: { ...process.env, SCANREADY_USER_DATA: home },
       });
       const page = await electronApp.firstWindow();
       await page.waitForSelector('[data-ready="true"]');

@@ -13,9 +13,10 @@ const CLI = path.join(ROOT, 'dist', 'cli.cjs');
 /** Starts `scanready serve --port 0` and resolves with the URL (token included) from its first stdout line. */
 export async function startServer(home: string): Promise<{ url: string; child: ChildProcess; stderr: () => string }> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--host', '127.0.0.1'], {
+  // --user-data and SCANREADY_USER_DATA both point the service at this run's own directory.
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--host', '127.0.0.1', '--user-data', home], {
     cwd: ROOT,
-    env: { ...process.env, SCANREADY_HOME: home, NO_COLOR: '1' },
+    env: { ...process.env, SCANREADY_USER_DATA: home, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';

@@ -9,10 +9,10 @@ test.describe('profiles', () => {
     await app.getByRole('button', { name: /^qualys-default/ }).click();
     await expect(app.getByTestId('tcp-limit')).toContainText('0 / 20');
     await expect(app.getByTestId('udp-limit')).toContainText('6 / 6');
-    await expect(app.getByLabel('Name')).toHaveAttribute('readonly', '');
+    await expect(app.getByLabel('Name', { exact: true })).toHaveAttribute('readonly', '');
 
     await app.getByRole('button', { name: 'Duplicate to edit' }).click();
-    await app.getByLabel('Name').fill('lab-8443');
+    await app.getByLabel('Name', { exact: true }).fill('lab-8443');
     const tcp = app.getByLabel(/^TCP SYN ports/);
     await tcp.fill(`${await tcp.inputValue()}, ${LAB.offProfilePort}`);
     await expect(app.getByTestId('tcp-limit')).toContainText('1 / 20');

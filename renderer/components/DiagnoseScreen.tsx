@@ -154,7 +154,7 @@ export function DiagnoseScreen() {
 
       <PrivilegeNotice host={host} privilegeKnown={privilege} elevated={run.elevated} busy={busy} onElevate={() => void actions.start({ elevate: true })} />
 
-      {run.status !== 'idle' || host ? <MatrixPanel /> : null}
+      {(run.status !== 'idle' && run.status !== 'error') || host ? <MatrixPanel /> : null}
       {host ? <VerdictPanel host={host} /> : null}
       <PathView path={path} />
       <OpenPortsPanel profile={run.runProfile} />

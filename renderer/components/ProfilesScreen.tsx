@@ -279,9 +279,9 @@ function ProfileEditor({
       <div className="row">
         <div className="grow">
           <label htmlFor="pf-ack">
-            TCP ACK probes <span className="hint">— source:destination, e.g. 80:2869</span>
+            TCP ACK probes <span className="hint">— source:destination</span>
           </label>
-          <input id="pf-ack" type="text" value={draft.tcpAck} readOnly={readOnly} onChange={(e) => set('tcpAck', e.target.value)} />
+          <input id="pf-ack" type="text" placeholder="e.g. 80:2869, 25:12531" value={draft.tcpAck} readOnly={readOnly} onChange={(e) => set('tcpAck', e.target.value)} />
         </div>
         <div className="grow">
           <label htmlFor="pf-synack">

@@ -219,7 +219,7 @@ function ResultsTable() {
                   <span className={`pill ${r.verdict}`}>{VERDICT_LABEL[r.verdict]}</span>
                 </td>
                 <td className="mono small">{r.aliveBy || '—'}</td>
-                <td className="mono small">{formatMs(r.durationMs)}</td>
+                <td className="mono small nowrap">{formatMs(r.durationMs)}</td>
                 <td className="small">{r.reason}</td>
               </tr>
             ))}
