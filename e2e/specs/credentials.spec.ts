@@ -1,6 +1,7 @@
 // The credential check against the lab's real sshd (198.18.1.20): a scan account whose
 // delegation works (Passed) and one that logs in but cannot become root (Passed*).
 import type { Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { LAB } from '../lab/hosts.js';
@@ -19,17 +20,17 @@ test.describe('credential check', () => {
   test.skip(!existsSync(SSH_LAB), 'the lab has no sshd accounts yet (e2e/lab/ssh-hosts.sh missing)');
 
   async function fill(app: Page, user: string, password: string): Promise<void> {
-    await app.getByRole('button', { name: 'Credentials' }).click();
+    await app.getByRole('button', { name: 'Credentials', exact: true }).click();
     await app.getByLabel('Host').fill(LAB.ssh);
     await app.getByLabel('User (the scan account)').fill(user);
-    await app.getByLabel('Password', { exact: true }).fill(password);
+    await app.getByLabel('Login password', { exact: true }).fill(password);
   }
 
   test('passes with root delegation; the host key is asked for on first contact', async ({ app, checkA11y, shot }) => {
     await fill(app, ACCOUNTS.root.user, ACCOUNTS.root.password);
     await app.getByRole('button', { name: 'Check credentials' }).click();
     // Secrets leave the form as soon as the check starts.
-    await expect(app.getByLabel('Password', { exact: true })).toHaveValue('');
+    await expect(app.getByLabel('Login password', { exact: true })).toHaveValue('');
 
     const prompt = app.getByTestId('host-key-prompt');
     await expect(prompt).toBeVisible();
@@ -58,5 +59,31 @@ test.describe('credential check', () => {
     await expect(app.locator('[data-step="elevate"]')).toHaveAttribute('data-status', 'failed');
     await expect(app.getByRole('region', { name: 'What to change' })).toBeVisible();
     await shot('credentials-passed-insufficient');
+  });
+
+  test('a changed host key is a hard stop before any secret is sent', async ({ app, shot }) => {
+    const check = async (): Promise<void> => {
+      await app.getByRole('button', { name: 'Credentials', exact: true }).click();
+      await app.getByLabel('Host').fill(LAB.sshRekey);
+      await app.getByLabel('User (the scan account)').fill(ACCOUNTS.root.user);
+      await app.getByLabel('Login password', { exact: true }).fill(ACCOUNTS.root.password);
+      await app.getByRole('button', { name: 'Check credentials' }).click();
+    };
+    // First contact: trust the key.
+    await check();
+    await app.getByTestId('host-key-prompt').getByRole('button', { name: 'Trust this key and continue' }).click();
+    await expect(app.getByTestId('auth-status')).toHaveAttribute('data-status', /passed/, { timeout: 60_000 });
+
+    // The server gets a new host key (lab.sh rekey), then the same check again.
+    execFileSync('bash', [path.join(ROOT, 'e2e', 'lab', 'lab.sh'), 'rekey'], { stdio: 'ignore', timeout: 60_000 });
+    await check();
+    const stop = app.getByTestId('host-key-changed');
+    await expect(stop).toBeVisible({ timeout: 30_000 });
+    await expect(stop).toContainText('CHANGED');
+    await expect(stop).toContainText('No password or key was sent');
+    await expect(app.getByTestId('host-key-prompt')).toHaveCount(0);
+    await expect(app.getByTestId('auth-status')).toHaveAttribute('data-status', 'failed');
+    await expect(app.locator('[data-step="login"]')).toHaveAttribute('data-status', 'skipped');
+    await shot('credentials-host-key-changed');
   });
 });

@@ -11,9 +11,11 @@ export function Checklist({ steps, running }: { steps: readonly AuthStep[]; runn
       {AUTH_STEP_IDS.map((id, i) => {
         const s = byId.get(id);
         const inProgress = running && !s && i === lastIndex + 1;
-        const mark = !s ? (inProgress ? 'wait' : 'wait') : s.ok === true ? 'ok' : s.ok === false ? 'bad' : 'info';
-        const symbol = !s ? (inProgress ? '…' : '·') : s.ok === true ? '✓' : s.ok === false ? '✗' : 'i';
-        const status = !s ? (inProgress ? 'in progress' : 'not run') : s.ok === true ? 'passed' : s.ok === false ? 'failed' : 'information';
+        // The engine reports steps it did not run as ok: null with data.skipped.
+        const skipped = s !== undefined && s.ok === null && s.data?.skipped === true;
+        const mark = !s || skipped ? 'wait' : s.ok === true ? 'ok' : s.ok === false ? 'bad' : 'info';
+        const symbol = !s ? (inProgress ? '…' : '·') : skipped ? '–' : s.ok === true ? '✓' : s.ok === false ? '✗' : 'i';
+        const status = !s ? (inProgress ? 'in progress' : 'not run') : skipped ? 'skipped' : s.ok === true ? 'passed' : s.ok === false ? 'failed' : 'information';
         return (
           <li key={id} data-step={id} data-status={status}>
             <span className={`mark ${mark}`} aria-hidden="true">

@@ -115,7 +115,7 @@ export function CredentialsScreen() {
           </div>
           {form.kind === 'password' ? (
             <div style={{ marginTop: 8 }}>
-              <label htmlFor="auth-password">Password</label>
+              <label htmlFor="auth-password">Login password</label>
               <input id="auth-password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="off" />
             </div>
           ) : null}
