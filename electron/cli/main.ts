@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAuth } from './auth.js';
 import { EXIT } from './common.js';
+import { registerDiagnose } from './diagnose.js';
 import { registerDiscover } from './discover.js';
 import { registerServe } from './serve.js';
 
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
     });
   registerDiscover(program);
   registerAuth(program);
+  registerDiagnose(program);
   registerServe(program);
   return program;
 }

@@ -308,7 +308,7 @@ function networkAdvice(input: AdviceInput, ev: Evidence, out: Ranked[]): void {
       actions: [
         { label: 'who to ask', kind: 'text', text: whoToAsk(hop, path) },
         { label: 'what to ask for', kind: 'text', text: `Allow ${scannerNote(input.scannerIps)} to ${d.address}: TCP ${list(spec.tcpPorts.map(String), 20)}; UDP ${list(spec.udpPorts.map(String), 10)}${spec.icmpEcho ? '; ICMP echo' : ''}.` },
-        { label: 'reproduce', kind: 'command', text: `traceroute -n -T -p ${spec.tcpPorts[0] ?? 80} ${d.address}` },
+        { label: 'reproduce', kind: 'command', text: `traceroute -n -T -p ${/^TCP SYN (\d+)/.exec(path?.probe ?? '')?.[1] ?? spec.tcpPorts[0] ?? 80} ${d.address}` },
       ],
     });
   }
@@ -865,7 +865,12 @@ function listeningAdvice(input: AdviceInput, out: Ranked[]): void {
   const auth = input.auth;
   if (!auth) return;
   const loopback = /^(127\.|::1$|\[::1\]$|localhost$)/;
-  const reachable = auth.listening.filter((l) => l.candidate && !loopback.test(l.address));
+  // Candidates against the effective profile (the credential check only knows built-in profiles).
+  const tcpIn = new Set(input.profile.tcpSyn);
+  const udpIn = new Set(input.profile.udp);
+  const reachable = auth.listening.filter(
+    (l) => !loopback.test(l.address) && !((l.protocol === 'tcp' || l.protocol === 'tcp6') ? tcpIn : udpIn).has(l.port),
+  );
   const severity = input.discovery.alive ? 'tip' : 'fix';
   const source = 'the host\'s listening ports (ss/netstat over SSH)';
   const toFound = (l: (typeof reachable)[number]): FoundPort => ({ port: l.port, how: 'listening', strong: true, ...(l.process ? { service: l.process } : {}) });

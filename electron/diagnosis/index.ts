@@ -221,7 +221,7 @@ export async function runDiagnosis(input: DiagnoseRequestInput, opts: DiagnosisO
     const run = opts.runAuthCheck ?? defaultRunAuthCheck;
     try {
       auth = await run(
-        { ...req.auth, host: target.address, profile: profile.name },
+        { ...req.auth, host: target.address, profile: builtinProfile(profile.name) ? profile.name : req.auth.profile },
         {
           knownHosts: opts.knownHosts as KnownHostsStore,
           ...(signal ? { signal } : {}),

@@ -1,0 +1,296 @@
+/**
+ * `scanready diagnose TARGET`: discovery → (not alive) path trace + port finder → (credentials given)
+ * credential check → ranked advice with ready-to-paste commands.
+ * Exit status: 0 alive (and credentials passed when checked), 1 not alive or credentials not passed,
+ * 2 bad input, 3 runtime failure.
+ */
+import { isIP } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { DELEGATION_METHODS, type HostKeyInfo } from '../../shared/auth.js';
+import type { Advice, DiagnosisEngineEvent, DiagnosisResult, PathHop } from '../../shared/diagnosis.js';
+import type { DiagnoseRequestInput } from '../../shared/requests.js';
+import { runDiagnosis } from '../diagnosis/index.js';
+import { KnownHostsStore } from '../ssh/knownHosts.js';
+import { authRequestFromOptions, defaultKnownHostsFile, formatStep, type AuthCliOptions } from './auth.js';
+import { action, addDiscoverOptions, CliError, EXIT, intOption, resolveProfile, type DiscoverCliOptions } from './common.js';
+import { colourEnabled, formatDuration, formatHost, makeStyle, table, type Style } from './format.js';
+
+interface DiagnoseCliOptions extends DiscoverCliOptions {
+  scannerIp?: string[];
+  trace: boolean;
+  portFinder: boolean;
+  topPorts?: number;
+  json?: boolean;
+  // credentials (as in `scanready auth`, --timeout renamed --auth-timeout: --timeout is the probes')
+  user?: string;
+  port?: number;
+  passwordEnv?: string;
+  key?: string;
+  passphraseEnv?: string;
+  agent?: boolean;
+  delegation?: AuthCliOptions['delegation'];
+  delegationCommand?: string;
+  delegationPasswordEnv?: string;
+  sessions?: number;
+  acceptNewHostKey?: boolean;
+  knownHosts?: string;
+  importKnownHosts?: string | boolean;
+  authTimeout?: number;
+}
+
+function scannerIpOption(value: string, previous: string[] | undefined): string[] {
+  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const ip of items) {
+    if (isIP(ip) === 0) throw new InvalidArgumentError(`--scanner-ip "${ip}" is not an IPv4 or IPv6 address`);
+  }
+  return [...(previous ?? []), ...items];
+}
+
+export function registerDiagnose(program: Command): void {
+  const cmd = program
+    .command('diagnose')
+    .description('why is this host "not alive" (or why do its credentials fail)? probes, traces the path, looks for an answering port, checks credentials, and says what to change')
+    .argument('<target>', 'one IP address or host name');
+  addDiscoverOptions(cmd)
+    .option('--scanner-ip <ip>', "the scanner appliance's address, for the firewall rules (repeat or comma-separate; default: this machine's address toward the target)", scannerIpOption)
+    .option('--no-trace', 'do not trace the path when the host is not alive')
+    .option('--no-port-finder', 'do not look for other answering ports when the host is not alive')
+    .option('--top-ports <n>', "how many of Nmap's most common TCP ports the port finder tries", intOption('--top-ports', 1, 65535), 1000)
+    // Credentials: as in `scanready auth`; the check runs when --user is given.
+    .option('--user <name>', 'check SSH credentials too: the scan account')
+    .option('--port <n>', 'SSH port', intOption('--port', 1, 65535), 22)
+    .option('--password-env <VAR>', 'read the login password from environment variable VAR')
+    .option('--key <file>', 'private key file (OpenSSH, PEM or PKCS#8)')
+    .option('--passphrase-env <VAR>', 'read the key passphrase from environment variable VAR')
+    .option('--agent', 'use ssh-agent (SSH_AUTH_SOCK)')
+    .addOption(new Option('--delegation <method>', 'root delegation method').choices([...DELEGATION_METHODS]).default('sudo-su'))
+    .option('--delegation-command <template>', 'for --delegation custom: the command template, {cmd} marks the command to run as root')
+    .option('--delegation-password-env <VAR>', "password for the delegation prompt (su: root's); default: the login password")
+    .option('--sessions <n>', 'parallel SSH sessions to open, as the scanner does', intOption('--sessions', 1, 100), 10)
+    .option('--accept-new-host-key', 'trust a host key seen for the first time (compare its fingerprint first)')
+    .option('--known-hosts <file>', `ScanReady's known-hosts store (default ${defaultKnownHostsFile()})`)
+    .option('--import-known-hosts [file]', 'import an OpenSSH known_hosts file first (default ~/.ssh/known_hosts)')
+    .option('--auth-timeout <ms>', 'timeout of each credential-check step', intOption('--auth-timeout', 500, 120_000), 10_000)
+    .option('--json', 'print one JSON object: { discovery, path, openPorts, auth, advice, ... }')
+    .addHelpText(
+      'after',
+      '\nSecrets are never taken from the command line: use --password-env / --passphrase-env /\n' +
+        '--delegation-password-env VAR, or answer the prompt when stdin is a terminal.\n' +
+        'Exit status: 0 alive (and credentials passed, when checked), 1 not alive or credentials not passed,\n' +
+        '2 bad input, 3 runtime failure.',
+    )
+    .action(action((target: string, opts: DiagnoseCliOptions) => runDiagnoseCli(target, opts)));
+}
+
+async function runDiagnoseCli(target: string, opts: DiagnoseCliOptions): Promise<number> {
+  if (opts.targetsFile !== undefined) throw new CliError('diagnose takes one target, not --targets-file (use discover for sweeps)');
+  const profile = await resolveProfile(opts);
+  const json = opts.json === true;
+  const style = makeStyle(colourEnabled(process.stdout));
+
+  let auth: DiagnoseRequestInput['auth'];
+  let knownHosts: KnownHostsStore | undefined;
+  if (opts.user !== undefined) {
+    // The diagnosis passes its own profile to the credential check; --timeout belongs to the probes.
+    const authOpts: AuthCliOptions = { ...opts, profile: undefined, timeout: opts.authTimeout ?? 10_000 };
+    const { host: _host, ...rest } = await authRequestFromOptions(target, authOpts);
+    auth = rest;
+    knownHosts = new KnownHostsStore(opts.knownHosts ?? defaultKnownHostsFile());
+    try {
+      await knownHosts.load();
+    } catch (e) {
+      throw new CliError((e as Error).message, EXIT.runtime);
+    }
+    if (opts.importKnownHosts !== undefined) {
+      const file = typeof opts.importKnownHosts === 'string' ? opts.importKnownHosts : path.join(os.homedir(), '.ssh', 'known_hosts');
+      try {
+        await knownHosts.importOpenSshFile(file);
+      } catch (e) {
+        throw new CliError(`cannot import ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+    }
+  } else {
+    const authOnly = ['passwordEnv', 'key', 'passphraseEnv', 'agent', 'delegationCommand', 'delegationPasswordEnv', 'acceptNewHostKey', 'knownHosts', 'importKnownHosts'] as const;
+    const given = authOnly.filter((k) => opts[k] !== undefined);
+    if (given.length > 0) throw new CliError(`credential options need --user (got ${given.map((k) => '--' + k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())).join(', ')})`);
+  }
+
+  const request: DiagnoseRequestInput = {
+    target,
+    profile,
+    overrides: opts.rate !== undefined ? { ratePps: opts.rate } : {},
+    mode: opts.unprivileged === true ? 'unprivileged' : 'auto',
+    scannerIps: opts.scannerIp ?? [],
+    trace: opts.trace,
+    portFinder: opts.portFinder,
+    ...(auth ? { auth } : {}),
+  };
+
+  const controller = new AbortController();
+  let interrupted = false;
+  const onSigint = (): void => {
+    interrupted = true;
+    controller.abort();
+  };
+  process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigint);
+  const progress = !json && process.stderr.isTTY;
+  const onEvent = (e: DiagnosisEngineEvent): void => {
+    if (!json && e.type === 'auth' && e.event.type === 'step') {
+      if (e.event.step.id === 'reach' || !authHeaderShown) {
+        process.stdout.write(`${style.bold('Credentials')} ${style.dim(`(${auth?.user ?? ''}@${target}:${auth?.port ?? 22}, delegation ${auth?.delegation ?? 'sudo-su'})`)}\n`);
+        authHeaderShown = true;
+      }
+      process.stdout.write(`${formatStep(e.event.step, style)}\n`);
+    }
+    if (progress && e.type === 'stage' && e.state === 'running') process.stderr.write(style.dim(`… ${STAGE_TEXT[e.stage]}\n`));
+  };
+  let authHeaderShown = false;
+  const confirmHostKey =
+    !json && process.stdin.isTTY
+      ? async (k: HostKeyInfo): Promise<boolean> => promptYesNo(`\nThe host key of ${target} is new:\n  ${k.algorithm} ${k.fingerprint}\nTrust it and continue? [y/N] `)
+      : undefined;
+
+  let result: DiagnosisResult;
+  try {
+    result = await runDiagnosis(request, {
+      signal: controller.signal,
+      onEvent,
+      topPorts: opts.topPorts ?? 1000,
+      ...(knownHosts ? { knownHosts } : {}),
+      ...(confirmHostKey ? { confirmHostKey } : {}),
+      ...(opts.rate !== undefined ? { portFinder: { ratePps: opts.rate } } : {}),
+    });
+  } catch (err) {
+    const e = err as { code?: string; message?: string };
+    if (e.code === 'bad-input') throw new CliError(e.message ?? 'bad input');
+    throw new CliError(e.message ?? String(err), EXIT.runtime);
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+
+  if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  else process.stdout.write(formatDiagnosis(result, style, opts.topPorts ?? 1000));
+  if (interrupted) return EXIT.interrupted;
+  const authOk = result.auth === null || result.auth.status === 'passed';
+  return result.discovery.alive && authOk ? EXIT.ok : EXIT.notOk;
+}
+
+const STAGE_TEXT: Record<DiagnosisEngineEvent extends infer E ? (E extends { type: 'stage'; stage: infer S } ? S & string : never) : never, string> = {
+  discovery: 'discovery probes',
+  path: 'tracing the path',
+  'port-finder': 'looking for any port the host answers on',
+  auth: 'checking credentials',
+  advice: 'advice',
+};
+
+function promptYesNo(question: string): Promise<boolean> {
+  const stdin = process.stdin;
+  if (!stdin.isTTY) return Promise.resolve(false);
+  process.stderr.write(question);
+  return new Promise((resolve) => {
+    const onData = (buf: Buffer): void => {
+      stdin.removeListener('data', onData);
+      stdin.pause();
+      resolve(/^\s*y(es)?\s*$/i.test(buf.toString('utf8')));
+    };
+    stdin.resume();
+    stdin.on('data', onData);
+  });
+}
+
+function hopAnswer(h: PathHop): string {
+  switch (h.note) {
+    case 'time-exceeded':
+      return 'time exceeded';
+    case 'reached':
+      return 'target reached';
+    case 'admin-prohibited':
+      return `ICMP ${h.icmpType ?? '?'}/${h.icmpCode ?? '?'} administratively prohibited`;
+    case 'unreachable':
+      return `ICMP ${h.icmpType ?? '?'}/${h.icmpCode ?? '?'} unreachable`;
+    case 'no-response':
+      return '*';
+  }
+}
+
+function indentLines(text: string, indent: string): string {
+  return text
+    .split('\n')
+    .map((l) => indent + l)
+    .join('\n');
+}
+
+function wrap(text: string, width: number, indent: string): string {
+  const lines: string[] = [];
+  let cur = '';
+  for (const w of text.split(/\s+/)) {
+    if (cur !== '' && cur.length + w.length + 1 > width) {
+      lines.push(cur);
+      cur = w;
+    } else cur = cur === '' ? w : `${cur} ${w}`;
+  }
+  if (cur !== '') lines.push(cur);
+  return lines.map((l) => indent + l).join('\n');
+}
+
+function formatAdvice(a: Advice, i: number, style: Style): string {
+  const tag = a.severity === 'fix' ? style.red('fix') : style.dim('tip');
+  const out = [`  ${i + 1}. [${tag}] ${style.bold(a.title)}  ${style.dim(a.id)}`, wrap(a.why, 96, '       ')];
+  for (const act of a.actions) {
+    if (act.kind === 'command') out.push(`       ${style.dim(`${act.label}:`)}\n${indentLines(act.text, '         ')}`);
+    else out.push(wrap(`${act.label}: ${act.text}`, 96, '       '));
+  }
+  return out.join('\n');
+}
+
+export function formatDiagnosis(r: DiagnosisResult, style: Style, topPorts: number): string {
+  const out: string[] = [];
+  if (r.discovery.probes.length > 0 || r.discovery.address !== '') out.push(formatHost(r.discovery, style), '');
+  else out.push(`${style.bold(r.target)}  ${style.red('NOT RESOLVED')}  ${r.discovery.reason}`, '');
+  if (r.path) {
+    const p = r.path;
+    out.push(`${style.bold('Path')} ${style.dim(`(${p.method}, ${p.probe})`)}`);
+    if (p.hops.length > 0) {
+      const rows = [['HOP', 'RESPONDER', 'RTT', 'ANSWER'].map((c) => style.dim(c))];
+      for (const h of p.hops) {
+        const blocking = p.blockingHop && p.blockingHop.ttl === h.ttl;
+        rows.push([
+          String(h.ttl),
+          h.responder ?? '*',
+          h.rttMs === null ? '-' : `${h.rttMs.toFixed(1)} ms`,
+          blocking ? style.red(`${hopAnswer(h)}  ← blocks`) : hopAnswer(h),
+        ]);
+      }
+      out.push(table(rows, '  '));
+    }
+    out.push(
+      `  ${p.reached ? style.green('reached the target') : style.yellow(`did not reach the target; last answer from ${p.lastResponder ?? 'nobody'}`)}` +
+        (p.detail ? style.dim(` — ${p.detail}`) : ''),
+      '',
+    );
+  }
+  if (r.openPorts) {
+    const pf = r.portFinder;
+    const how = pf ? `top ${pf.tcpProbed} TCP (${pf.tcpMethod}) + ${pf.udpProbed} UDP, ${formatDuration(pf.durationMs)}` : `top ${topPorts} TCP`;
+    const listening = r.openPorts.filter((p) => p.result === 'syn-ack' || p.result === 'udp-reply');
+    const closed = r.openPorts.length - listening.length;
+    out.push(`${style.bold('Ports the host answers on')} ${style.dim(`(${how})`)}`);
+    if (r.openPorts.length === 0) out.push('  none');
+    for (const p of listening) out.push(`  ${p.protocol}/${p.port}${p.service ? ` (${p.service})` : ''}  ${style.green(p.result)}`);
+    if (closed > 0) out.push(`  ${style.dim(`${closed} more answered as closed (RST / port unreachable) — still proof of life`)}`);
+    out.push('');
+  }
+  if (r.auth) out.push(`${style.bold('Credentials:')} ${r.auth.status}`, '');
+  if (r.advice.length === 0) out.push(style.green('Nothing to change: the scanner will find this host.'));
+  else {
+    out.push(style.bold('What to change'));
+    r.advice.forEach((a, i) => out.push(formatAdvice(a, i, style)));
+  }
+  for (const n of r.notes ?? []) out.push(`${style.yellow('note:')} ${n}`);
+  if (r.durationMs !== undefined) out.push(style.dim(`diagnosis took ${formatDuration(r.durationMs)}`));
+  return out.join('\n') + '\n';
+}
