@@ -99,7 +99,7 @@ export interface ServiceOptions {
   /** Opens an allow-listed URL in the OS browser (Electron's shell.openExternal); absent in web mode. */
   openExternal?: (url: string) => Promise<void>;
   platform?: NodeJS.Platform;
-  /** Tests: replaces the OS elevation tool with a plain command line. */
+  /** Tests: replaces the OS elevation tool (and its availability check) with a plain command line. */
   elevationPlan?: (cliArgs: string[], files: { stdoutFile: string; stderrFile: string }) => ElevationPlan;
 }
 
@@ -221,8 +221,8 @@ export function createServiceCore(options: ServiceOptions): Service {
   function checkMode(mode: string, elevate: boolean): void {
     if (closed) throw new ServiceError('unavailable', 'ScanReady is shutting down');
     if (elevate) {
-      const status = elevationStatus(platform, options.cli ?? null);
-      if (!status.available) throw new ServiceError('unavailable', `privileged probes cannot be started here: ${status.reason ?? 'no elevation method'}`);
+      const status = options.elevationPlan && options.cli ? { available: true } : elevationStatus(platform, options.cli ?? null);
+      if (!status.available) throw new ServiceError('unavailable', `privileged probes cannot be started here: ${('reason' in status && status.reason) || 'no elevation method'}`);
       if (mode === 'unprivileged') throw badInput('"unprivileged" mode and "run privileged probes" contradict each other: pick one');
     } else if (mode === 'raw' && !engines.canUseRawSockets()) {
       throw new ServiceError('unavailable', 'raw sockets are not available to this process: use "Run privileged probes" or mode "auto"');

@@ -1,0 +1,120 @@
+/**
+ * The service with the real engines against the real lab: discovery runs pushed live, saved to
+ * history and reopened; cancel mid-sweep; "Run privileged probes" through the real CLI (the
+ * elevation prompt itself replaced by a plain command line — pkexec cannot be answered here).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LAB } from '../../e2e/lab/hosts.js';
+import type { DiscoveryEvent, HostResult } from '../../shared/discovery.js';
+import type { DiscoverPush } from '../../shared/ipc.js';
+import { createService, type Service } from './index.js';
+
+const root = path.resolve(__dirname, '..', '..');
+let dir: string;
+let service: Service;
+let pushes: DiscoverPush[];
+
+const FAST = { name: 'lab-fast', tcpSyn: [22, 80, 443], udp: [53], icmpEcho: true, timeoutMs: 400, retries: 0 };
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'scanready-lab-svc-'));
+  pushes = [];
+});
+afterEach(async () => {
+  await service.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function make(extra: Partial<Parameters<typeof createService>[0]> = {}): Service {
+  const s = createService({ userDataDir: dir, mode: 'web', version: 'test', ...extra });
+  s.on((channel, payload) => {
+    if (channel === 'scanready:discover:event') pushes.push(payload as DiscoverPush);
+  });
+  return s;
+}
+
+async function until(cond: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 25));
+  expect(cond()).toBe(true);
+}
+
+const events = (runId: string): DiscoveryEvent[] =>
+  pushes.filter((p) => p.runId === runId).flatMap((p) => (p.event.type === 'run-error' || p.event.type === 'saved' ? [] : [p.event]));
+
+describe('discovery through the service (real engine, real lab)', () => {
+  it('streams probes and verdicts, then saves a reopenable history entry', async () => {
+    service = make();
+    const start = await service.invoke('scanready:discover:start', { targets: [`${LAB.open}\n${LAB.silent} # the silent one`], profile: FAST });
+    if (!start.ok) throw new Error(start.error.message);
+    expect(start.value.total).toBe(2);
+    const runId = start.value.runId;
+    await until(() => pushes.some((p) => p.runId === runId && p.event.type === 'saved'), 30_000);
+
+    const evs = events(runId);
+    expect(evs[0]).toMatchObject({ type: 'start', total: 2, profile: 'lab-fast' });
+    expect(evs.at(-1)).toMatchObject({ type: 'end', done: 2, alive: 1, cancelled: false });
+    // Probe results are pushed one by one before their host's verdict.
+    const firstProbe = evs.findIndex((e) => e.type === 'probe');
+    const firstDone = evs.findIndex((e) => e.type === 'host-done');
+    expect(firstProbe).toBeGreaterThan(0);
+    expect(firstProbe).toBeLessThan(firstDone);
+    const results = evs.flatMap((e) => (e.type === 'host-done' ? [e.result] : []));
+    const byAddr = Object.fromEntries(results.map((r) => [r.address, r])) as Record<string, HostResult>;
+    expect(byAddr[LAB.open]).toMatchObject({ alive: true, verdict: 'alive' });
+    expect(byAddr[LAB.silent]).toMatchObject({ alive: false });
+
+    const saved = pushes.find((p) => p.runId === runId && p.event.type === 'saved')!.event as { historyId: string };
+    const list = await service.invoke('scanready:history:list', null);
+    expect(list.ok && list.value[0]).toMatchObject({ id: saved.historyId, kind: 'discovery', hosts: { total: 2, alive: 1 } });
+    // Reopen after a restart: the same HostResults the live run produced.
+    await service.close();
+    service = make();
+    const entry = await service.invoke('scanready:history:get', { id: saved.historyId });
+    if (!entry.ok) throw new Error(entry.error.message);
+    expect(entry.value.summary.kind).toBe('discovery');
+    expect(entry.value.result).toEqual({ hosts: results, cancelled: false });
+  });
+
+  it('cancel mid-sweep ends the run quickly, marked cancelled', async () => {
+    service = make();
+    const start = await service.invoke('scanready:discover:start', { targets: [LAB.farmCidr], profile: { ...FAST, timeoutMs: 1000, retries: 1 }, overrides: { ratePps: 200 } });
+    if (!start.ok) throw new Error(start.error.message);
+    const runId = start.value.runId;
+    expect(start.value.total).toBe(254);
+    await until(() => events(runId).filter((e) => e.type === 'host-done').length >= 3, 30_000);
+    const t0 = Date.now();
+    expect(await service.invoke('scanready:discover:cancel', { runId })).toEqual({ ok: true, value: { cancelled: true } });
+    await until(() => service.activeRuns() === 0, 5_000);
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    const end = events(runId).at(-1);
+    expect(end).toMatchObject({ type: 'end', cancelled: true });
+    expect((end as { done: number }).done).toBeLessThan(254);
+  });
+
+  it('"Run privileged probes" streams the helper CLI\'s results back as events', async () => {
+    // The same pipeline as pkexec, minus the prompt: node + tsx running electron/cli/main.ts.
+    service = make({
+      cli: { command: process.execPath, args: ['--import', 'tsx', path.join(root, 'electron/cli/main.ts')] },
+      platform: 'linux',
+      elevationPlan: (cliArgs) => ({
+        method: 'pkexec',
+        command: process.execPath,
+        args: ['--import', 'tsx', path.join(root, 'electron/cli/main.ts'), ...cliArgs],
+        output: { kind: 'stdout' },
+      }),
+    });
+    const start = await service.invoke('scanready:discover:start', { targets: [LAB.synFilter], profile: 'qualys-default', overrides: { timeoutMs: 500, retries: 0 }, elevate: true });
+    if (!start.ok) throw new Error(start.error.message);
+    const runId = start.value.runId;
+    await until(() => events(runId).some((e) => e.type === 'end') || pushes.some((p) => p.runId === runId && p.event.type === 'run-error'), 60_000);
+    const err = pushes.find((p) => p.runId === runId && p.event.type === 'run-error');
+    expect(err).toBeUndefined();
+    const done = events(runId).find((e) => e.type === 'host-done');
+    // The SYN filter host is alive only through the raw ACK probes: proof the helper ran them.
+    expect(done).toMatchObject({ type: 'host-done', result: { address: LAB.synFilter, alive: true, privileged: true } });
+  });
+});
