@@ -51,6 +51,8 @@ export interface DiagnosisOptions {
   trace?: Omit<TraceOptions, 'signal' | 'onHop' | 'privileged'>;
   /** Runs the credential check (injectable for tests; default electron/ssh runAuthCheck). */
   runAuthCheck?: typeof defaultRunAuthCheck;
+  /** Runs the discovery step (default probes' discoverHost); the app passes the elevated helper for "Run privileged probes". */
+  discoverHost?: typeof discoverHost;
 }
 
 function badInput(message: string): Error {
@@ -136,7 +138,7 @@ export async function runDiagnosis(input: DiagnoseRequestInput, opts: DiagnosisO
   emit({ type: 'stage', stage: 'discovery', state: 'running' });
   emit({ type: 'discovery', event: { type: 'start', total: 1, privileged, profile: profile.name } });
   emit({ type: 'discovery', event: { type: 'host-start', target: target.target, address: target.address } });
-  const discovery = await discoverHost(
+  const discovery = await (opts.discoverHost ?? discoverHost)(
     { target: target.target, address: target.address, family: target.family },
     { profile, mode: req.mode, ...(req.overrides.ratePps !== undefined ? { ratePps: req.overrides.ratePps } : {}), ...(signal ? { signal } : {}) },
     (probe) => emit({ type: 'discovery', event: { type: 'probe', target: target.target, address: target.address, probe } }),
