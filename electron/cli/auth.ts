@@ -83,7 +83,7 @@ export function registerAuth(program: Command): void {
 
 function envSecret(varName: string | undefined, what: string): string | undefined {
   if (varName === undefined) return undefined;
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(varName)) throw new CliError(`${what}: "${varName}" is not an environment variable name (give the NAME of a variable, not the secret)`);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(varName)) throw new CliError(`${what} takes the NAME of an environment variable (letters, digits, _), not the secret itself`); // never echo it
   const v = process.env[varName];
   if (v === undefined) throw new CliError(`${what}: environment variable ${varName} is not set`);
   return v;
