@@ -47,6 +47,16 @@ SSH_HOSTS=(
 
 ssh_log() { lab_log "ssh: $*"; }
 
+# True when USER's shadow hash is PASSWORD (lab hashes are sha512-crypt so openssl can check them).
+ssh_pw_matches() {
+  local user=$1 pw=$2 hash
+  hash=$(getent shadow "$user" | cut -d: -f2)
+  case $hash in
+    '$6$'*) [ "$(openssl passwd -6 -salt "$(echo "$hash" | cut -d'$' -f3)" "$pw")" = "$hash" ] ;;
+    *) return 1 ;;
+  esac
+}
+
 ssh_users_up() {
   local entry user pw
   for entry in "${SSH_USERS[@]}"; do
@@ -56,9 +66,10 @@ ssh_users_up() {
       useradd --create-home --shell /bin/bash --comment "ScanReady lab" "$user"
     fi
     if [ "$pw" = - ]; then
-      usermod -p '*' "$user"
-    else
-      printf '%s:%s\n' "$user" "$pw" | chpasswd
+      [ "$(getent shadow "$user" | cut -d: -f2)" = '*' ] || usermod -p '*' "$user"
+    elif ! ssh_pw_matches "$user" "$pw"; then
+      # Only when it differs: chpasswd re-salts, which would change .20's shadow copy and restart its sshd.
+      printf '%s:%s\n' "$user" "$pw" | chpasswd -c SHA512
     fi
   done
 }
@@ -171,7 +182,8 @@ ssh_shadow_up() {
     hash=$(openssl passwd -6 "$SSH_ROOTPASS")
   fi
   awk -F: -v OFS=: -v h="$hash" '$1=="root"{$2=h} {print}' /etc/shadow >"$tmp"
-  if ! cmp -s "$tmp" "$SSH_ETC/shadow-ssh" 2>/dev/null; then
+  # Restart only when root's or a lab account's entry changed (not for unrelated accounts).
+  if [ ! -s "$SSH_ETC/shadow-ssh" ] || [ "$(grep -E '^(root|srlab-)' "$tmp")" != "$(grep -E '^(root|srlab-)' "$SSH_ETC/shadow-ssh")" ]; then
     install -m 640 -o root -g shadow "$tmp" "$SSH_ETC/shadow-ssh"
     rm -f "$tmp"
     return 10
@@ -216,7 +228,7 @@ ssh_host_up() {
   fi
   /usr/sbin/sshd -t -f "$SSH_ETC/$name/sshd_config" || lab_die "ssh: sshd -t rejects $SSH_ETC/$name/sshd_config"
   if [ "$restart" = 1 ] && lab_daemon_alive "$name" sshd; then
-    ssh_log "config of $name changed: restarting its sshd"
+    ssh_log "config or root password copy of $name changed: restarting its sshd"
     lab_daemon_stop "$name" sshd
   fi
   if ! lab_daemon_alive "$name" sshd; then ssh_kill_stale "$name"; fi
