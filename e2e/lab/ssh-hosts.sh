@@ -52,6 +52,7 @@ ssh_pw_matches() {
   local user=$1 pw=$2 hash
   hash=$(getent shadow "$user" | cut -d: -f2)
   case $hash in
+    # shellcheck disable=SC2016 # a literal "$6$" prefix
     '$6$'*) [ "$(openssl passwd -6 -salt "$(echo "$hash" | cut -d'$' -f3)" "$pw")" = "$hash" ] ;;
     *) return 1 ;;
   esac
@@ -193,8 +194,8 @@ ssh_shadow_up() {
 }
 
 ssh_wait_port() {
-  local ns=$1 addr=$2 i out
-  for i in $(seq 1 50); do
+  local ns=$1 addr=$2 _ out
+  for _ in $(seq 1 50); do
     out=$(ip netns exec "$ns" ss -Hltn "src $addr" 2>/dev/null || true)
     [[ $out == *"$addr:22 "* ]] && return 0
     sleep 0.1
