@@ -51,8 +51,8 @@ ssh_log() { lab_log "ssh: $*"; }
 ssh_pw_matches() {
   local user=$1 pw=$2 hash
   hash=$(getent shadow "$user" | cut -d: -f2)
+  # shellcheck disable=SC2016 # a literal "$6$" prefix
   case $hash in
-    # shellcheck disable=SC2016 # a literal "$6$" prefix
     '$6$'*) [ "$(openssl passwd -6 -salt "$(echo "$hash" | cut -d'$' -f3)" "$pw")" = "$hash" ] ;;
     *) return 1 ;;
   esac
