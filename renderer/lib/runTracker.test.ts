@@ -47,6 +47,21 @@ describe('frameBatcher', () => {
     b.flushNow();
     expect(batches).toHaveLength(2);
   });
+
+  it('keeps at least minIntervalMs between flushes', async () => {
+    const at: number[] = [];
+    const b = frameBatcher<number>(() => at.push(performance.now()), 60);
+    const start = performance.now();
+    for (let i = 0; i < 10; i++) {
+      b.push(i);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await new Promise((r) => setTimeout(r, 150));
+    expect(at.length).toBeGreaterThanOrEqual(2);
+    expect(at.length).toBeLessThanOrEqual(3);
+    for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(55);
+    expect(at[0]! - start).toBeLessThan(60);
+  });
 });
 
 describe('parseTargetsText', () => {

@@ -180,7 +180,8 @@ function applyBatch(events: DiscoverPush['event'][]): void {
   });
 }
 
-const batcher = frameBatcher(applyBatch);
+// ~10 updates a second is smooth for counts and a table, and leaves the main thread idle.
+const batcher = frameBatcher(applyBatch, 100);
 const tracker = runTracker<DiscoverPush['event']>((e) => {
   // Per-probe events are the bulk of a sweep's traffic and the table does not use them.
   if (e.type === 'probe' || e.type === 'host-start') return;
