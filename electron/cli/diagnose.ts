@@ -153,6 +153,15 @@ async function runDiagnoseCli(target: string, opts: DiagnoseCliOptions): Promise
       ? async (k: HostKeyInfo): Promise<boolean> => promptYesNo(`\nThe host key of ${target} is new:\n  ${k.algorithm} ${k.fingerprint}\nTrust it and continue? [y/N] `)
       : undefined;
 
+  // If a bug ever left the run's promise unsettled, Node would exit 0 with no output: say so instead.
+  let settled = false;
+  const onBeforeExit = (): void => {
+    if (settled) return;
+    settled = true;
+    process.stderr.write('scanready: internal error: the diagnosis stopped without a result\n');
+    process.exitCode = EXIT.runtime;
+  };
+  process.once('beforeExit', onBeforeExit);
   let result: DiagnosisResult;
   try {
     result = await runDiagnosis(request, {
@@ -168,6 +177,8 @@ async function runDiagnoseCli(target: string, opts: DiagnoseCliOptions): Promise
     if (e.code === 'bad-input') throw new CliError(e.message ?? 'bad input');
     throw new CliError(e.message ?? String(err), EXIT.runtime);
   } finally {
+    settled = true;
+    process.off('beforeExit', onBeforeExit);
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
   }

@@ -6,10 +6,10 @@
 import { performance } from 'node:perf_hooks';
 import type { AuthResult, HostKeyInfo } from '../../shared/auth.js';
 import type { DiagnosisEngineEvent, DiagnosisResult, OpenPort, PathResult, PortFinderSummary } from '../../shared/diagnosis.js';
-import type { HostResult } from '../../shared/discovery.js';
+import type { HostResult, ProbeResult } from '../../shared/discovery.js';
 import { builtinProfile, type DiscoveryProfile } from '../../shared/profiles.js';
 import { describeZodError, diagnoseRequestSchema, type DiagnoseRequest, type DiagnoseRequestInput } from '../../shared/requests.js';
-import { canUseRawSockets, discoverHost } from '../probes/index.js';
+import { canUseRawSockets, discoverHost, type DiscoverOptions, type ResolvedTarget } from '../probes/index.js';
 import { runAuthCheck as defaultRunAuthCheck } from '../ssh/authCheck.js';
 import type { KnownHostsStore } from '../ssh/knownHosts.js';
 import { parseTargets } from '../targets/index.js';
@@ -52,7 +52,7 @@ export interface DiagnosisOptions {
   /** Runs the credential check (injectable for tests; default electron/ssh runAuthCheck). */
   runAuthCheck?: typeof defaultRunAuthCheck;
   /** Runs the discovery step (default probes' discoverHost); the app passes the elevated helper for "Run privileged probes". */
-  discoverHost?: typeof discoverHost;
+  discoverHost?: (target: ResolvedTarget, opts: DiscoverOptions, onProbe: (probe: ProbeResult) => void) => Promise<HostResult>;
 }
 
 function badInput(message: string): Error {

@@ -21,11 +21,18 @@ export function openRawSocket(family: IpFamily, protocol: number, onMessage: (bu
     bufferSize: 65535,
   });
   let closed = false;
+  // A send whose callback never comes (socket error, close with a queued request) must not hang a
+  // run: every pending send is settled on error/close, and after SEND_TIMEOUT_MS at the latest.
+  const pending = new Set<(err: Error | null) => void>();
+  const failAll = (err: Error): void => {
+    for (const settle of [...pending]) settle(err);
+  };
   sock.on('message', (buf, source) => {
     if (!closed) onMessage(buf, source);
   });
-  sock.on('error', () => {
+  sock.on('error', (err) => {
     closed = true;
+    failAll(err);
   });
   const level = family === 4 ? mod.SocketLevel.IPPROTO_IP : mod.SocketLevel.IPPROTO_IPV6;
   const option = family === 4 ? mod.SocketOption.IP_TTL : mod.SocketOption.IPV6_UNICAST_HOPS;
@@ -36,19 +43,28 @@ export function openRawSocket(family: IpFamily, protocol: number, onMessage: (bu
           reject(new Error('raw socket closed'));
           return;
         }
+        const timer = setTimeout(() => settle(new Error('raw send timed out')), SEND_TIMEOUT_MS);
+        const settle = (err: Error | null): void => {
+          if (!pending.delete(settle)) return;
+          clearTimeout(timer);
+          if (err) reject(err);
+          else resolve();
+        };
+        pending.add(settle);
         sock.send(
           buf,
           0,
           buf.length,
           address,
           () => sock.setOption(level, option, ttl),
-          (err) => (err ? reject(err) : resolve()),
+          (err) => settle(err),
         );
       });
     },
     close() {
       if (closed) return;
       closed = true;
+      failAll(new Error('raw socket closed'));
       try {
         sock.close();
       } catch {
@@ -57,6 +73,8 @@ export function openRawSocket(family: IpFamily, protocol: number, onMessage: (bu
     },
   };
 }
+
+const SEND_TIMEOUT_MS = 2000;
 
 /** True when this process may open raw sockets (root / CAP_NET_RAW). */
 export function rawSocketsAllowed(): boolean {
