@@ -13,7 +13,7 @@
  * in electron/service). Pure types: no node, electron or DOM imports.
  */
 import type { AuthEvent, AuthRequestInput, AuthResult, HostKeyInfo } from './auth.js';
-import type { DiagnosisResult, OpenPort, PathResult } from './diagnosis.js';
+import type { DiagnosisResult, OpenPort, PathHop, PathResult } from './diagnosis.js';
 import type { DiscoveryEvent, HostResult, Verdict } from './discovery.js';
 import type { DiscoveryProfile, DiscoveryProfileInput } from './profiles.js';
 import type {
@@ -187,7 +187,12 @@ export type DiagnosisStage = 'discovery' | 'path' | 'port-finder' | 'auth' | 'ad
 export type DiagnosisEvent =
   | { type: 'stage'; stage: DiagnosisStage; state: 'running' | 'done' | 'skipped'; detail?: string }
   | { type: 'discovery'; event: DiscoveryEvent }
+  /** One hop of the path trace, as it answers. */
+  | { type: 'hop'; hop: PathHop }
+  /** The final path (after a possible second trace with a port the host answers on). */
   | { type: 'path'; path: PathResult }
+  /** One port the port finder found, as it answers. */
+  | { type: 'port'; port: OpenPort }
   | { type: 'open-ports'; openPorts: OpenPort[] }
   | { type: 'auth'; event: AuthEvent }
   | { type: 'done'; result: DiagnosisResult; historyId: string | null }

@@ -386,44 +386,58 @@ export function createServiceCore(options: ServiceOptions): Service {
         throw badInput('credential check: give a password, a private key, or use the SSH agent');
       }
       const profile = await resolveProfile(req.profile, req.overrides);
-      const targets = await resolveTargets([req.target], false);
-      if (targets.length !== 1 || !targets[0]) {
-        throw badInput(`a diagnosis is about one host, but "${req.target}" is ${targets.length} addresses: use a sweep (discover) for ranges`);
+      try {
+        const targets = await resolveTargets([req.target], false);
+        if (targets.length !== 1) {
+          throw badInput(`a diagnosis is about one host, but "${req.target}" is ${targets.length} addresses: use a sweep (discover) for ranges`);
+        }
+      } catch (err) {
+        // A name that does not resolve is a diagnosis of its own (advice: check the address).
+        if (!(err instanceof ServiceError && /resolve/i.test(err.message))) throw err;
       }
-      const target = targets[0];
       const current = await settings.get();
       const ratePps = req.overrides.ratePps ?? current.ratePps;
       const scannerIps = req.scannerIps.length > 0 ? req.scannerIps : current.scannerIps;
+      const { elevate, ...rest } = req;
+      const engineRequest = { ...rest, elevate: false, profile, overrides: { ratePps }, scannerIps };
       const runId = startRun('diagnose', async (id, run) => {
         const signal = run.controller.signal;
         const push = (event: DiagnosisEvent): void => emit('scanready:diagnose:event', { runId: id, event });
         let result: DiagnosisResult;
         try {
-          result = await engines.runDiagnosis(
-            { target, profile, mode: req.mode, ratePps, scannerIps, trace: req.trace, portFinder: req.portFinder, ...(req.auth ? { auth: req.auth } : {}) },
-            {
-              signal,
-              knownHostsFile,
-              confirmHostKey: hostKeyAsker(id, run, target.address, req.auth?.port ?? 22),
-              onProgress: (ev) => push(ev.type === 'auth-step' ? { type: 'auth', event: { type: 'step', step: ev.step } } : ev),
-              ...(req.elevate
-                ? {
-                    discoverSource: (s: AbortSignal) =>
-                      runElevatedDiscover({
-                        platform,
-                        cli: options.cli as CliInvocation,
-                        entries: [req.target],
-                        total: 1,
-                        profile,
-                        force: false,
-                        ratePps,
-                        signal: s,
-                        ...(options.elevationPlan ? { plan: options.elevationPlan } : {}),
-                      }),
-                  }
-                : {}),
+          result = await engines.runDiagnosis(engineRequest, {
+            signal,
+            knownHostsFile,
+            confirmHostKey: hostKeyAsker(id, run, req.target, req.auth?.port ?? 22),
+            onProgress: (ev) => {
+              if (ev.type === 'done') return; // ours carries the history id
+              if (elevate && ev.type === 'discovery' && ev.event.type === 'start') push({ type: 'discovery', event: { ...ev.event, privileged: true } });
+              else push(ev);
             },
-          );
+            ...(elevate
+              ? {
+                  discoverHost: async (target, opts, onProbe) => {
+                    let host: HostResult | null = null;
+                    for await (const ev of runElevatedDiscover({
+                      platform,
+                      cli: options.cli as CliInvocation,
+                      entries: [target.target],
+                      total: 1,
+                      profile: opts.profile,
+                      force: false,
+                      ratePps,
+                      signal: opts.signal ?? signal,
+                      ...(options.elevationPlan ? { plan: options.elevationPlan } : {}),
+                    })) {
+                      if (ev.type === 'probe') onProbe?.(ev.probe);
+                      if (ev.type === 'host-done') host = ev.result;
+                    }
+                    if (!host) throw new ServiceError('internal', 'the privileged probe helper returned no result');
+                    return host;
+                  },
+                }
+              : {}),
+          });
         } catch (err) {
           const f = toFailure(err);
           if (!f.ok) push({ type: 'run-error', ...f.error });

@@ -4,11 +4,10 @@
  * here and nowhere else. `realEngines()` wires the real modules; tests may pass their own.
  */
 import type { AuthRequest, AuthResult, AuthStep, HostKeyInfo } from '../../shared/auth.js';
-import type { DiagnosisResult, OpenPort, PathResult } from '../../shared/diagnosis.js';
-import type { DiscoveryEvent } from '../../shared/discovery.js';
-import type { DiagnosisStage } from '../../shared/ipc.js';
+import type { DiagnosisEngineEvent, DiagnosisResult } from '../../shared/diagnosis.js';
+import type { DiscoveryEvent, HostResult, ProbeResult } from '../../shared/discovery.js';
 import type { DiscoveryProfile } from '../../shared/profiles.js';
-import type { DiagnoseAuth, ProbeMode } from '../../shared/requests.js';
+import type { DiagnoseRequestInput, ProbeMode } from '../../shared/requests.js';
 import type { ResolvedTarget } from '../targets/index.js';
 
 export interface DiscoverEngineOptions {
@@ -30,37 +29,20 @@ export interface AuthEngineOptions extends HostKeyHooks {
   onStep: (step: AuthStep) => void;
 }
 
-/** Progress of a diagnosis as the service reports it (shared/ipc.ts DiagnosisEvent minus done/error). */
-export type DiagnosisProgress =
-  | { type: 'stage'; stage: DiagnosisStage; state: 'running' | 'done' | 'skipped'; detail?: string }
-  | { type: 'discovery'; event: DiscoveryEvent }
-  | { type: 'path'; path: PathResult }
-  | { type: 'open-ports'; openPorts: OpenPort[] }
-  | { type: 'auth-step'; step: AuthStep };
-
-export interface DiagnosisEngineInput {
-  target: ResolvedTarget;
-  profile: DiscoveryProfile;
-  mode: ProbeMode;
-  ratePps?: number;
-  scannerIps: string[];
-  trace: boolean;
-  portFinder: boolean;
-  auth?: DiagnoseAuth;
-}
-
 export interface DiagnosisEngineOptions extends HostKeyHooks {
   signal: AbortSignal;
-  onProgress: (ev: DiagnosisProgress) => void;
-  /** Replaces the discovery step's probe source (the elevated helper for "Run privileged probes"). */
-  discoverSource?: (signal: AbortSignal) => AsyncIterable<DiscoveryEvent>;
+  /** Every engine event as it happens (stage, discovery, hop, port, path, open-ports, auth, done). */
+  onProgress: (ev: DiagnosisEngineEvent) => void;
+  /** Replaces the discovery step (the elevated helper for "Run privileged probes"). */
+  discoverHost?: (target: ResolvedTarget, opts: { profile: DiscoveryProfile; signal?: AbortSignal; ratePps?: number }, onProbe?: (probe: ProbeResult) => void) => Promise<HostResult>;
 }
 
 export interface Engines {
   discover(targets: ResolvedTarget[], opts: DiscoverEngineOptions): AsyncIterable<DiscoveryEvent>;
   canUseRawSockets(): boolean;
   runAuthCheck(request: AuthRequest, opts: AuthEngineOptions): Promise<AuthResult>;
-  runDiagnosis(input: DiagnosisEngineInput, opts: DiagnosisEngineOptions): Promise<DiagnosisResult>;
+  /** Takes the validated request with the effective profile inline. */
+  runDiagnosis(request: DiagnoseRequestInput, opts: DiagnosisEngineOptions): Promise<DiagnosisResult>;
 }
 
 /** Thrown by an engine that is not built yet / not available in this process. */

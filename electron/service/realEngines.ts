@@ -2,9 +2,10 @@
  * The real engines behind the service (probes/, ssh/, diagnosis/). Adapters only: the
  * signatures the service relies on are in ./engines.ts.
  */
+import { runDiagnosis } from '../diagnosis/index.js';
 import { canUseRawSockets, discover } from '../probes/index.js';
 import { KnownHostsStore, runAuthCheck } from '../ssh/index.js';
-import { engineUnavailable, type Engines } from './engines.js';
+import type { Engines } from './engines.js';
 
 export function realEngines(): Engines {
   return {
@@ -18,6 +19,13 @@ export function realEngines(): Engines {
         onStep: opts.onStep,
         confirmHostKey: opts.confirmHostKey,
       }),
-    runDiagnosis: () => Promise.reject(engineUnavailable('the diagnosis engine')),
+    runDiagnosis: (request, opts) =>
+      runDiagnosis(request, {
+        signal: opts.signal,
+        onEvent: opts.onProgress,
+        knownHosts: new KnownHostsStore(opts.knownHostsFile),
+        confirmHostKey: opts.confirmHostKey,
+        ...(opts.discoverHost ? { discoverHost: opts.discoverHost } : {}),
+      }),
   };
 }

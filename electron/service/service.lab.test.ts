@@ -9,19 +9,21 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LAB } from '../../e2e/lab/hosts.js';
 import type { DiscoveryEvent, HostResult } from '../../shared/discovery.js';
-import type { DiscoverPush } from '../../shared/ipc.js';
+import type { DiagnosePush, DiagnosisEvent, DiscoverPush } from '../../shared/ipc.js';
 import { createService, type Service } from './index.js';
 
 const root = path.resolve(__dirname, '..', '..');
 let dir: string;
 let service: Service;
 let pushes: DiscoverPush[];
+let diag: DiagnosePush[];
 
 const FAST = { name: 'lab-fast', tcpSyn: [22, 80, 443], udp: [53], icmpEcho: true, timeoutMs: 400, retries: 0 };
 
 beforeEach(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'scanready-lab-svc-'));
   pushes = [];
+  diag = [];
 });
 afterEach(async () => {
   await service.close();
@@ -32,6 +34,7 @@ function make(extra: Partial<Parameters<typeof createService>[0]> = {}): Service
   const s = createService({ userDataDir: dir, mode: 'web', version: 'test', ...extra });
   s.on((channel, payload) => {
     if (channel === 'scanready:discover:event') pushes.push(payload as DiscoverPush);
+    if (channel === 'scanready:diagnose:event') diag.push(payload as DiagnosePush);
   });
   return s;
 }
@@ -116,5 +119,53 @@ describe('discovery through the service (real engine, real lab)', () => {
     const done = events(runId).find((e) => e.type === 'host-done');
     // The SYN filter host is alive only through the raw ACK probes: proof the helper ran them.
     expect(done).toMatchObject({ type: 'host-done', result: { address: LAB.synFilter, alive: true, privileged: true } });
+  });
+});
+
+describe('diagnosis through the service (real engine, real lab)', () => {
+  const diagEvents = (runId: string): DiagnosisEvent[] => diag.filter((p) => p.runId === runId).map((p) => p.event);
+  const ended = (runId: string) => (): boolean => diagEvents(runId).some((e) => e.type === 'done' || e.type === 'run-error');
+
+  it('the silent host: live stages and probes, a verdict with advice, saved and reopenable', async () => {
+    service = make();
+    const start = await service.invoke('scanready:diagnose:start', { target: LAB.silent, profile: FAST, trace: false, portFinder: false, scannerIps: ['198.18.0.1'] });
+    if (!start.ok) throw new Error(start.error.message);
+    const runId = start.value.runId;
+    await until(ended(runId), 60_000);
+    const evs = diagEvents(runId);
+    expect(evs.filter((e) => e.type === 'discovery' && e.event.type === 'probe').length).toBeGreaterThan(0);
+    expect(evs).toContainEqual(expect.objectContaining({ type: 'stage', stage: 'discovery', state: 'done' }));
+    expect(evs).toContainEqual(expect.objectContaining({ type: 'stage', stage: 'path', state: 'skipped' }));
+    const done = evs.at(-1);
+    if (done?.type !== 'done') throw new Error(`no result: ${JSON.stringify(done)}`);
+    expect(evs.filter((e) => e.type === 'done')).toHaveLength(1); // the engine's own 'done' is not doubled
+    expect(done.result.discovery).toMatchObject({ address: LAB.silent, alive: false });
+    expect(done.result.advice.map((a) => a.id)).toContain('allow-scanner');
+    expect(done.historyId).not.toBeNull();
+    const entry = await service.invoke('scanready:history:get', { id: done.historyId! });
+    expect(entry).toMatchObject({ ok: true, value: { summary: { kind: 'diagnosis', target: LAB.silent, verdict: done.result.discovery.verdict }, result: done.result } });
+  });
+
+  it('bad diagnose input is refused before any run starts', async () => {
+    service = make();
+    expect(await service.invoke('scanready:diagnose:start', { target: LAB.farmCidr })).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringMatching(/one host/) as unknown } });
+    expect(service.activeRuns()).toBe(0);
+  });
+
+  it('"Run privileged probes" in a diagnosis: discovery comes from the helper CLI', async () => {
+    service = make({
+      cli: { command: process.execPath, args: ['--import', 'tsx', path.join(root, 'electron/cli/main.ts')] },
+      platform: 'linux',
+      elevationPlan: (cliArgs) => ({ method: 'pkexec', command: process.execPath, args: ['--import', 'tsx', path.join(root, 'electron/cli/main.ts'), ...cliArgs], output: { kind: 'stdout' } }),
+    });
+    const start = await service.invoke('scanready:diagnose:start', { target: LAB.synFilter, overrides: { timeoutMs: 500, retries: 0 }, trace: false, portFinder: false, elevate: true });
+    if (!start.ok) throw new Error(start.error.message);
+    await until(ended(start.value.runId), 60_000);
+    const evs = diagEvents(start.value.runId);
+    const done = evs.at(-1);
+    if (done?.type !== 'done') throw new Error(`no result: ${JSON.stringify(done)}`);
+    expect(done.result.discovery).toMatchObject({ address: LAB.synFilter, alive: true, privileged: true });
+    expect(evs).toContainEqual({ type: 'discovery', event: expect.objectContaining({ type: 'start', privileged: true }) as unknown });
+    expect(evs.filter((e) => e.type === 'discovery' && e.event.type === 'probe').length).toBe(done.result.discovery.probes.length);
   });
 });
