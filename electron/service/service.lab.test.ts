@@ -9,7 +9,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LAB } from '../../e2e/lab/hosts.js';
 import type { DiscoveryEvent, HostResult } from '../../shared/discovery.js';
-import type { DiagnosePush, DiagnosisEvent, DiscoverPush } from '../../shared/ipc.js';
+import type { AuthResult } from '../../shared/auth.js';
+import type { AuthPush, DiagnosePush, DiagnosisEvent, DiscoverPush, HostKeyPrompt } from '../../shared/ipc.js';
 import { createService, type Service } from './index.js';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -167,5 +168,77 @@ describe('diagnosis through the service (real engine, real lab)', () => {
     expect(done.result.discovery).toMatchObject({ address: LAB.synFilter, alive: true, privileged: true });
     expect(evs).toContainEqual({ type: 'discovery', event: expect.objectContaining({ type: 'start', privileged: true }) as unknown });
     expect(evs.filter((e) => e.type === 'discovery' && e.event.type === 'probe').length).toBe(done.result.discovery.probes.length);
+  });
+});
+
+describe('credential check through the service (real sshd)', () => {
+  const PASSWORD = 'SrLab-nopasswd-pw1';
+  const request = { host: LAB.ssh, user: 'srlab-nopasswd', password: PASSWORD, sessions: 2 };
+
+  it('first contact asks about the host key; accepted keys are remembered, forgotten keys ask again; secrets never stored', async () => {
+    const prompts: HostKeyPrompt[] = [];
+    const authEvents: AuthPush[] = [];
+    service = make();
+    service.on((channel, payload) => {
+      if (channel === 'scanready:auth:host-key-prompt') {
+        const p = payload as HostKeyPrompt;
+        prompts.push(p);
+        void service.invoke('scanready:auth:answer-host-key', { runId: p.runId, promptId: p.promptId, accept: true });
+      }
+      if (channel === 'scanready:auth:event') authEvents.push(payload as AuthPush);
+    });
+    const runOnce = async (): Promise<AuthResult> => {
+      const start = await service.invoke('scanready:auth:start', request);
+      if (!start.ok) throw new Error(start.error.message);
+      const mine = (): AuthPush[] => authEvents.filter((e) => e.runId === start.value.runId);
+      await until(() => mine().some((e) => e.event.type === 'done' || e.event.type === 'run-error'), 60_000);
+      const done = mine().find((e) => e.event.type === 'done');
+      if (done?.event.type !== 'done') throw new Error(JSON.stringify(mine().at(-1)));
+      return done.event.result;
+    };
+
+    const first = await runOnce();
+    expect(prompts).toHaveLength(1);
+    expect(prompts[0]).toMatchObject({ host: LAB.ssh, port: 22, hostKey: { status: 'new', fingerprint: expect.stringMatching(/^SHA256:/) as unknown } });
+    expect(first.status).toBe('passed');
+    expect(first.hostKey?.status).toBe('accepted');
+
+    const second = await runOnce();
+    expect(prompts).toHaveLength(1);
+    expect(second.hostKey?.status).toBe('trusted');
+    const known = await service.invoke('scanready:settings:known-hosts', null);
+    expect(known.ok && known.value.map((k) => `${k.host}:${k.port}`)).toContain(`${LAB.ssh}:22`);
+
+    expect(await service.invoke('scanready:settings:forget-host-key', { host: LAB.ssh })).toEqual({ ok: true, value: { deleted: true } });
+    await runOnce();
+    expect(prompts).toHaveLength(2);
+
+    const { readdirSync, readFileSync, statSync } = await import('node:fs');
+    const walk = (d: string): string[] => readdirSync(d).flatMap((n) => (statSync(path.join(d, n)).isDirectory() ? walk(path.join(d, n)) : [path.join(d, n)]));
+    const stored = walk(dir).map((f) => readFileSync(f, 'utf8')).join('\n');
+    expect(stored).toContain('srlab-nopasswd');
+    expect(stored).not.toContain(PASSWORD);
+  });
+
+  it('a rejected host key stops the check before login', async () => {
+    service = make();
+    service.on((channel, payload) => {
+      if (channel === 'scanready:auth:host-key-prompt') {
+        const p = payload as HostKeyPrompt;
+        void service.invoke('scanready:auth:answer-host-key', { runId: p.runId, promptId: p.promptId, accept: false });
+      }
+    });
+    const events: AuthPush[] = [];
+    service.on((channel, payload) => {
+      if (channel === 'scanready:auth:event') events.push(payload as AuthPush);
+    });
+    const start = await service.invoke('scanready:auth:start', request);
+    if (!start.ok) throw new Error(start.error.message);
+    await until(() => events.some((e) => e.event.type === 'done' || e.event.type === 'run-error'), 60_000);
+    const done = events.find((e) => e.event.type === 'done');
+    if (done?.event.type !== 'done') throw new Error(JSON.stringify(events.at(-1)));
+    expect(done.event.result.status).not.toMatch(/^passed/);
+    expect(done.event.result.steps.find((s) => s.id === 'host-key')?.ok).toBe(false);
+    expect(done.event.result.steps.find((s) => s.id === 'login')?.ok).not.toBe(true);
   });
 });
