@@ -66,6 +66,25 @@ describe.skipIf(!canUseRawSockets())('scanready diagnose (lab)', () => {
   });
 });
 
+describe('scanready diagnose as an ordinary user (no raw sockets)', () => {
+  it('.19: connect() port finder finds 8443, system traceroute, add-tcp-port before run-privileged-probes', () => {
+    const tsx = path.resolve('node_modules/.bin/tsx');
+    const r = spawnSync('su', [LAB.unprivilegedUser, '-s', '/bin/sh', '-c', `cd /tmp && NO_COLOR=1 ${tsx} ${MAIN} diagnose ${LAB.offProfile} --json --scanner-ip ${LAB.scannerAddress}`], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.status, r.stderr).toBe(1);
+    const out = JSON.parse(r.stdout) as DiagnosisResult;
+    expect(out.discovery.privileged).toBe(false);
+    expect(out.discovery.verdict).toBe('inconclusive');
+    expect(out.path?.method).toBe('system-traceroute');
+    expect(out.portFinder?.tcpMethod).toBe('connect');
+    expect(out.openPorts?.find((p) => p.protocol === 'tcp')).toMatchObject({ port: 8443, result: 'syn-ack' });
+    expect(out.advice.slice(0, 2).map((a) => a.id)).toEqual(['add-tcp-port', 'run-privileged-probes']);
+    expect(out.notes?.join(' ')).toMatch(/unprivileged run/);
+  });
+});
+
 describe('scanready diagnose: bad input (exit 2)', () => {
   it.each([
     [['198.18.1.10', '--scanner-ip', 'scanner.example'], /--scanner-ip "scanner.example" is not an IPv4 or IPv6 address/],

@@ -215,3 +215,15 @@ describe('names', () => {
     expect(r.find((x) => x.id === 'check-address')).toMatchObject({ severity: 'tip' });
   });
 });
+
+describe('run-privileged-probes placement', () => {
+  const unsent = probe({ kind: 'ack', port: 2869, sourcePort: 80, result: 'needs-privilege', method: 'none' });
+  it('after a port that answers, and only a tip when a router already rejects', () => {
+    const withPort = buildAdvice(input(host('inconclusive', [...silentProbes, unsent], { privileged: false }), { openPorts: [{ protocol: 'tcp', port: 8443, result: 'syn-ack' }] }));
+    expect(ids(withPort).slice(0, 2)).toEqual(['add-tcp-port', 'run-privileged-probes']);
+    const rej = probe({ result: 'icmp-admin-prohibited', responder: '192.0.2.1', icmpType: 3, icmpCode: 13 });
+    const filtered = buildAdvice(input(host('filtered-in-path', [rej, unsent], { privileged: false })));
+    expect(filtered[0]?.id).toBe('path-filter');
+    expect(filtered.find((a) => a.id === 'run-privileged-probes')?.severity).toBe('tip');
+  });
+});

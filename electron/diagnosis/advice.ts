@@ -234,15 +234,21 @@ function networkAdvice(input: AdviceInput, ev: Evidence, out: Ranked[]): void {
 
   // --- not alive (not-alive, inconclusive, rejected-by-host, filtered-in-path) ---
   if (ev.needsPrivilege.length > 0) {
+    // First when nothing else answered (the verdict hangs on the unsent probes); after a port that
+    // answers; only a tip when something on the path or the host already rejected the probes.
+    const answeredElsewhere = (input.openPorts ?? []).length > 0;
+    const decided = d.verdict === 'filtered-in-path' || d.verdict === 'rejected-by-host';
     out.push({
       id: 'run-privileged-probes',
-      severity: 'fix',
-      rank: RANK.privilege,
+      severity: decided ? 'tip' : 'fix',
+      rank: decided ? RANK.tip - 1 : answeredElsewhere ? RANK.addPort + 2 : RANK.privilege,
       title: 'Run the probes that need privilege',
       why:
-        `Nothing answered, but ${ev.needsPrivilege.length} probe${ev.needsPrivilege.length > 1 ? 's' : ''} ` +
+        `${decided ? 'Besides the rejects' : 'Nothing answered'}, ${ev.needsPrivilege.length} probe${ev.needsPrivilege.length > 1 ? 's' : ''} ` +
         `(${list(ev.needsPrivilege.map(fmtProbe))}) could not be sent without a raw socket. ` +
-        'These are the probes that get through stateless SYN filters, so the verdict is inconclusive, not "not alive".',
+        (decided
+          ? 'They get through stateless SYN filters; the real scanner sends them.'
+          : 'These are the probes that get through stateless SYN filters, so the verdict is inconclusive, not "not alive".'),
       actions: [
         { label: 'CLI (Linux/macOS)', kind: 'command', text: `sudo scanready diagnose ${shellQuote(input.target)}` },
         { label: 'Linux capability', kind: 'text', text: 'Or give the binary CAP_NET_RAW (setcap cap_net_raw+ep) and run it as yourself.' },
