@@ -374,6 +374,17 @@ async function postLogin(
     } else if (first.ok) {
       state.rootCfg = cfg;
     }
+    let interactiveForm = false;
+    if (!final.ok && final.reason === 'command-not-allowed' && method === 'sudo-su' && !final.pty) {
+      // Rules may allow exactly `su -` (what the scanner runs): try the literal, interactive form.
+      const iCfg = { ...cfg, interactive: true };
+      const again = await become(conn, iCfg, ':', { timeoutMs: T, signal });
+      if (again.ok) {
+        final = again;
+        interactiveForm = true;
+        state.rootCfg = iCfg;
+      }
+    }
     const label = delegationLabel(method, req.delegationCommand);
     const data = {
       method,
@@ -385,6 +396,7 @@ async function postLogin(
       exitCode: final.exitCode,
       evidence: final.evidence,
       ...(requiretty ? { requiretty: true, retriedWithPty: true, ptyResult: final.ok ? 'root' : (final.reason ?? 'failed') } : {}),
+      ...(interactiveForm ? { form: 'interactive', note: 'sudo allows only the literal "su -": commands were typed into the root shell, as the scanner does' } : {}),
     };
     if (requiretty) {
       emit({
@@ -463,6 +475,16 @@ async function postLogin(
       return;
     }
     const restricted = parsedRules.restricted;
+    if (restricted && parsedRules.rootShell && parsedRules.negations.length === 0) {
+      emit({
+        id: 'sudo-rules',
+        ok: true,
+        ms: r.ms,
+        summary: `sudo rules list commands, but "${parsedRules.rootShell}" gives a full root shell: effectively unrestricted for the scanner`,
+        data: { restricted: true, effectivelyAll: true, rootShell: parsedRules.rootShell, all: false, nopasswd: parsedRules.nopasswd, allowedAsRoot: parsedRules.allowedAsRoot.slice(0, 200), negations: [], rules: parsedRules.rules.slice(0, 100), defaults: parsedRules.defaults.slice(0, 100) },
+      });
+      return;
+    }
     emit({
       id: 'sudo-rules',
       ok: !restricted,

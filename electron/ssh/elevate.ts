@@ -17,6 +17,11 @@ export interface BecomeConfig {
   template?: string;
   /** Run on a PTY (sudo with requiretty, su, doas). */
   pty: boolean;
+  /**
+   * sudo-su only: run the literal `sudo su -` and type the script into the root shell's stdin,
+   * as the scanner does (for rules that allow exactly `su -`). Never on a PTY.
+   */
+  interactive?: boolean;
 }
 
 export interface BecomeOutcome {
@@ -98,6 +103,18 @@ export function buildDelegationCommand(cfg: BecomeConfig, inner: string, token: 
   }
 }
 
+/**
+ * The literal `sudo su -`, preceded by `sudo -v` in the same shell so the password is checked
+ * (and cached for that parent) before anything else is written: the script can never be read
+ * as a password attempt. SRV:<rc> says how validation ended.
+ */
+export function buildInteractiveSudoSu(password: string | undefined, token: string): BuiltCommand {
+  const prompt = `[scanready-become-${token}] password:`;
+  const hasPw = password !== undefined && password !== '';
+  const v = hasPw ? `sudo -S -p ${shQuote(prompt)} -v` : 'sudo -n -v';
+  return { command: `/bin/sh -c ${shQuote(`${v} 2>&1; echo "SRV:$?"; sudo -n su - 2>&1`)}`, prompt: hasPw ? prompt : null };
+}
+
 /** Validates a custom delegation template: must contain {cmd}, one line, no NUL. */
 export function templateProblem(template: string | undefined): string | null {
   if (template === undefined || template.trim() === '') return 'the custom delegation method needs a command template containing {cmd}';
@@ -132,7 +149,9 @@ export async function become(conn: SshConnection, cfg: BecomeConfig, script: str
   const token = randomToken();
   const marker = `SCANREADY-BECOME-OK-${token}`;
   const inner = `echo ${marker}; id -u; ${script}`;
-  const built = buildDelegationCommand(cfg, inner, token);
+  const interactive = cfg.interactive === true && cfg.method === 'sudo-su' && !cfg.pty;
+  const built = interactive ? buildInteractiveSudoSu(cfg.password, token) : buildDelegationCommand(cfg, inner, token);
+  let scriptWritten = false;
   const secrets = [cfg.password];
   let promptSeen = false;
   let passwordSent = false;
@@ -162,6 +181,15 @@ export async function become(conn: SshConnection, cfg: BecomeConfig, script: str
       } else if (cfg.method !== 'none' && GENERIC_PROMPT.test(pre.slice(lastAnsweredAt))) {
         prompted = true;
         promptCount++;
+      }
+      if (interactive && !scriptWritten) {
+        const v = /SRV:(\d+)/.exec(pre);
+        if (v?.[1] === '0') {
+          // Validated: what follows goes to root's login shell (any shell: run our sh script through /bin/sh).
+          scriptWritten = true;
+          ctl.write(`/bin/sh -c ${shQuote(inner)}\nexit\n`);
+          return;
+        }
       }
       const classified = classifyFailure(pre, null);
       if (classified && classified !== 'unsupported-method') {
@@ -200,7 +228,13 @@ export async function become(conn: SshConnection, cfg: BecomeConfig, script: str
     output = nl >= 0 ? after.slice(nl + 1) : '';
   }
   const before = markerAt >= 0 ? text.slice(0, markerAt) : text;
-  const evidence = clip(scrub(built.prompt ? before.split(built.prompt).join('\n') : before, secrets).replace(/\n{2,}/g, '\n').trim(), 2000);
+  const evidence = clip(
+    scrub(built.prompt ? before.split(built.prompt).join('\n') : before, secrets)
+      .replace(/SRV:\d+\n?/g, '')
+      .replace(/\n{2,}/g, '\n')
+      .trim(),
+    2000,
+  );
   if (failure === null && markerAt < 0) {
     failure = classifyFailure(before, res.code) ?? (res.timedOut ? 'timeout' : null);
     if (failure === null) failure = 'not-root';

@@ -146,6 +146,16 @@ describe('delegation failure reasons against real sudo/su', () => {
     expect(step(r, 'sudo-rules').explanation).toMatch(/false negative/);
   }, 60_000);
 
+  it('rules that allow exactly "su -": the literal, interactive sudo su - is used, as the scanner does', async () => {
+    const r = await run({ user: 'srlab-suallowed', password: 'SrLab-suallowed-pw1' });
+    expect(step(r, 'elevate')).toMatchObject({ ok: true, data: { form: 'interactive', promptSeen: true, passwordSent: true } });
+    expect(step(r, 'uid-elevated').data?.uid).toBe(0);
+    expect(step(r, 'sudo-rules')).toMatchObject({ ok: true, data: { restricted: true, effectivelyAll: true, rootShell: '/usr/bin/su -' } });
+    expect(step(r, 'tmp-exec')).toMatchObject({ ok: true, data: { ranAs: 'root' } });
+    expect(step(r, 'listening').ok).toBe(true);
+    expect(r.status).toBe('passed');
+  }, 60_000);
+
   it('requiretty: fails without a TTY, retried on a PTY where it works — both reported', async () => {
     const r = await run({ user: 'srlab-tty', password: PW.tty });
     expect(step(r, 'elevate')).toMatchObject({ ok: false, reason: 'requiretty', data: { requiretty: true, retriedWithPty: true, ptyResult: 'root', pty: true } });

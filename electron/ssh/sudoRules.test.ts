@@ -48,6 +48,12 @@ describe('parseSudoList', () => {
     expect(r).toMatchObject({ all: true, restricted: false });
   });
 
+  it('a rule allowing exactly su - (or a shell) is a root shell: rootShell says so', () => {
+    expect(parseSudoList(`${head('scan')}    (root) /usr/bin/su -\n`)).toMatchObject({ restricted: true, rootShell: '/usr/bin/su -' });
+    expect(parseSudoList(`${head('scan')}    (root) NOPASSWD: /bin/bash\n`).rootShell).toBe('/bin/bash');
+    expect(parseSudoList(`${head('scan')}    (root) /usr/bin/sudoedit /etc/hosts, /usr/bin/id\n`).rootShell).toBeNull();
+  });
+
   it('not allowed / not in sudoers', () => {
     expect(parseSudoList('User scan is not allowed to run sudo on web01.\n')).toMatchObject({ noSudo: true, restricted: false, all: false });
     expect(parseSudoList('scan is not in the sudoers file.\n').noSudo).toBe(true);

@@ -26,9 +26,14 @@ export interface SudoRulesSummary {
   /** `Defaults` lines sudo printed (e.g. requiretty, !visiblepw). */
   defaults: string[];
   requiretty: boolean;
+  /** An allowed command that is itself a root shell (`/usr/bin/su -`, `/bin/bash`): effectively ALL. */
+  rootShell: string | null;
 }
 
 const TAG = /^(NOPASSWD|PASSWD|SETENV|NOSETENV|NOEXEC|EXEC|LOG_INPUT|NOLOG_INPUT|LOG_OUTPUT|NOLOG_OUTPUT|MAIL|NOMAIL|FOLLOW|NOFOLLOW|INTERCEPT|NOINTERCEPT):\s*/;
+
+/** `su`, `su -`, `su - root`, `su root`, or a bare shell: whoever may run these is root. */
+const ROOT_SHELL = /^(\S*\/)?(su(\s+(-|-l|--login))?(\s+root)?|bash|sh|dash|zsh|ksh|csh|tcsh)$/;
 
 function runAsIncludesRoot(runAs: string): boolean {
   if (runAs.trim() === '') return true;
@@ -88,6 +93,7 @@ export function parseSudoList(output: string): SudoRulesSummary {
     nopasswd: false,
     defaults: [],
     requiretty: false,
+    rootShell: null,
   };
   if (/is not allowed to run sudo|may not run sudo|is not in the sudoers file/i.test(output)) summary.noSudo = true;
   let mode: 'none' | 'defaults' | 'rules' | 'long' = 'none';
@@ -166,6 +172,7 @@ export function parseSudoList(output: string): SudoRulesSummary {
     if (r.tags.includes('NOPASSWD') && pos.length > 0 && !summary.nopasswd && pos.includes('ALL')) summary.nopasswd = true;
   }
   summary.requiretty = summary.defaults.some((d) => d === 'requiretty');
+  summary.rootShell = summary.allowedAsRoot.find((c) => ROOT_SHELL.test(c)) ?? null;
   summary.restricted = !summary.noSudo && summary.rules.length > 0 && (!summary.all || summary.negations.length > 0);
   return summary;
 }
