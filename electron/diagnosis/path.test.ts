@@ -139,3 +139,38 @@ describe('unprivileged path trace (system traceroute)', () => {
     }
   });
 });
+
+describe.skipIf(!privileged)('protocol fallback (own namespace: a host that drops all TCP)', () => {
+  const NS = 'srdiag-trace';
+  const run = (args: string[], input?: string): void => {
+    execFileSync(args[0] ?? 'true', args.slice(1), { stdio: ['pipe', 'ignore', 'ignore'], timeout: 10_000, ...(input !== undefined ? { input } : {}) });
+  };
+  const cleanup = (): void => {
+    for (const a of [['ip', 'netns', 'del', NS], ['ip', 'link', 'del', 'srdiag1']]) {
+      try {
+        run(a);
+      } catch {
+        // not there
+      }
+    }
+  };
+
+  it('TCP gets no answer from any hop → traced again with UDP, which reaches the host', async () => {
+    cleanup();
+    try {
+      run(['ip', 'netns', 'add', NS]);
+      run(['ip', 'link', 'add', 'srdiag1', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', NS]);
+      run(['ip', 'addr', 'add', '198.18.250.5/30', 'dev', 'srdiag1']);
+      run(['ip', 'link', 'set', 'srdiag1', 'up']);
+      run(['ip', '-n', NS, 'addr', 'add', '198.18.250.6/30', 'dev', 'eth0']);
+      run(['ip', '-n', NS, 'link', 'set', 'eth0', 'up']);
+      run(['ip', 'netns', 'exec', NS, 'nft', '-f', '-'], 'table inet f {\n chain input { type filter hook input priority 0; meta l4proto tcp drop; }\n}\n');
+      const r = await tracePath('198.18.250.6', { probe: { protocol: 'tcp', port: 443 }, silentHops: 2, timeoutMs: 400 });
+      expect(r.method).toBe('raw-udp');
+      expect(r.reached).toBe(true);
+      expect(r.detail).toBe('TCP SYN 443 got no answer from any hop; traced with UDP 33434+');
+    } finally {
+      cleanup();
+    }
+  });
+});

@@ -125,7 +125,24 @@ export async function tracePath(target: string, opts: TraceOptions = {}): Promis
   if (opts.privileged !== false) {
     const probe = opts.probe ?? { protocol: 'tcp', port: 443 };
     try {
-      return await rawTrace(target, family === 4 ? 4 : 6, probe, o);
+      const fam = family === 4 ? 4 : 6;
+      // Nothing back from any hop: the protocol itself may be filtered near us. Fall back to
+      // UDP 33434+, then ICMP echo (each bounded the same way), and keep the first that gets answers.
+      const first = await rawTrace(target, fam, probe, { ...o, onHop: undefined });
+      let chosen = first;
+      if (first.lastResponder === null && !o.signal?.aborted) {
+        const fallbacks: TraceProbe[] = probe.protocol === 'tcp' ? [{ protocol: 'udp', port: null }, { protocol: 'icmp' }] : probe.protocol === 'udp' ? [{ protocol: 'icmp' }] : [];
+        for (const fb of fallbacks) {
+          if (o.signal?.aborted) break;
+          const r = await rawTrace(target, fam, fb, { ...o, onHop: undefined });
+          if (r.lastResponder !== null) {
+            chosen = { ...r, detail: `${first.probe} got no answer from any hop; traced with ${r.probe}` };
+            break;
+          }
+        }
+      }
+      for (const h of chosen.hops) o.onHop?.(h);
+      return chosen;
     } catch (err) {
       if (opts.privileged === true) throw err;
       // not permitted: fall through to the unprivileged method
