@@ -383,6 +383,8 @@ async function postLogin(
         final = again;
         interactiveForm = true;
         state.rootCfg = iCfg;
+      } else if (again.reason === 'command-not-allowed') {
+        final = again; // its evidence names the literal "su -" the scanner runs
       }
     }
     const label = delegationLabel(method, req.delegationCommand);
