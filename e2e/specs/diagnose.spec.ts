@@ -58,6 +58,7 @@ test.describe('diagnose a host', () => {
     await expect(detail).toContainText('raw socket');
     await expect(detail.locator('dt:text("TTL") + dd')).toHaveText(/^\d+$/);
     await expect(detail.locator('dt:text("RTT") + dd')).toHaveText(/ms$/);
+    await expect(app.getByTestId('diag-status')).toContainText('Done.', { timeout: 60_000 });
     await shot('diagnose-ack-only-host');
 
     // The run lands in the history and can be reopened.
@@ -67,6 +68,33 @@ test.describe('diagnose a host', () => {
     await row.getByRole('button', { name: /^Open/ }).click();
     await expect(app.getByText('Reopened from history')).toBeVisible();
     await expect(app.getByTestId('verdict')).toHaveAttribute('data-verdict', 'alive');
+  });
+
+  test('unprivileged, ACK probes are marked "needs privilege" and "Run privileged probes" settles it', async ({ app, checkA11y, shot }) => {
+    await app.getByLabel(/^Target/).fill(LAB.synFilter);
+    await app.getByText('More options').click();
+    await app.getByLabel('Probes', { exact: true }).selectOption('unprivileged');
+    await app.getByRole('button', { name: 'Diagnose', exact: true }).click();
+
+    const verdict = app.getByTestId('verdict');
+    await expect(verdict).toHaveAttribute('data-verdict', 'inconclusive', { timeout: 60_000 });
+    // Not "no response": the probes could not be sent, and the cell says so.
+    const ack = app.getByRole('button', { name: /^TCP ACK 80→2869:/ });
+    await expect(ack).toHaveAttribute('data-result', 'needs-privilege');
+    await expect(ack).toContainText('needs root');
+    await expect(app.locator('[data-result="needs-privilege"]')).toHaveCount(3);
+    // SYN probes went through connect(): marked as a fallback.
+    await expect(app.getByRole('button', { name: /^TCP SYN 22:/ })).toContainText('fallback');
+    const notice = app.getByTestId('privilege-notice');
+    await expect(notice).toContainText('3 probes (TCP ACK / SYN-ACK) could not be sent');
+    await expect(app.getByTestId('diag-status')).toContainText('Done.', { timeout: 60_000 });
+    await shot('diagnose-unprivileged');
+    await checkA11y('diagnosis result (unprivileged)');
+
+    await notice.getByRole('button', { name: 'Run privileged probes' }).click();
+    await expect(verdict).toHaveAttribute('data-verdict', 'alive', { timeout: 60_000 });
+    await expect(ack).toHaveAttribute('data-result', 'rst');
+    await expect(app.getByTestId('privilege-notice')).toHaveCount(0);
   });
 
   test('bad input is refused in plain words', async ({ app }) => {

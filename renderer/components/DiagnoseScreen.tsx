@@ -129,6 +129,14 @@ export function DiagnoseScreen() {
               />
               Look for any answering port
             </label>
+            <div>
+              <label htmlFor="diag-mode">Probes</label>
+              <select id="diag-mode" value={form.mode} onChange={(e) => actions.setForm({ mode: e.target.value as typeof form.mode })} disabled={busy}>
+                <option value="auto">Raw sockets when allowed (as the scanner)</option>
+                <option value="unprivileged">Unprivileged only (as a normal user)</option>
+                <option value="raw">Raw sockets or fail</option>
+              </select>
+            </div>
           </div>
         </details>
         <div className="row" style={{ marginTop: 12 }}>
@@ -152,7 +160,13 @@ export function DiagnoseScreen() {
         </div>
       ) : null}
 
-      <PrivilegeNotice host={host} privilegeKnown={privilege} elevated={run.elevated} busy={busy} onElevate={() => void actions.start({ elevate: true })} />
+      <PrivilegeNotice
+        host={host}
+        privilegeKnown={privilege}
+        elevated={run.elevated}
+        busy={busy}
+        onElevate={() => void actions.start(privilege?.rawSockets ? { raw: true } : { elevate: true })}
+      />
 
       {(run.status !== 'idle' && run.status !== 'error') || host ? <MatrixPanel /> : null}
       {host ? <VerdictPanel host={host} /> : null}
@@ -219,14 +233,14 @@ function PrivilegeNotice({
   const elevation = privilegeKnown?.elevation;
   return (
     <div className="banner warn" role="note" data-testid="privilege-notice">
-      <strong>Running without raw sockets{elevated ? ' (the elevated run did not get them)' : ''}</strong>
+      <strong>Probes sent without raw sockets{elevated ? ' (the privileged run did not get them)' : ''}</strong>
       {needPriv > 0
         ? `${needPriv} probe${needPriv === 1 ? '' : 's'} (TCP ACK / SYN-ACK) could not be sent and are marked “needs privilege” — they are not “no response”. `
         : 'ACK and SYN-ACK probes need root / Administrator. '}
       {fallback > 0 ? `${fallback} probe${fallback === 1 ? '' : 's'} used an unprivileged stand-in (marked “fallback”). ` : ''}
       A verdict built without them may differ from the scanner's.
       <div className="row">
-        {elevation?.available ? (
+        {privilegeKnown?.rawSockets || elevation?.available ? (
           <button type="button" onClick={onElevate} disabled={busy}>
             Run privileged probes
           </button>

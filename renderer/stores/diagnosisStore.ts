@@ -4,6 +4,7 @@ import type { DiagnosisResult, OpenPort, PathResult } from '../../shared/diagnos
 import type { HostResult, ProbeResult } from '../../shared/discovery.js';
 import type { DiagnosisEvent, DiagnosisStage } from '../../shared/ipc.js';
 import { DEFAULT_PROFILE_NAME } from '../../shared/profiles.js';
+import type { ProbeMode } from '../../shared/requests.js';
 import { api, call } from '../bridge.js';
 import { plainError, plannedProbes, probeKey, type PlannedProbe } from '../lib/format.js';
 import { runTracker } from '../lib/runTracker.js';
@@ -18,6 +19,8 @@ export interface DiagnosisForm {
   scannerIps: string;
   trace: boolean;
   portFinder: boolean;
+  /** `unprivileged` shows what a normal desktop user gets even when raw sockets are available. */
+  mode: ProbeMode;
 }
 
 interface DiagnosisState {
@@ -44,7 +47,11 @@ interface DiagnosisState {
   selectedProbe: string | null;
   actions: {
     setForm: (patch: Partial<DiagnosisForm>) => void;
-    start: (opts?: { elevate?: boolean }) => Promise<void>;
+    /**
+     * `elevate`: through the OS elevation prompt; `raw`: this process already may open raw
+     * sockets, so run with mode `auto` whatever the form says.
+     */
+    start: (opts?: { elevate?: boolean; raw?: boolean }) => Promise<void>;
     cancel: () => Promise<void>;
     selectProbe: (key: string | null) => void;
     /** Shows a stored diagnosis (history) as if it had just run. */
@@ -81,7 +88,7 @@ function splitIps(text: string): string[] {
 }
 
 const useDiagnosisStore = create<DiagnosisState>()((set, get) => ({
-  form: { target: '', profile: DEFAULT_PROFILE_NAME, scannerIps: '', trace: true, portFinder: true },
+  form: { target: '', profile: DEFAULT_PROFILE_NAME, scannerIps: '', trace: true, portFinder: true, mode: 'auto' },
   ...emptyRun,
   actions: {
     setForm: (patch) => set((s) => ({ form: { ...s.form, ...patch } })),
@@ -99,7 +106,7 @@ const useDiagnosisStore = create<DiagnosisState>()((set, get) => ({
         status: 'starting',
         runTarget: target,
         runProfile: form.profile,
-        elevated: opts?.elevate ?? false,
+        elevated: (opts?.elevate ?? false) || (opts?.raw ?? false),
         planned: profile ? plannedProbes(profile) : [],
       });
       tracker.beginStart();
@@ -112,6 +119,7 @@ const useDiagnosisStore = create<DiagnosisState>()((set, get) => ({
             trace: form.trace,
             portFinder: form.portFinder,
             elevate: opts?.elevate ?? false,
+            mode: opts?.raw || opts?.elevate ? 'auto' : form.mode,
           }),
         );
         if (get().status === 'starting') set({ status: 'running' });
