@@ -61,6 +61,29 @@ test.describe('credential check', () => {
     await shot('credentials-passed-insufficient');
   });
 
+  test('listening ports outside the profile can be added to it', async ({ app }) => {
+    await fill(app, ACCOUNTS.root.user, ACCOUNTS.root.password);
+    // nmap-default probes TCP 443 only: sshd's 22 and the web server's 80 are candidates.
+    await app.getByLabel('Profile (for port candidates)').selectOption('nmap-default');
+    await app.getByRole('button', { name: 'Check credentials' }).click();
+    await app.getByTestId('host-key-prompt').getByRole('button', { name: 'Trust this key and continue' }).click();
+    await expect(app.getByTestId('auth-status')).toHaveAttribute('data-status', 'passed', { timeout: 60_000 });
+
+    const ports = app.getByRole('region', { name: 'Listening ports on the target' });
+    const add22 = ports.getByRole('button', { name: 'Add TCP port 22 to the profile' });
+    await expect(add22).toBeVisible();
+    await add22.click();
+    await expect(app.getByRole('status').filter({ hasText: 'Added TCP 22 to “nmap-default-custom”' })).toBeVisible();
+    await expect(add22).toBeDisabled();
+
+    // The built-in stays as shipped; the copy has the port.
+    await app.getByRole('button', { name: 'Profiles', exact: true }).click();
+    await app.getByRole('button', { name: /^nmap-default-custom/ }).click();
+    await expect(app.getByLabel(/^TCP SYN ports/)).toHaveValue('443, 22');
+    await app.getByRole('button', { name: /^nmap-default \(built-in\)/ }).click();
+    await expect(app.getByLabel(/^TCP SYN ports/)).toHaveValue('443');
+  });
+
   test('a changed host key is a hard stop before any secret is sent', async ({ app, shot }) => {
     const check = async (): Promise<void> => {
       await app.getByRole('button', { name: 'Credentials', exact: true }).click();
