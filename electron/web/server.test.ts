@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { LAB } from '../../e2e/lab/hosts.js';
 import type { PushMap, Settings } from '../../shared/ipc.js';
 import { createApiClient } from '../../shared/ipc-client.js';
 import { createWebTransport, type MinimalWebSocket } from '../../shared/web-transport.js';
@@ -82,6 +83,20 @@ describe('binding', () => {
   it('binds loopback by default and prints a tokened loopback URL', () => {
     expect(server.host).toBe('127.0.0.1');
     expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${TOKEN}`);
+  });
+
+  it('is not reachable on this machine\'s other addresses', async () => {
+    // 198.18.0.1 is the lab's address of this machine (srlab0): a wildcard bind would answer there.
+    const viaLab = await new Promise<string>((resolve) => {
+      const req = http.request({ host: LAB.scannerAddress, port: server.port, path: '/', timeout: 2000 }, () => resolve('connected'));
+      req.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+      req.on('timeout', () => {
+        req.destroy();
+        resolve('timeout');
+      });
+      req.end();
+    });
+    expect(viaLab).toBe('ECONNREFUSED');
   });
 
   it('refuses a non-loopback host without confirmation', async () => {
