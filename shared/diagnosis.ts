@@ -1,8 +1,8 @@
 /**
  * Diagnosis: discovery + path + port finder + (optional) credential check → ranked advice.
  */
-import type { AuthResult } from './auth.js';
-import type { HostResult } from './discovery.js';
+import type { AuthEvent, AuthResult } from './auth.js';
+import type { DiscoveryEvent, HostResult } from './discovery.js';
 
 /** Stable advice ids; more may be added, these keep their meaning. */
 export type AdviceId =
@@ -107,12 +107,12 @@ export type DiagnosisEngineStage = 'discovery' | 'path' | 'port-finder' | 'auth'
  */
 export type DiagnosisEngineEvent =
   | { type: 'stage'; stage: DiagnosisEngineStage; state: 'running' | 'done' | 'skipped'; detail?: string }
-  | { type: 'discovery'; event: import('./discovery.js').DiscoveryEvent }
+  | { type: 'discovery'; event: DiscoveryEvent }
   | { type: 'hop'; hop: PathHop }
   | { type: 'path'; path: PathResult }
   | { type: 'port'; port: OpenPort }
   | { type: 'open-ports'; openPorts: OpenPort[] }
-  | { type: 'auth'; event: import('./auth.js').AuthEvent }
+  | { type: 'auth'; event: AuthEvent }
   | { type: 'done'; result: DiagnosisResult };
 
 /** How the wider port search ran (DiagnosisResult.portFinder). */
