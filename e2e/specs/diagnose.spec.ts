@@ -65,6 +65,7 @@ test.describe('diagnose a host', () => {
     await app.getByRole('button', { name: 'History' }).click();
     const row = app.getByTestId('history-table').getByRole('row', { name: new RegExp(LAB.synFilter.replaceAll('.', '\\.')) });
     await expect(row).toBeVisible();
+    await shot('history');
     await row.getByRole('button', { name: /^Open/ }).click();
     await expect(app.getByText('Reopened from history')).toBeVisible();
     await expect(app.getByTestId('verdict')).toHaveAttribute('data-verdict', 'alive');
