@@ -61,6 +61,11 @@ test.describe('diagnose a host', () => {
     await expect(app.getByTestId('diag-status')).toContainText('Done.', { timeout: 60_000 });
     await shot('diagnose-ack-only-host');
 
+    // The guided flow goes on to the credential check with the host filled in.
+    await app.getByRole('button', { name: `Next: check the scanner's credentials on ${LAB.synFilter}` }).click();
+    await expect(app.getByRole('heading', { level: 1, name: /credentials work/ })).toBeFocused();
+    await expect(app.getByLabel('Host')).toHaveValue(LAB.synFilter);
+
     // The run lands in the history and can be reopened.
     await app.getByRole('button', { name: 'History' }).click();
     const row = app.getByTestId('history-table').getByRole('row', { name: new RegExp(LAB.synFilter.replaceAll('.', '\\.')) });

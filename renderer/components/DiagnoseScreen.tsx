@@ -15,8 +15,12 @@ import {
 } from '../stores/diagnosisStore.js';
 import { useProfileEntry, useProfilesActions, useProfilesStatus } from '../stores/profilesStore.js';
 import { usePrivilege } from '../stores/settingsStore.js';
-import { formatMs, profileSummary, VERDICT_LABEL } from '../lib/format.js';
+import { AUTH_STATUS_LABEL, formatMs, profileSummary, VERDICT_LABEL } from '../lib/format.js';
+import { authActions } from '../stores/authStore.js';
+import { uiActions } from '../stores/uiStore.js';
 import { AdviceCards } from './AdviceCards.js';
+import { Checklist } from './Checklist.js';
+import { ListeningPorts } from './ListeningPorts.js';
 import { ErrorBanner, isBusy, ProfileSelect, ScreenHeader } from './Common.js';
 import { PathView } from './PathView.js';
 import { buildCells, ProbeDetail, ProbeMatrix } from './ProbeMatrix.js';
@@ -172,6 +176,18 @@ export function DiagnoseScreen() {
       {host ? <VerdictPanel host={host} /> : null}
       <PathView path={path} />
       <OpenPortsPanel profile={run.runProfile} />
+      {result?.auth ? (
+        <section className="panel" aria-labelledby="diag-auth-h">
+          <h2 id="diag-auth-h">
+            Credential check: <span className={`pill ${result.auth.status}`}>{AUTH_STATUS_LABEL[result.auth.status]}</span>
+          </h2>
+          <p className="small muted">
+            {result.auth.user}@{result.auth.host}:{result.auth.port}, delegation {result.auth.delegation}
+          </p>
+          <Checklist steps={result.auth.steps} running={false} />
+        </section>
+      ) : null}
+      {result?.auth ? <ListeningPorts ports={result.auth.listening} /> : null}
       {result ? <AdviceCards advice={result.advice} /> : null}
     </>
   );
@@ -298,6 +314,19 @@ function VerdictPanel({ host }: { host: HostResult }) {
           </p>
         </div>
       </div>
+      {host.alive ? (
+        <div className="row" style={{ marginTop: 8 }}>
+          <button
+            type="button"
+            onClick={() => {
+              authActions.setForm({ host: host.address });
+              uiActions.navigate('credentials');
+            }}
+          >
+            Next: check the scanner's credentials on {host.address}
+          </button>
+        </div>
+      ) : null}
       {host.warnings.length > 0 ? (
         <ul className="small" aria-label="Warnings about this verdict">
           {host.warnings.map((w) => (
