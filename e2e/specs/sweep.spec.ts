@@ -34,6 +34,13 @@ test.describe('sweep', () => {
     await expect(detail.getByRole('group', { name: /Probe results/ }).getByRole('button').first()).toBeVisible();
     await shot('sweep-drill-down');
     await checkA11y('sweep results');
+
+    // Reopen it from the history: the same 40 hosts.
+    await app.getByRole('button', { name: 'History' }).click();
+    await app.getByRole('button', { name: /^Open sweep of 198\.18\.2\.1-40/ }).click();
+    await expect(app.getByRole('heading', { name: 'Sweep finished (reopened from history)' })).toBeVisible();
+    await expect(app.getByTestId('sweep-counts')).toContainText('40 of 40 hosts');
+    await expect(app.getByTestId('sweep-table').locator('tbody tr')).toHaveCount(40);
   });
 
   test('cancel mid-sweep stops it and keeps what was found', async ({ app }) => {

@@ -82,7 +82,8 @@ const useSweepStore = create<SweepState>()((set, get) => ({
         set({ error: 'Give at least one target: an address, a range like 10.0.0.5-40, or a CIDR like 10.0.0.0/24.' });
         return;
       }
-      set({ ...emptyRun, status: 'starting' });
+      // A new run starts unfiltered: a leftover filter would hide the new results.
+      set({ ...emptyRun, status: 'starting', filter: 'all' });
       tracker.beginStart();
       try {
         const started = await call(api.discover.start({ targets, profile }));
@@ -123,6 +124,7 @@ const useSweepStore = create<SweepState>()((set, get) => ({
         alive: result.hosts.filter((h) => h.alive).length,
         historyId,
         reopened: true,
+        filter: 'all',
       });
     },
   },
