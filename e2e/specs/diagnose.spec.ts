@@ -32,6 +32,11 @@ test.describe('diagnose a host', () => {
     const detail = app.getByRole('complementary', { name: 'Selected probe' });
     await expect(detail).toContainText('no response');
     await expect(detail).toContainText('raw socket');
+    // The matrix is one tab stop; arrow keys move inside it, Enter selects.
+    await app.keyboard.press('ArrowRight');
+    await expect(app.getByRole('button', { name: /^TCP SYN 21:/ })).toBeFocused();
+    await app.keyboard.press('Enter');
+    await expect(detail.getByRole('heading', { name: 'TCP SYN 21' })).toBeVisible();
 
     await shot('diagnose-silent-host');
     await checkA11y('diagnosis result (silent host)');

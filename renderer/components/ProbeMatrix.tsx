@@ -1,10 +1,20 @@
-import { memo } from 'react';
+import { memo, useRef, useState, type KeyboardEvent } from 'react';
 import type { MatrixCell } from '../lib/cells.js';
 import { isFallback, METHOD_LABEL, OUTCOME_LABEL, probeLabel, probeTone } from '../lib/format.js';
 
 export { buildCells, type MatrixCell } from '../lib/cells.js';
 
-const Cell = memo(function Cell({ cell, selected, onSelect }: { cell: MatrixCell; selected: boolean; onSelect: (key: string) => void }) {
+const Cell = memo(function Cell({
+  cell,
+  selected,
+  focusable,
+  onSelect,
+}: {
+  cell: MatrixCell;
+  selected: boolean;
+  focusable: boolean;
+  onSelect: (key: string) => void;
+}) {
   const r = cell.result;
   const tone = r ? probeTone(r) : 'pending';
   const label = probeLabel(cell.planned);
@@ -19,6 +29,7 @@ const Cell = memo(function Cell({ cell, selected, onSelect }: { cell: MatrixCell
       className={`cell ${tone}`}
       aria-pressed={selected}
       aria-label={name}
+      tabIndex={focusable ? 0 : -1}
       onClick={() => onSelect(cell.key)}
       data-probe={cell.key}
       data-result={r?.result ?? 'pending'}
@@ -42,11 +53,50 @@ export function ProbeMatrix({
   selectedKey: string | null;
   onSelect: (key: string) => void;
 }) {
+  // One tab stop for the whole matrix (roving tabindex); arrow keys, Home and End move inside it.
+  const grid = useRef<HTMLDivElement>(null);
+  const [active, setActive] = useState<string | null>(null);
+  const activeKey = cells.some((c) => c.key === active) ? active : (selectedKey ?? cells[0]?.key ?? null);
+
+  function onKeyDown(e: KeyboardEvent<HTMLDivElement>): void {
+    const buttons = [...(grid.current?.querySelectorAll<HTMLButtonElement>('button.cell') ?? [])];
+    const i = buttons.findIndex((b) => b === document.activeElement);
+    if (i < 0) return;
+    const columns = grid.current ? getComputedStyle(grid.current).gridTemplateColumns.split(' ').filter(Boolean).length || 1 : 1;
+    const moves: Record<string, number> = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: columns, ArrowUp: -columns };
+    let next: number;
+    if (e.key === 'Home') next = 0;
+    else if (e.key === 'End') next = buttons.length - 1;
+    else if (e.key in moves) next = i + (moves[e.key] ?? 0);
+    else return;
+    e.preventDefault();
+    next = Math.max(0, Math.min(buttons.length - 1, next));
+    const target = buttons[next];
+    if (!target) return;
+    setActive(target.dataset.probe ?? null);
+    target.focus();
+  }
+
   return (
     <div>
-      <div className="matrix" role="group" aria-label="Probe results, one per probe">
+      <div
+        className="matrix"
+        role="group"
+        aria-label="Probe results, one per probe (arrow keys move between probes)"
+        ref={grid}
+        onKeyDown={onKeyDown}
+      >
         {cells.map((c) => (
-          <Cell key={c.key} cell={c} selected={c.key === selectedKey} onSelect={onSelect} />
+          <Cell
+            key={c.key}
+            cell={c}
+            selected={c.key === selectedKey}
+            focusable={c.key === activeKey}
+            onSelect={(k) => {
+              setActive(k);
+              onSelect(k);
+            }}
+          />
         ))}
       </div>
       <ul className="legend" aria-label="Legend">
