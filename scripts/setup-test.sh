@@ -55,6 +55,15 @@ else
 fi
 [ -f "$raw_addon" ] || die "raw-socket's native addon was not built ($raw_addon): are build tools (python3, make, g++) installed?"
 
-# 4. The network lab.
+# 4. The unprivileged-fallback tests run the engine from this checkout as the ordinary lab user
+#    srlab-user: it must be able to traverse to and read the checkout (a clone under a private
+#    directory would make those tests fail for the wrong reason). Grant traversal only.
+dir=$(pwd -P)
+while [ "$dir" != / ]; do
+  [ -n "$(find "$dir" -maxdepth 0 -perm -o+x 2>/dev/null)" ] || { log "granting o+x on $dir for srlab-user"; "${SUDO[@]}" chmod o+x "$dir"; }
+  dir=$(dirname "$dir")
+done
+
+# 5. The network lab.
 "${SUDO[@]}" bash e2e/lab/lab.sh up
 log "done"

@@ -31,6 +31,13 @@ export function buildProgram(): Command {
 }
 
 async function main(): Promise<void> {
+  // `scanready ... | head` closes the pipe early: that is the reader's choice, not a failure.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
+      throw err;
+    });
+  }
   const program = buildProgram();
   try {
     await program.parseAsync(process.argv);
