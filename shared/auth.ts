@@ -3,6 +3,7 @@
  * Field names are a contract (IPC, web mode, `scanready auth --json`).
  */
 import { z } from 'zod';
+import type { Advice } from './diagnosis.js';
 
 export const AUTH_STEP_IDS = [
   'reach',
@@ -81,7 +82,7 @@ export interface AuthResult {
   hostKey: HostKeyInfo | null;
   listening: ListeningPort[];
   /** Advice ids and texts (filled by the diagnosis layer; see shared/diagnosis.ts). */
-  advice: import('./diagnosis.js').Advice[];
+  advice: Advice[];
   startedAt: string;
   durationMs: number;
 }

@@ -2,7 +2,7 @@
  * Target parsing: addresses (v4/v6), hostnames, CIDR, ranges, files.
  * Every bad entry becomes a TargetError with a one-line message, before anything is sent.
  */
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv6 } from 'node:net';
 import { lookup } from 'node:dns/promises';
 import { readFile } from 'node:fs/promises';
 
