@@ -28,9 +28,19 @@ const entries = [
   ['electron/app/main.ts', 'dist/main.cjs'],
   ['electron/preload/index.ts', 'dist/preload.cjs'],
 ];
+// In the Electron main bundle raw-socket is loaded lazily through a shim (electron/app/rawSocketLazy.cjs):
+// the addon in node_modules is built for Node's ABI, not Electron's.
+const lazyRawSocket = {
+  name: 'lazy-raw-socket',
+  setup(b) {
+    const shim = path.join(root, 'electron', 'app', 'rawSocketLazy.cjs');
+    b.onResolve({ filter: /^raw-socket$/ }, (args) => (args.importer === shim ? { path: 'raw-socket', external: true } : { path: shim }));
+  },
+};
 for (const [entry, outfile] of entries) {
   if (!existsSync(path.join(root, entry))) continue;
-  await build({ ...common, entryPoints: [entry], outfile });
+  const plugins = outfile === 'dist/main.cjs' ? [lazyRawSocket] : [];
+  await build({ ...common, external: external.filter((e) => plugins.length === 0 || e !== 'raw-socket'), plugins, entryPoints: [entry], outfile });
 }
 
 if (existsSync(path.join(root, 'renderer', 'index.html')) && !process.argv.includes('--no-renderer')) {
