@@ -11,7 +11,9 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { DELEGATION_METHODS, type HostKeyInfo } from '../../shared/auth.js';
 import type { Advice, DiagnosisEngineEvent, DiagnosisResult, PathHop } from '../../shared/diagnosis.js';
 import type { DiagnoseRequestInput } from '../../shared/requests.js';
+import { checkBundleDestination, writeBundle } from '../bundle/index.js';
 import { runDiagnosis } from '../diagnosis/index.js';
+import { canUseRawSockets } from '../probes/index.js';
 import { KnownHostsStore } from '../ssh/knownHosts.js';
 import { authRequestFromOptions, defaultKnownHostsFile, formatStep, type AuthCliOptions } from './auth.js';
 import { action, addDiscoverOptions, CliError, EXIT, intOption, resolveProfile, type DiscoverCliOptions } from './common.js';
@@ -38,6 +40,7 @@ interface DiagnoseCliOptions extends DiscoverCliOptions {
   knownHosts?: string;
   importKnownHosts?: string | boolean;
   authTimeout?: number;
+  bundle?: string;
 }
 
 function scannerIpOption(value: string, previous: string[] | undefined): string[] {
@@ -74,6 +77,7 @@ export function registerDiagnose(program: Command): void {
     .option('--import-known-hosts [file]', 'import an OpenSSH known_hosts file first (default ~/.ssh/known_hosts)')
     .option('--auth-timeout <ms>', 'timeout of each credential-check step', intOption('--auth-timeout', 500, 120_000), 10_000)
     .option('--json', 'print one JSON object: { discovery, path, openPorts, auth, advice, ... }')
+    .option('--bundle <file>', 'also write a debug bundle (ZIP, secrets redacted) for the scanner vendor\'s support')
     .addHelpText(
       'after',
       '\nSecrets are never taken from the command line: use --password-env / --passphrase-env /\n' +
@@ -87,6 +91,7 @@ export function registerDiagnose(program: Command): void {
 async function runDiagnoseCli(target: string, opts: DiagnoseCliOptions): Promise<number> {
   if (opts.targetsFile !== undefined) throw new CliError('diagnose takes one target, not --targets-file (use discover for sweeps)');
   const profile = await resolveProfile(opts);
+  if (opts.bundle !== undefined) await checkBundleDestination(opts.bundle);
   const json = opts.json === true;
   const style = makeStyle(colourEnabled(process.stdout));
 
@@ -185,6 +190,11 @@ async function runDiagnoseCli(target: string, opts: DiagnoseCliOptions): Promise
 
   if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else process.stdout.write(formatDiagnosis(result, style, opts.topPorts ?? 1000));
+  if (opts.bundle !== undefined) {
+    const secrets = [auth?.password, auth?.passphrase, auth?.delegationPassword, auth?.privateKey];
+    await writeBundle(opts.bundle, { diagnoses: [result], command: process.argv.slice(2) }, { secrets, rawSockets: canUseRawSockets() });
+    process.stderr.write(`bundle written: ${opts.bundle}\n`);
+  }
   if (interrupted) return EXIT.interrupted;
   const authOk = result.auth === null || result.auth.status === 'passed';
   return result.discovery.alive && authOk ? EXIT.ok : EXIT.notOk;

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { HostResult } from '../../shared/discovery.js';
 import { profileWarnings } from '../../shared/profiles.js';
+import { checkBundleDestination, writeBundle } from '../bundle/index.js';
 import { canUseRawSockets, discover } from '../probes/index.js';
 import { parseTargets, readTargetsFile } from '../targets/index.js';
 import { action, addDiscoverOptions, CliError, EXIT, resolveProfile, type DiscoverCliOptions } from './common.js';
@@ -10,6 +11,7 @@ import { colourEnabled, formatDuration, formatHost, formatHostLine, makeStyle } 
 interface DiscoverOptions extends DiscoverCliOptions {
   json?: boolean;
   summary?: boolean;
+  bundle?: string;
 }
 
 export function registerDiscover(program: Command): void {
@@ -20,6 +22,7 @@ export function registerDiscover(program: Command): void {
   addDiscoverOptions(cmd)
     .option('--summary', 'one line per host instead of the probe table')
     .option('--json', 'NDJSON: one object per host')
+    .option('--bundle <file>', 'also write a debug bundle (ZIP, secrets redacted) for the scanner vendor\'s support')
     .addHelpText(
       'after',
       '\nExit status: 0 all hosts alive, 1 some host not alive, 2 bad input, 3 runtime failure.',
@@ -33,6 +36,7 @@ async function runDiscover(targetArgs: string[], opts: DiscoverOptions): Promise
   if (entries.length === 0) throw new CliError('no targets: give at least one address, name, CIDR or range (or --targets-file)');
   const profile = await resolveProfile(opts);
   const targets = await parseTargets(entries, { force: opts.force === true });
+  if (opts.bundle !== undefined) await checkBundleDestination(opts.bundle);
 
   const mode = opts.unprivileged === true ? 'unprivileged' : 'auto';
   const privileged = mode === 'auto' && canUseRawSockets();
@@ -109,6 +113,10 @@ async function runDiscover(targetArgs: string[], opts: DiscoverOptions): Promise
     if (progress) clearProgress();
   }
 
+  if (opts.bundle !== undefined) {
+    await writeBundle(opts.bundle, { discoveries: results, command: process.argv.slice(2) }, { rawSockets: mode === 'auto' ? privileged : canUseRawSockets() });
+    process.stderr.write(`bundle written: ${opts.bundle}\n`);
+  }
   const alive = results.filter((r) => r.alive).length;
   if (!opts.json && targets.length > 1) {
     process.stdout.write(
