@@ -913,8 +913,8 @@ export function buildAdvice(input: AdviceInput): Advice[] {
         '. The vendor\'s support needs the scanner\'s own view and this one side by side.',
       actions: [
         { label: 'scanner', kind: 'text', text: 'Run a debug scan of this host from the scanner (Qualys: ask support to enable a debug scan for the option profile) and keep its log.' },
-        { label: 'ScanReady', kind: 'command', text: `scanready diagnose ${shellQuote(input.target)} --json > scanready-${input.discovery.address.replace(/[:/]/g, '_')}.json` },
-        { label: 'include', kind: 'text', text: 'The scan result, the JSON above, the scanner appliance\'s address and the time of the scan.' },
+        { label: 'ScanReady', kind: 'command', text: `scanready diagnose ${shellQuote(input.target)} --bundle scanready-${input.discovery.address.replace(/[:/]/g, '_')}.zip` },
+        { label: 'include', kind: 'text', text: 'The scan result, the bundle above (the full JSON result, a summary and the environment, secrets redacted), the scanner appliance\'s address and the time of the scan.' },
       ],
     });
   }
