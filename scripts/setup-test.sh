@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 PACKAGES=(
-  nftables iproute2 iputils-ping iputils-tracepath traceroute openssh-server openssh-client sudo
+  nftables iproute2 iputils-ping iputils-tracepath traceroute openssh-server openssh-client sudo doas
   chromium nmap xvfb procps psmisc netcat-openbsd iptables net-tools tcpdump xauth fonts-dejavu-core
   # raw-socket's native addon is compiled by node-gyp during npm ci
   python3 make g++

@@ -46,6 +46,14 @@ export const LAB = {
   sshRekey: '198.18.1.23',
   /** .24 an HTTP server on port 22. */
   notSsh: '198.18.1.24',
+  /**
+   * .25 sshd behind a fail2ban-like nftables ban: the 4th new connection to 22 from one source
+   * within 30 s bans that source for 30 s (its SYNs get a TCP reset). Not in LAB_SCENARIOS:
+   * probing it spends the budget. Reset with `nft flush set inet srlab banned` (and `conns`).
+   */
+  sshBan: '198.18.1.25',
+  /** New connections to .25:22 allowed per source before the ban. */
+  sshBanAllowed: 3,
 
   /** Farm 198.18.2.1-254: even last octets answer like a normal host, odd ones are silent. */
   farm(n: number): string {
@@ -86,10 +94,11 @@ export const LAB_NAMESPACES = {
   sshLimit: 'srlab-sshlimit',
   sshRekey: 'srlab-sshrekey',
   notSsh: 'srlab-notssh',
+  sshBan: 'srlab-sshban',
 } as const;
 
 /** Key of a scenario host in LAB / LAB_NAMESPACES. */
-export type LabHostKey = Exclude<keyof typeof LAB_NAMESPACES, 'router' | 'farm'>;
+export type LabHostKey = Exclude<keyof typeof LAB_NAMESPACES, 'router' | 'farm' | 'sshBan'>;
 
 /** The scenario hosts in address order, for table-driven tests. */
 export const LAB_SCENARIOS: readonly { key: LabHostKey; address: string; namespace: string }[] = (

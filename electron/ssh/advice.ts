@@ -51,6 +51,19 @@ export function authAdvice(r: AuthResult): Advice[] {
       out.push({ id: 'delegation-password', title: 'Correct the delegation password', why: el.summary, severity: 'fix', actions: [{ label: 'scanner', kind: 'text', text: 'The password given for root delegation was rejected: update it in the authentication record.' }] });
       break;
     case 'requiretty':
+      if (el.data?.visiblepw === true) {
+        out.push({
+          id: 'disable-requiretty',
+          title: 'Let sudo read the delegation password (Defaults !visiblepw)',
+          why: el.summary,
+          severity: 'fix',
+          actions: [
+            { label: 'scanner', kind: 'text', text: 'Use a delegation command that reads the password from stdin (sudo -S) or runs on a PTY; do not set visiblepw.' },
+            { label: 'visudo -f /etc/sudoers.d/scan-account', kind: 'command', text: `${user} ALL=(ALL) NOPASSWD: ALL` },
+          ],
+        });
+        break;
+      }
       out.push({
         id: 'disable-requiretty',
         title: 'Drop requiretty for the scan account',

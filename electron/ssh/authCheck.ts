@@ -18,7 +18,7 @@ import {
 import { builtinProfile } from '../../shared/profiles.js';
 import { authAdvice } from './advice.js';
 import { newTrace, openTcp, sshConnect, type ConnectTrace, type Credentials, type HostKeySeen, type SshConnection } from './client.js';
-import { become, ELEVATE_EXPLANATIONS, isSudoFamily, methodNeedsPty, randomToken, templateProblem, type BecomeConfig, type BecomeOutcome } from './elevate.js';
+import { become, ELEVATE_EXPLANATIONS, explainElevateFailure, isSudoFamily, methodNeedsPty, randomToken, templateProblem, type BecomeConfig, type BecomeOutcome } from './elevate.js';
 import { errorMessage, isSshError, SshError, throwIfAborted } from './errors.js';
 import type { KnownHostsStore } from './knownHosts.js';
 import { loadPrivateKey } from './keys.js';
@@ -398,6 +398,7 @@ async function postLogin(
       exitCode: final.exitCode,
       evidence: final.evidence,
       ...(requiretty ? { requiretty: true, retriedWithPty: true, ptyResult: final.ok ? 'root' : (final.reason ?? 'failed') } : {}),
+      ...(requiretty && first.visiblepw ? { visiblepw: true, firstEvidence: first.evidence } : {}),
       ...(interactiveForm ? { form: 'interactive', note: 'sudo allows only the literal "su -": commands were typed into the root shell, as the scanner does' } : {}),
     };
     if (requiretty) {
@@ -406,10 +407,16 @@ async function postLogin(
         ok: false,
         ms: first.ms + final.ms,
         reason: 'requiretty',
-        summary: final.ok
-          ? `${label}: sudo requires a TTY (Defaults requiretty) — failed without one, worked on a PTY`
-          : `${label}: sudo requires a TTY (Defaults requiretty), and on a PTY it still failed (${final.reason ?? 'unknown'})`,
-        explanation: ELEVATE_EXPLANATIONS.requiretty + (final.ok ? '' : ` On a PTY: ${ELEVATE_EXPLANATIONS[final.reason ?? 'not-root']}`),
+        summary: first.visiblepw
+          ? final.ok
+            ? `${label}: sudo would not read the password without a terminal (Defaults !visiblepw) — failed without one, worked on a PTY`
+            : `${label}: sudo would not read the password without a terminal (Defaults !visiblepw), and on a PTY it still failed (${final.reason ?? 'unknown'})`
+          : final.ok
+            ? `${label}: sudo requires a TTY (Defaults requiretty) — failed without one, worked on a PTY`
+            : `${label}: sudo requires a TTY (Defaults requiretty), and on a PTY it still failed (${final.reason ?? 'unknown'})`,
+        explanation:
+          explainElevateFailure(method, 'requiretty', first.visiblepw) +
+          (final.ok ? '' : ` On a PTY: ${explainElevateFailure(method, final.reason ?? 'not-root')}`),
         data,
       });
     } else if (final.ok) {
@@ -422,7 +429,7 @@ async function postLogin(
         ms: final.ms,
         reason,
         summary: `${label} failed: ${reason}${final.evidence ? ` — "${clip(final.evidence.split('\n').filter(Boolean).slice(-2).join(' '), 200)}"` : ''}`,
-        explanation: ELEVATE_EXPLANATIONS[reason],
+        explanation: explainElevateFailure(method, reason, final.visiblepw),
         data,
       });
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildDelegationCommand, classifyFailure, templateProblem } from './elevate.js';
+import { buildDelegationCommand, classifyFailure, ELEVATE_EXPLANATIONS, explainElevateFailure, isVisiblepwRefusal, templateProblem } from './elevate.js';
 import { shQuote } from './quote.js';
 import { decodeOutput, scrub, CappedBuffer } from './text.js';
 import { execFileSync } from 'node:child_process';
@@ -60,8 +60,23 @@ describe('classifyFailure', () => {
     ['Sorry, user scan is not allowed to execute \'/usr/bin/su -\' as root on web01.', 'command-not-allowed'],
     ['bash: line 1: pbrun: command not found', 'unsupported-method'],
     ['doas: Operation not permitted', 'command-not-allowed'],
+    ['doas (scan@web01) password: \ndoas: Authentication failed', 'wrong-password'],
+    ['sudo: a terminal is required to read the password; either use the -S option to read from standard input or configure an askpass helper\nsudo: a password is required', 'requiretty'],
+    ['sudo: no tty present and no askpass program specified', 'requiretty'],
   ])('%s → %s', (text, reason) => {
     expect(classifyFailure(text, null)).toBe(reason);
+  });
+  it('!visiblepw refusals are told apart from requiretty', () => {
+    expect(isVisiblepwRefusal('sudo: a terminal is required to read the password; either use the -S option')).toBe(true);
+    expect(isVisiblepwRefusal('sudo: no tty present and no askpass program specified')).toBe(true);
+    expect(isVisiblepwRefusal('sudo: sorry, you must have a tty to run sudo')).toBe(false);
+  });
+  it('explanations are worded for the method', () => {
+    expect(explainElevateFailure('doas', 'command-not-allowed')).toMatch(/doas\.conf/);
+    expect(explainElevateFailure('sudo', 'command-not-allowed')).toBe(ELEVATE_EXPLANATIONS['command-not-allowed']);
+    expect(explainElevateFailure('doas', 'timeout')).toBe(ELEVATE_EXPLANATIONS.timeout);
+    expect(explainElevateFailure('sudo-su', 'requiretty', true)).toMatch(/visiblepw/);
+    expect(explainElevateFailure('sudo-su', 'requiretty')).toBe(ELEVATE_EXPLANATIONS.requiretty);
   });
   it('exit 127 is unsupported; plain text is unclassified', () => {
     expect(classifyFailure('', 127)).toBe('unsupported-method');

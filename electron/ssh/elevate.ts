@@ -42,6 +42,8 @@ export interface BecomeOutcome {
   timedOut: boolean;
   truncated: boolean;
   pty: boolean;
+  /** sudo refused to read the password without a terminal (Defaults !visiblepw); reason is `requiretty`. */
+  visiblepw: boolean;
   ms: number;
 }
 
@@ -49,6 +51,19 @@ export interface BecomeOutcome {
 const GENERIC_PROMPT = /(password|passphrase|passwort|mot de passe|contraseña|senha|wachtwoord|lösenord|パスワード|密码|암호)[^\n]{0,80}[:：]\s*$/i;
 
 const TTY_REQUIRED = /must have a tty|sorry, you must have a tty|no tty present/i;
+
+/**
+ * sudo refusing to read a password without a terminal (`Defaults !visiblepw`, sudo's default):
+ * the password would be echoed, so sudo neither reads stdin (no -S) nor prompts. sudo >= 1.8.?
+ * says "a terminal is required to read the password", older ones "no tty present and no askpass
+ * program specified". It is classified as `requiretty` (a PTY fixes it) with `visiblepw` set.
+ */
+const VISIBLEPW_REFUSAL = /a terminal is required to read the password|no tty present and no askpass program/i;
+
+/** True when sudo refused to read a password without a terminal (Defaults !visiblepw). */
+export function isVisiblepwRefusal(text: string): boolean {
+  return VISIBLEPW_REFUSAL.test(text);
+}
 
 /** Methods that always need a terminal for their password prompt. */
 export function methodNeedsPty(method: DelegationMethod): boolean {
@@ -125,7 +140,7 @@ export function templateProblem(template: string | undefined): string | null {
 
 /** Classifies what the delegation command printed before (or instead of) the marker. */
 export function classifyFailure(text: string, exitCode: number | null): ElevateFailure | null {
-  if (TTY_REQUIRED.test(text)) return 'requiretty';
+  if (TTY_REQUIRED.test(text) || VISIBLEPW_REFUSAL.test(text)) return 'requiretty';
   if (/Sorry, try again|incorrect password attempt|Authentication failure|authentication failed|su: incorrect password|Permission denied \(password/i.test(text))
     return 'wrong-password';
   if (/a password is required|no password was provided|a terminal is required to read the password/i.test(text)) return 'password-required';
@@ -254,6 +269,7 @@ export async function become(conn: SshConnection, cfg: BecomeConfig, script: str
     timedOut: res.timedOut,
     truncated: res.truncated,
     pty: cfg.pty,
+    visiblepw: failure === 'requiretty' && VISIBLEPW_REFUSAL.test(before),
     ms: res.ms,
   };
 }
@@ -278,6 +294,27 @@ function decodeAll(stdout: Buffer, stderr: Buffer, pty: boolean): string {
     .replace(/\r\n?/g, '\n')
     .replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '') // eslint-disable-line no-control-regex
     .replace(/[\x00-\x08\x0b-\x1f\x7f]/g, ''); // eslint-disable-line no-control-regex
+}
+
+/** sudo's `!visiblepw` refusal, explained (reason `requiretty` with `visiblepw: true`). */
+export const VISIBLEPW_EXPLANATION =
+  'sudo would not read the password without a terminal: with Defaults !visiblepw (sudo\'s default) it refuses to read a password that could be echoed, so a delegation command that neither uses sudo -S (password on stdin) nor runs on a PTY fails even with the right password ("a terminal is required to read the password" / "no tty present and no askpass program specified"). Give the scanner a PTY or use sudo -S in the delegation command, or grant NOPASSWD; do not set visiblepw (it lets passwords be echoed).';
+
+/** doas-specific wording where the generic (sudo) text would mislead. */
+const DOAS_EXPLANATIONS: Partial<Record<ElevateFailure, string>> = {
+  'command-not-allowed':
+    'doas said "Operation not permitted": no rule in /etc/doas.conf permits this account to run the command as root (doas gives the same answer when the account has no rule at all and when its rule names other commands). The scanner stays unprivileged and checks that need root give false negatives. Add "permit nopass <scan-account> as root" to /etc/doas.conf (check it with doas -C /etc/doas.conf).',
+  'wrong-password': 'doas rejected the password ("doas: Authentication failed"). ScanReady stopped after one attempt so the account is not locked.',
+  'password-required':
+    'doas asked for the account\'s password on its terminal and none was available. Give the record a delegation password, or make the rule "permit nopass <scan-account> as root" in /etc/doas.conf.',
+  'unsupported-method': 'doas is not installed on the target (OpenDoas: the doas/opendoas package), or is not usable there.',
+};
+
+/** The explanation for a delegation failure, worded for the method that failed. */
+export function explainElevateFailure(method: DelegationMethod, reason: ElevateFailure, visiblepw = false): string {
+  if (reason === 'requiretty' && visiblepw) return VISIBLEPW_EXPLANATION;
+  if (method === 'doas') return DOAS_EXPLANATIONS[reason] ?? ELEVATE_EXPLANATIONS[reason];
+  return ELEVATE_EXPLANATIONS[reason];
 }
 
 /** Plain words for each failure reason: what happened and what it means for the scan. */

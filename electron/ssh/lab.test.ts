@@ -1,7 +1,8 @@
 /**
  * The credential check against real OpenSSH sshd in the lab namespaces (e2e/lab/ssh-hosts.sh):
  * every status and every delegation failure reason, keys in three formats, ssh-agent,
- * /tmp noexec, MaxSessions/MaxStartups, a host-key change, a non-SSH service on port 22.
+ * /tmp noexec, MaxSessions/MaxStartups, a host-key change, a non-SSH service on port 22,
+ * doas (OpenDoas), sudo's !visiblepw, a fail2ban-like ban.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -9,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthRequestInput, AuthResult, AuthStep } from '../../shared/auth.js';
-import { LAB } from '../../e2e/lab/hosts.js';
+import { LAB, LAB_NAMESPACES } from '../../e2e/lab/hosts.js';
 import { runAuthCheck } from './authCheck.js';
 import { KnownHostsStore } from './knownHosts.js';
 
@@ -25,6 +26,9 @@ const PW = {
   tty: 'SrLab-tty-pw1',
   suonly: 'SrLab-suonly-pw1',
   root: 'SrLab-root-pw1',
+  doas: 'SrLab-doas-pw1',
+  doaspw: 'SrLab-doaspw-pw1',
+  visiblepw: 'SrLab-visiblepw-pw1',
 };
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'sr-lab-ssh-'));
@@ -187,7 +191,7 @@ describe('delegation failure reasons against real sudo/su', () => {
     expect(Date.now() - t0).toBeLessThan(40_000);
   }, 60_000);
 
-  it.each(['pbrun', 'dzdo', 'doas'] as const)('unsupported-method: %s is not installed', async (method) => {
+  it.each(['pbrun', 'dzdo'] as const)('unsupported-method: %s is not installed', async (method) => {
     const r = await run({ user: 'srlab-nopasswd', password: PW.nopasswd, delegation: method });
     expect(step(r, 'elevate')).toMatchObject({ ok: false, reason: 'unsupported-method' });
   }, 60_000);
@@ -206,6 +210,100 @@ describe('delegation failure reasons against real sudo/su', () => {
     const none = await run({ user: 'srlab-suonly', password: PW.suonly, delegation: 'su' });
     expect(step(none, 'elevate')).toMatchObject({ ok: false, reason: 'password-required' });
   }, 90_000);
+});
+
+describe('doas (OpenDoas, rules in /etc/doas.conf)', () => {
+  it('permit nopass: root without a prompt', async () => {
+    const r = await run({ user: 'srlab-doas', password: PW.doas, delegation: 'doas' });
+    expect(step(r, 'elevate')).toMatchObject({ ok: true, data: { method: 'doas', pty: true, promptSeen: false, passwordSent: false, markerSeen: true } });
+    expect(step(r, 'uid-elevated')).toMatchObject({ ok: true, data: { uid: 0 } });
+    expect(step(r, 'tmp-exec')).toMatchObject({ ok: true, data: { ranAs: 'root' } });
+    // sudo -l is informational for doas (the account has no sudo rules).
+    expect(step(r, 'sudo-rules').ok).toBeNull();
+    expect(r.status).toBe('passed');
+  }, 60_000);
+
+  it('permit with a password: doas\'s own prompt on the PTY is answered once; a wrong one → wrong-password', async () => {
+    const r = await run({ user: 'srlab-doaspw', password: PW.doaspw, delegation: 'doas' });
+    expect(step(r, 'elevate')).toMatchObject({ ok: true, data: { pty: true, promptSeen: true, passwordSent: true } });
+    expect(String(step(r, 'elevate').data?.evidence)).toMatch(/^doas \(srlab-doaspw@[^)]+\) password:/);
+    expect(step(r, 'uid-elevated').data?.uid).toBe(0);
+    expect(r.status).toBe('passed');
+    expect(JSON.stringify(r)).not.toContain(PW.doaspw);
+
+    const bad = await run({ user: 'srlab-doaspw', password: PW.doaspw, delegation: 'doas', delegationPassword: 'Not-The-Password-9', sessions: 1 });
+    expect(step(bad, 'elevate')).toMatchObject({ ok: false, reason: 'wrong-password', data: { promptSeen: true, passwordSent: true } });
+    expect(step(bad, 'elevate').data?.evidence).toMatch(/doas: Authentication failed/);
+    expect(step(bad, 'elevate').explanation).toMatch(/doas rejected the password/);
+    expect(JSON.stringify(bad)).not.toContain('Not-The-Password-9');
+    expect(bad.status).toBe('passed-insufficient');
+  }, 90_000);
+
+  it('no doas rule for the account: "Operation not permitted" → command-not-allowed, explained in doas terms', async () => {
+    const r = await run({ user: 'srlab-nosudo', password: PW.nosudo, delegation: 'doas' });
+    expect(step(r, 'elevate')).toMatchObject({ ok: false, reason: 'command-not-allowed', data: { promptSeen: false, passwordSent: false, evidence: 'doas: Operation not permitted' } });
+    expect(step(r, 'elevate').explanation).toMatch(/\/etc\/doas\.conf/);
+    expect(step(r, 'elevate').explanation).not.toMatch(/^sudo/);
+    expect(step(r, 'uid-elevated')).toMatchObject({ ok: false, reason: 'not-root' });
+    expect(r.status).toBe('passed-insufficient');
+  }, 60_000);
+});
+
+describe('Defaults !visiblepw', () => {
+  it('a delegation command without sudo -S and without a PTY: sudo will not read the password → requiretty (visiblepw), retried on a PTY → root', async () => {
+    const r = await run({ user: 'srlab-visiblepw', password: PW.visiblepw, delegation: 'custom', delegationCommand: "sudo -p 'Password:' sh -c {cmd}" });
+    const el = step(r, 'elevate');
+    expect(el).toMatchObject({ ok: false, reason: 'requiretty', data: { visiblepw: true, requiretty: true, retriedWithPty: true, ptyResult: 'root', pty: true } });
+    expect(el.data?.firstEvidence).toMatch(/a terminal is required to read the password/);
+    expect(el.summary).toMatch(/!visiblepw/);
+    expect(el.explanation).toMatch(/visiblepw/);
+    expect(step(r, 'uid-elevated')).toMatchObject({ ok: true, data: { uid: 0 } });
+    expect(r.status).toBe('passed');
+    const adv = r.advice.find((a) => a.id === 'disable-requiretty');
+    expect(adv?.title).toMatch(/visiblepw/);
+    expect(JSON.stringify(r)).not.toContain(PW.visiblepw);
+  }, 60_000);
+
+  it('ScanReady\'s own sudo su - (sudo -S) is not affected by !visiblepw', async () => {
+    const r = await run({ user: 'srlab-visiblepw', password: PW.visiblepw, sessions: 1 });
+    expect(step(r, 'elevate')).toMatchObject({ ok: true, data: { pty: false, passwordSent: true } });
+    expect(r.status).toBe('passed');
+  }, 60_000);
+});
+
+describe('a fail2ban-like ban (srlab-sshban: the 4th new connection within 30 s is banned)', () => {
+  const resetBan = (): void => {
+    for (const set of ['banned', 'conns']) {
+      execFileSync('ip', ['netns', 'exec', LAB_NAMESPACES.sshBan, 'nft', 'flush', 'set', 'inet', 'srlab', set], { timeout: 10_000 });
+    }
+  };
+  const bannedNow = (): string => execFileSync('ip', ['netns', 'exec', LAB_NAMESPACES.sshBan, 'nft', 'list', 'set', 'inet', 'srlab', 'banned'], { encoding: 'utf8', timeout: 10_000 });
+  beforeAll(resetBan);
+  afterAll(resetBan);
+
+  it('sessions: parallel connections are refused part-way → banned; the next run cannot even reach the port', async () => {
+    resetBan();
+    const r = await run({ host: LAB.sshBan, user: 'srlab-nopasswd', password: PW.nopasswd, sessions: 6 });
+    // reach + handshake used one connection of the budget; the main connection stays up.
+    expect(step(r, 'login').ok).toBe(true);
+    expect(step(r, 'elevate').ok).toBe(true);
+    const s = step(r, 'sessions');
+    expect(s).toMatchObject({ ok: false, reason: 'banned' });
+    const data = s.data as { requested: number; connections: { ok: number; failed: number; errors: Record<string, number> }; channels: { ok: number } };
+    expect(data.requested).toBe(6);
+    expect(data.connections.ok).toBe(LAB.sshBanAllowed - 1);
+    expect(data.connections.errors['connection-refused']).toBe(6 - (LAB.sshBanAllowed - 1));
+    expect(data.channels.ok).toBe(6); // sessions on the established connection are unaffected
+    expect(s.summary).toMatch(/refused part-way: a ban \(fail2ban, sshguard\)/);
+    expect(s.explanation).toMatch(/whitelist the scanner/);
+    expect(step(r, 'commands').ok).toBe(true); // later steps still ran on the first connection
+    expect(r.status).toBe('passed');
+    expect(bannedNow()).toContain(LAB.scannerAddress);
+
+    const again = await run({ host: LAB.sshBan, user: 'srlab-nopasswd', password: PW.nopasswd, sessions: 1 });
+    expect(again.status).toBe('not-attempted');
+    expect(step(again, 'reach')).toMatchObject({ ok: false, reason: 'connection-refused' });
+  }, 60_000);
 });
 
 describe('keys and agent', () => {
