@@ -84,6 +84,80 @@ test.describe('credential check', () => {
     await expect(app.getByLabel(/^TCP SYN ports/)).toHaveValue('443');
   });
 
+  test('Cancel stops a credential check mid-run (while it waits at the host-key question)', async ({ app }) => {
+    await fill(app, ACCOUNTS.root.user, ACCOUNTS.root.password);
+    await app.getByRole('button', { name: 'Check credentials' }).click();
+    // Deterministic mid-run point: the first steps are in and the check waits for the operator.
+    await expect(app.locator('[data-step="reach"]')).toHaveAttribute('data-status', 'passed');
+    await expect(app.getByTestId('host-key-prompt')).toBeVisible();
+    await app.getByRole('button', { name: 'Cancel', exact: true }).click();
+
+    // "Cancelled." only when the run itself confirms it stopped.
+    await expect(app.getByTestId('auth-run-status')).toHaveText('Cancelled.', { timeout: 10_000 });
+    await expect(app.getByTestId('host-key-prompt')).toHaveCount(0);
+    await expect(app.getByTestId('auth-status')).toHaveCount(0);
+    await expect(app.locator('[data-step="login"]')).toHaveAttribute('data-status', 'not run');
+    await expect(app.getByRole('button', { name: 'Cancel', exact: true })).toHaveCount(0);
+    await expect(app.getByRole('button', { name: 'Check credentials' })).toBeEnabled();
+    await app.getByRole('button', { name: 'History' }).click();
+    await expect(app.getByText('Nothing yet')).toBeVisible();
+  });
+
+  test('a diagnosis can include the credential check: verdict, checklist and advice; Cancel works there too', async ({ app, checkA11y, shot }) => {
+    const section = app.getByTestId('diag-credentials');
+    const include = async (): Promise<void> => {
+      await app.getByLabel(/^Target/).fill(LAB.ssh);
+      if (!(await section.getAttribute('open'))) await section.getByText('Also check credentials').click();
+      await section.getByRole('checkbox', { name: /Log in to the target over SSH/ }).check();
+      await app.getByLabel('User (the scan account)').fill(ACCOUNTS.root.user);
+      await app.getByLabel('Login password', { exact: true }).fill(ACCOUNTS.root.password);
+    };
+    await include();
+    await shot('diagnose-with-credentials');
+    await checkA11y('diagnose form with credentials');
+
+    // First run: cancelled at the host-key question (the prompt shows on the Diagnose screen).
+    await app.getByRole('button', { name: 'Diagnose', exact: true }).click();
+    await expect(app.getByLabel('Login password', { exact: true })).toHaveValue('');
+    const prompt = app.getByTestId('host-key-prompt');
+    await expect(prompt).toBeVisible({ timeout: 60_000 });
+    await expect(app.getByTestId('verdict')).toHaveAttribute('data-verdict', 'alive');
+    await app.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await expect(app.getByTestId('diag-status')).toHaveText('Cancelled.', { timeout: 10_000 });
+    await expect(prompt).toHaveCount(0);
+    await expect(app.getByTestId('diag-cancelled')).toContainText('the verdict below stands');
+    await expect(app.getByTestId('diag-auth-status')).toHaveCount(0);
+
+    // Second run: the secret was cleared, so it is typed again; trust the key; the check passes.
+    await app.getByLabel('Login password', { exact: true }).fill(ACCOUNTS.root.password);
+    await app.getByRole('button', { name: 'Diagnose', exact: true }).click();
+    await prompt.getByRole('button', { name: 'Trust this key and continue' }).click();
+    const authStatus = app.getByTestId('diag-auth-status');
+    await expect(authStatus).toHaveAttribute('data-status', 'passed', { timeout: 60_000 });
+    await expect(authStatus).toHaveText('Passed');
+    const checklist = app.getByTestId('diag-auth');
+    await expect(checklist.locator('[data-step="login"]')).toHaveAttribute('data-status', 'passed');
+    await expect(checklist.locator('[data-step="uid-elevated"]')).toHaveAttribute('data-status', 'passed');
+    await expect(app.getByTestId('verdict')).toHaveAttribute('data-verdict', 'alive');
+    await expect(app.getByTestId('diag-status')).toContainText('Done.');
+    // The check is already part of this diagnosis: no "Next: check the credentials" step.
+    await expect(app.getByRole('button', { name: /^Next: check the scanner's credentials/ })).toHaveCount(0);
+    await expect(app.getByRole('region', { name: 'What to change' })).toBeVisible();
+    await expect(app.getByRole('region', { name: 'Listening ports on the target' })).toBeVisible();
+    await shot('diagnose-with-credentials-result');
+    expect(await app.content()).not.toContain(ACCOUNTS.root.password);
+
+    // Reopened from history: the same verdict and checklist.
+    await app.getByRole('button', { name: 'History' }).click();
+    const row = app.getByTestId('history-table').getByRole('row', { name: new RegExp(LAB.ssh.replaceAll('.', '\\.')) });
+    await expect(row).toHaveCount(1);
+    await row.getByRole('button', { name: /^Open/ }).click();
+    await expect(app.getByText('Reopened from history')).toBeVisible();
+    await expect(app.getByTestId('verdict')).toHaveAttribute('data-verdict', 'alive');
+    await expect(app.getByTestId('diag-auth-status')).toHaveAttribute('data-status', 'passed');
+    await expect(app.getByTestId('diag-auth').locator('[data-step="uid-elevated"]')).toHaveAttribute('data-status', 'passed');
+  });
+
   test('a changed host key is a hard stop before any secret is sent', async ({ app, shot }) => {
     const check = async (): Promise<void> => {
       await app.getByRole('button', { name: 'Credentials', exact: true }).click();

@@ -108,6 +108,27 @@ test.describe('diagnose a host', () => {
     await expect(app.getByTestId('privilege-notice')).toHaveCount(0);
   });
 
+  test('Cancel stops a diagnosis of a silent host mid-run: shown as cancelled, no verdict claimed', async ({ app }) => {
+    await app.getByLabel(/^Target/).fill(LAB.silent);
+    await app.getByRole('button', { name: 'Diagnose', exact: true }).click();
+    const status = app.getByTestId('diag-status');
+    // Mid-run: the probes are out and unanswered (a silent host answers nothing until the timeouts).
+    await expect(status).toContainText('probing');
+    await expect(app.getByRole('group', { name: /Probe results/ }).getByRole('button')).toHaveCount(23);
+    await app.getByRole('button', { name: 'Cancel', exact: true }).click();
+
+    // "Cancelled." only when the run itself confirms it stopped (not the UI's own timeout).
+    await expect(status).toHaveText('Cancelled.', { timeout: 10_000 });
+    await expect(app.getByTestId('diag-cancelled')).toContainText('there is no verdict');
+    await expect(app.getByTestId('verdict')).toHaveCount(0);
+    await expect(app.getByRole('region', { name: 'What to change' })).toHaveCount(0);
+    await expect(app.getByRole('button', { name: 'Cancel', exact: true })).toHaveCount(0);
+    await expect(app.getByRole('button', { name: 'Diagnose', exact: true })).toBeEnabled();
+    // A cancelled diagnosis is not stored as if it had a result.
+    await app.getByRole('button', { name: 'History' }).click();
+    await expect(app.getByText('Nothing yet')).toBeVisible();
+  });
+
   test('bad input is refused in plain words', async ({ app }) => {
     await app.getByLabel(/^Target/).fill('999.1.1.1');
     await app.getByRole('button', { name: 'Diagnose', exact: true }).click();

@@ -1,9 +1,10 @@
-import { useMemo, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
 import type { OpenPort } from '../../shared/diagnosis.js';
 import type { HostResult } from '../../shared/discovery.js';
 import type { DiagnosisStage } from '../../shared/ipc.js';
 import {
   useDiagnosisActions,
+  useDiagnosisAuth,
   useDiagnosisForm,
   useDiagnosisHost,
   useDiagnosisOpenPorts,
@@ -20,6 +21,8 @@ import { authActions } from '../stores/authStore.js';
 import { uiActions } from '../stores/uiStore.js';
 import { AdviceCards } from './AdviceCards.js';
 import { Checklist } from './Checklist.js';
+import { DelegationFields, LoginFields, SessionsField, SshPortField, useCredentialSecrets, UserField } from './CredentialFields.js';
+import { HostKeyPrompt } from './HostKeyPrompt.js';
 import { ListeningPorts } from './ListeningPorts.js';
 import { ErrorBanner, isBusy, ProfileSelect, ScreenHeader } from './Common.js';
 import { PathView } from './PathView.js';
@@ -53,11 +56,18 @@ export function DiagnoseScreen() {
   const path = useDiagnosisPath();
   const profileEntry = useProfileEntry(form.profile);
   const busy = isBusy(run.status);
+  const authFieldProps = { idPrefix: 'diag-auth', fields: form.auth, onChange: actions.setAuthForm, disabled: busy };
   const position = flowPosition(run.status, run.stages, result !== null, host !== null);
+  // Secrets of the optional credential check live only here, only until the run starts.
+  const secrets = useCredentialSecrets();
+  const [credentialsOpen, setCredentialsOpen] = useState(form.withAuth);
 
   function submit(e: FormEvent): void {
     e.preventDefault();
-    void actions.start();
+    const started = actions.start(form.withAuth ? { secrets: secrets.secrets(form.auth.kind) } : undefined);
+    // The request has been built: drop every secret from UI state right away.
+    secrets.clear();
+    void started;
   }
 
   return (
@@ -143,6 +153,33 @@ export function DiagnoseScreen() {
             </div>
           </div>
         </details>
+        <details
+          style={{ marginTop: 10 }}
+          open={credentialsOpen}
+          onToggle={(e) => setCredentialsOpen(e.currentTarget.open)}
+          data-testid="diag-credentials"
+        >
+          <summary>
+            Also check credentials{form.withAuth ? <span className="muted"> — included: {form.auth.user.trim() || 'no user yet'}</span> : null}
+          </summary>
+          <div className="stack" style={{ marginTop: 8 }}>
+            <label className="check">
+              <input type="checkbox" checked={form.withAuth} onChange={(e) => actions.setForm({ withAuth: e.target.checked })} disabled={busy} />
+              Log in to the target over SSH as the scanner would, after the probes (like <code>diagnose --user</code>)
+            </label>
+            {form.withAuth ? (
+              <>
+                <div className="row">
+                  <UserField {...authFieldProps} />
+                  <SshPortField {...authFieldProps} />
+                  <SessionsField {...authFieldProps} />
+                </div>
+                <LoginFields {...authFieldProps} secrets={secrets} />
+                <DelegationFields {...authFieldProps} secrets={secrets} />
+              </>
+            ) : null}
+          </div>
+        </details>
         <div className="row" style={{ marginTop: 12 }}>
           <button type="submit" className="primary" disabled={busy}>
             {busy ? 'Diagnosing…' : 'Diagnose'}
@@ -164,6 +201,15 @@ export function DiagnoseScreen() {
         </div>
       ) : null}
 
+      {run.status === 'cancelled' ? (
+        <div className="banner info" role="status" data-testid="diag-cancelled">
+          <strong>Diagnosis cancelled</strong>
+          {host
+            ? 'Stopped after the probes: the verdict below stands, but the path, the port finder, the credential check or the advice may be missing.'
+            : 'Stopped before the probes finished: there is no verdict. Run it again to get one.'}
+        </div>
+      ) : null}
+
       <PrivilegeNotice
         host={host}
         privilegeKnown={privilege}
@@ -176,19 +222,50 @@ export function DiagnoseScreen() {
       {host ? <VerdictPanel host={host} /> : null}
       <PathView path={path} />
       <OpenPortsPanel profile={run.runProfile} />
-      {result?.auth ? (
-        <section className="panel" aria-labelledby="diag-auth-h">
-          <h2 id="diag-auth-h">
-            Credential check: <span className={`pill ${result.auth.status}`}>{AUTH_STATUS_LABEL[result.auth.status]}</span>
-          </h2>
-          <p className="small muted">
-            {result.auth.user}@{result.auth.host}:{result.auth.port}, delegation {result.auth.delegation}
-          </p>
-          <Checklist steps={result.auth.steps} running={false} />
-        </section>
-      ) : null}
+      <AuthPanel />
       {result?.auth ? <ListeningPorts ports={result.auth.listening} /> : null}
       {result ? <AdviceCards advice={result.advice} /> : null}
+    </>
+  );
+}
+
+/** The diagnosis' credential check: host-key question, live checklist, then its status. */
+function AuthPanel() {
+  const run = useDiagnosisRun();
+  const auth = useDiagnosisAuth();
+  const { answerHostKey } = useDiagnosisActions();
+  const result = auth.result;
+  const running = run.status === 'running' && run.stages.auth === 'running';
+  if (!auth.runWithAuth || (!running && auth.steps.length === 0 && !result && !auth.prompt)) return null;
+  return (
+    <>
+      {auth.prompt ? (
+        <HostKeyPrompt
+          host={`${auth.prompt.host}:${auth.prompt.port}`}
+          hostKey={auth.prompt.hostKey}
+          onAccept={() => void answerHostKey(true)}
+          onReject={() => void answerHostKey(false)}
+        />
+      ) : null}
+      {auth.changedKey ? <HostKeyPrompt host={result ? `${result.host}:${result.port}` : (run.address ?? run.runTarget ?? '')} hostKey={auth.changedKey} /> : null}
+      <section className="panel" aria-labelledby="diag-auth-h" data-testid="diag-auth">
+        <h2 id="diag-auth-h">
+          Credential check
+          {result ? (
+            <>
+              : <span className={`pill ${result.status}`} data-testid="diag-auth-status" data-status={result.status}>
+                {AUTH_STATUS_LABEL[result.status]}
+              </span>
+            </>
+          ) : null}
+        </h2>
+        {result ? (
+          <p className="small muted">
+            {result.user}@{result.host}:{result.port}, delegation {result.delegation}
+          </p>
+        ) : null}
+        <Checklist steps={auth.steps} running={running} />
+      </section>
     </>
   );
 }
@@ -204,7 +281,16 @@ function StatusLine() {
       text = `Starting the diagnosis of ${run.runTarget ?? ''}…`;
       break;
     case 'running': {
-      const stage = run.stages.advice === 'running' ? 'working out advice' : run.stages.path === 'running' ? 'tracing the path' : run.stages['port-finder'] === 'running' ? 'looking for an answering port' : `probing: ${got} of ${total} probes done`;
+      const stage =
+        run.stages.advice === 'running'
+          ? 'working out advice'
+          : run.stages.auth === 'running'
+            ? 'checking the credentials'
+            : run.stages.path === 'running'
+              ? 'tracing the path'
+              : run.stages['port-finder'] === 'running'
+                ? 'looking for an answering port'
+                : `probing: ${got} of ${total} probes done`;
       text = `${run.address ?? run.runTarget ?? ''} — ${stage}`;
       break;
     }
@@ -212,7 +298,7 @@ function StatusLine() {
       text = 'Cancelling…';
       break;
     case 'cancelled':
-      text = 'Cancelled.';
+      text = run.cancelUnconfirmed ? 'Cancel sent; the run has not confirmed that it stopped.' : 'Cancelled.';
       break;
     case 'done':
       text = run.reopened ? '' : 'Done.';
@@ -296,6 +382,8 @@ function MatrixPanel() {
 }
 
 function VerdictPanel({ host }: { host: HostResult }) {
+  // A diagnosis that already includes the credential check does not send the operator on to it.
+  const { runWithAuth } = useDiagnosisAuth();
   return (
     <section className="panel" aria-labelledby="verdict-h">
       <h2 id="verdict-h">Verdict</h2>
@@ -314,7 +402,7 @@ function VerdictPanel({ host }: { host: HostResult }) {
           </p>
         </div>
       </div>
-      {host.alive ? (
+      {host.alive && !runWithAuth ? (
         <div className="row" style={{ marginTop: 8 }}>
           <button
             type="button"

@@ -1,33 +1,20 @@
 import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
-import type { AuthRequestInput, AuthResult, AuthStep, DelegationMethod, HostKeyInfo } from '../../shared/auth.js';
+import type { AuthRequestInput, AuthResult, AuthStep, HostKeyInfo } from '../../shared/auth.js';
 import type { AuthPush, HostKeyPrompt, HostKeyPromptClosed } from '../../shared/ipc.js';
 import { DEFAULT_PROFILE_NAME } from '../../shared/profiles.js';
 import { api, call } from '../bridge.js';
 import { plainError } from '../lib/format.js';
+import { credentialRequest, DEFAULT_CREDENTIAL_FIELDS, type AuthSecrets, type CredentialFields } from '../lib/credentials.js';
 import { runTracker } from '../lib/runTracker.js';
 import type { RunStatus } from './diagnosisStore.js';
 
-export type CredentialKind = 'password' | 'key' | 'agent';
+export type { AuthSecrets, CredentialKind } from '../lib/credentials.js';
 
 /** The non-secret half of the form. Passwords, keys and passphrases never enter this store. */
-export interface AuthForm {
+export interface AuthForm extends CredentialFields {
   host: string;
-  port: number;
-  user: string;
-  kind: CredentialKind;
-  delegation: DelegationMethod;
-  delegationCommand: string;
-  sessions: number;
   profile: string;
-}
-
-/** What the check needs besides the form; handed straight to the engine, never stored. */
-export interface AuthSecrets {
-  password?: string;
-  privateKey?: string;
-  passphrase?: string;
-  delegationPassword?: string;
 }
 
 interface AuthState {
@@ -41,6 +28,8 @@ interface AuthState {
   historyId: string | null;
   reopened: boolean;
   error: string | null;
+  /** Cancel was sent but the run has not confirmed that it stopped. */
+  cancelUnconfirmed: boolean;
   actions: {
     setForm: (patch: Partial<AuthForm>) => void;
     start: (secrets: AuthSecrets) => Promise<void>;
@@ -60,6 +49,7 @@ const emptyRun = {
   historyId: null,
   reopened: false,
   error: null,
+  cancelUnconfirmed: false,
 };
 
 type AuthItem =
@@ -82,16 +72,7 @@ function changedKeyOf(step: AuthStep, fallback: HostKeyInfo | null): HostKeyInfo
 }
 
 const useAuthStore = create<AuthState>()((set, get) => ({
-  form: {
-    host: '',
-    port: 22,
-    user: '',
-    kind: 'password',
-    delegation: 'sudo-su',
-    delegationCommand: '',
-    sessions: 10,
-    profile: DEFAULT_PROFILE_NAME,
-  },
+  form: { ...DEFAULT_CREDENTIAL_FIELDS, host: '', profile: DEFAULT_PROFILE_NAME },
   ...emptyRun,
   actions: {
     setForm: (patch) => set((s) => ({ form: { ...s.form, ...patch } })),
@@ -102,26 +83,12 @@ const useAuthStore = create<AuthState>()((set, get) => ({
         set({ error: 'Give the host and the scan account’s user name.' });
         return;
       }
-      const request: AuthRequestInput = {
-        host: form.host.trim(),
-        port: form.port,
-        user: form.user.trim(),
-        agent: form.kind === 'agent',
-        delegation: form.delegation,
-        sessions: form.sessions,
-        profile: form.profile,
-      };
-      if (form.kind === 'password' && secrets.password) request.password = secrets.password;
-      if (form.kind === 'key') {
-        if (!secrets.privateKey) {
-          set({ error: 'Choose the private key file.' });
-          return;
-        }
-        request.privateKey = secrets.privateKey;
-        if (secrets.passphrase) request.passphrase = secrets.passphrase;
+      const built = credentialRequest(form, secrets);
+      if (!built.ok) {
+        set({ error: built.error });
+        return;
       }
-      if (secrets.delegationPassword) request.delegationPassword = secrets.delegationPassword;
-      if (form.delegation === 'custom') request.delegationCommand = form.delegationCommand;
+      const request: AuthRequestInput = { ...built.value, host: form.host.trim(), profile: form.profile };
       set({ ...emptyRun, status: 'starting' });
       tracker.beginStart();
       try {
@@ -144,7 +111,7 @@ const useAuthStore = create<AuthState>()((set, get) => ({
         set({ error: plainError(err) });
       }
       setTimeout(() => {
-        if (get().status === 'cancelling') set({ status: 'cancelled' });
+        if (get().status === 'cancelling') set({ status: 'cancelled', cancelUnconfirmed: true });
       }, 3000);
     },
     answerHostKey: async (accept) => {
@@ -205,6 +172,7 @@ function applyItem(item: AuthItem): void {
         prompt: null,
         changedKey: e.result.hostKey?.status === 'changed' ? e.result.hostKey : s.changedKey,
         status: s.status === 'cancelling' || s.status === 'cancelled' ? 'cancelled' : 'done',
+        cancelUnconfirmed: false,
       }));
       return;
     case 'saved':
@@ -213,7 +181,7 @@ function applyItem(item: AuthItem): void {
     case 'run-error':
       set((s) =>
         s.status === 'cancelling' || s.status === 'cancelled'
-          ? { status: 'cancelled', prompt: null }
+          ? { status: 'cancelled', prompt: null, cancelUnconfirmed: false }
           : { status: 'error', error: plainError(e.message), prompt: null },
       );
       return;
@@ -236,6 +204,7 @@ export const useAuthRun = () =>
       result: s.result,
       error: s.error,
       reopened: s.reopened,
+      cancelUnconfirmed: s.cancelUnconfirmed,
     })),
   );
 export const useAuthActions = () => useAuthStore((s) => s.actions);

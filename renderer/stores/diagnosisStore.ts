@@ -2,11 +2,13 @@ import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
 import type { DiagnosisResult, OpenPort, PathResult } from '../../shared/diagnosis.js';
 import type { HostResult, ProbeResult } from '../../shared/discovery.js';
-import type { DiagnosisEvent, DiagnosisStage } from '../../shared/ipc.js';
+import type { AuthResult, AuthStep, HostKeyInfo } from '../../shared/auth.js';
+import type { DiagnosisEvent, DiagnosisStage, HostKeyPrompt, HostKeyPromptClosed } from '../../shared/ipc.js';
 import { DEFAULT_PROFILE_NAME } from '../../shared/profiles.js';
-import type { ProbeMode } from '../../shared/requests.js';
+import type { DiagnoseRequestInput, ProbeMode } from '../../shared/requests.js';
 import { api, call } from '../bridge.js';
 import { plainError, plannedProbes, probeKey, type PlannedProbe } from '../lib/format.js';
+import { credentialRequest, DEFAULT_CREDENTIAL_FIELDS, type AuthSecrets, type CredentialFields } from '../lib/credentials.js';
 import { runTracker } from '../lib/runTracker.js';
 import { getProfile } from './profilesStore.js';
 
@@ -21,6 +23,10 @@ export interface DiagnosisForm {
   portFinder: boolean;
   /** `unprivileged` shows what a normal desktop user gets even when raw sockets are available. */
   mode: ProbeMode;
+  /** Include a credential check (the CLI's `diagnose --user ...`). */
+  withAuth: boolean;
+  /** The non-secret half of the credential check; the host is the target. */
+  auth: CredentialFields;
 }
 
 interface DiagnosisState {
@@ -45,14 +51,27 @@ interface DiagnosisState {
   reopened: boolean;
   error: string | null;
   selectedProbe: string | null;
+  /** The run includes a credential check. */
+  runWithAuth: boolean;
+  /** The credential check's steps as they arrive (a finished result has them in `result.auth`). */
+  authSteps: AuthStep[];
+  authResult: AuthResult | null;
+  /** First contact with the target's SSH host key: the operator must answer. */
+  prompt: HostKeyPrompt | null;
+  /** A changed host key stopped the credential check. */
+  changedKey: HostKeyInfo | null;
+  /** Cancel was sent but the run has not confirmed that it stopped. */
+  cancelUnconfirmed: boolean;
   actions: {
     setForm: (patch: Partial<DiagnosisForm>) => void;
+    setAuthForm: (patch: Partial<CredentialFields>) => void;
     /**
      * `elevate`: through the OS elevation prompt; `raw`: this process already may open raw
      * sockets, so run with mode `auto` whatever the form says.
      */
-    start: (opts?: { elevate?: boolean; raw?: boolean }) => Promise<void>;
+    start: (opts?: { elevate?: boolean; raw?: boolean; secrets?: AuthSecrets }) => Promise<void>;
     cancel: () => Promise<void>;
+    answerHostKey: (accept: boolean) => Promise<void>;
     selectProbe: (key: string | null) => void;
     /** Shows a stored diagnosis (history) as if it had just run. */
     show: (result: DiagnosisResult, historyId: string | null) => void;
@@ -78,7 +97,18 @@ const emptyRun = {
   reopened: false,
   error: null,
   selectedProbe: null,
+  runWithAuth: false,
+  authSteps: [] as AuthStep[],
+  authResult: null,
+  prompt: null,
+  changedKey: null,
+  cancelUnconfirmed: false,
 };
+
+type DiagnosisItem =
+  | { kind: 'event'; event: DiagnosisEvent }
+  | { kind: 'prompt'; prompt: HostKeyPrompt }
+  | { kind: 'closed'; closed: HostKeyPromptClosed };
 
 function splitIps(text: string): string[] {
   return text
@@ -88,10 +118,20 @@ function splitIps(text: string): string[] {
 }
 
 const useDiagnosisStore = create<DiagnosisState>()((set, get) => ({
-  form: { target: '', profile: DEFAULT_PROFILE_NAME, scannerIps: '', trace: true, portFinder: true, mode: 'auto' },
+  form: {
+    target: '',
+    profile: DEFAULT_PROFILE_NAME,
+    scannerIps: '',
+    trace: true,
+    portFinder: true,
+    mode: 'auto',
+    withAuth: false,
+    auth: { ...DEFAULT_CREDENTIAL_FIELDS },
+  },
   ...emptyRun,
   actions: {
     setForm: (patch) => set((s) => ({ form: { ...s.form, ...patch } })),
+    setAuthForm: (patch) => set((s) => ({ form: { ...s.form, auth: { ...s.form.auth, ...patch } } })),
     start: async (opts) => {
       const { form, status } = get();
       if (status === 'starting' || status === 'running' || status === 'cancelling') return;
@@ -100,10 +140,22 @@ const useDiagnosisStore = create<DiagnosisState>()((set, get) => ({
         set({ error: 'Type the address or host name the scanner reports as not alive.' });
         return;
       }
+      // The credential check: built from the form and the secrets handed in (never stored). A re-run
+      // without secrets ("Run privileged probes") keeps it only when no secret is needed (agent).
+      let auth: DiagnoseRequestInput['auth'];
+      if (form.withAuth && (opts?.secrets || form.auth.kind === 'agent')) {
+        const built = credentialRequest(form.auth, opts?.secrets ?? {});
+        if (!built.ok) {
+          set({ error: `Credential check: ${built.error}` });
+          return;
+        }
+        auth = built.value;
+      }
       const profile = getProfile(form.profile);
       set({
         ...emptyRun,
         status: 'starting',
+        runWithAuth: auth !== undefined,
         runTarget: target,
         runProfile: form.profile,
         elevated: (opts?.elevate ?? false) || (opts?.raw ?? false),
@@ -120,6 +172,7 @@ const useDiagnosisStore = create<DiagnosisState>()((set, get) => ({
             portFinder: form.portFinder,
             elevate: opts?.elevate ?? false,
             mode: opts?.raw || opts?.elevate ? 'auto' : form.mode,
+            ...(auth ? { auth } : {}),
           }),
         );
         if (get().status === 'starting') set({ status: 'running' });
@@ -132,16 +185,27 @@ const useDiagnosisStore = create<DiagnosisState>()((set, get) => ({
     cancel: async () => {
       const runId = tracker.runId;
       if (!runId) return;
-      set({ status: 'cancelling' });
+      set({ status: 'cancelling', prompt: null });
       try {
         await call(api.diagnose.cancel({ runId }));
       } catch (err) {
         set({ error: plainError(err) });
       }
-      // The engine ends the run with a final event; if it does not, do not leave the UI waiting.
+      // The engine ends the run with a final event; if it does not, do not leave the UI waiting
+      // (but say that the stop is not confirmed).
       setTimeout(() => {
-        if (get().status === 'cancelling') set({ status: 'cancelled' });
+        if (get().status === 'cancelling') set({ status: 'cancelled', cancelUnconfirmed: true });
       }, 3000);
+    },
+    answerHostKey: async (accept) => {
+      const prompt = get().prompt;
+      if (!prompt) return;
+      set({ prompt: null });
+      try {
+        await call(api.auth.answerHostKey({ runId: prompt.runId, promptId: prompt.promptId, accept }));
+      } catch (err) {
+        set({ error: plainError(err) });
+      }
     },
     selectProbe: (key) => set({ selectedProbe: key }),
     show: (result, historyId) => {
@@ -164,7 +228,11 @@ const useDiagnosisStore = create<DiagnosisState>()((set, get) => ({
         path: result.path,
         openPorts: result.openPorts,
         result,
-        stages: { discovery: 'done', path: result.path ? 'done' : 'skipped', advice: 'done' },
+        runWithAuth: result.auth !== null,
+        authSteps: result.auth?.steps ?? [],
+        authResult: result.auth,
+        changedKey: result.auth?.hostKey?.status === 'changed' ? result.auth.hostKey : null,
+        stages: { discovery: 'done', path: result.path ? 'done' : 'skipped', auth: result.auth ? 'done' : 'skipped', advice: 'done' },
       });
     },
     reset: () => {
@@ -173,6 +241,21 @@ const useDiagnosisStore = create<DiagnosisState>()((set, get) => ({
     },
   },
 }));
+
+const isStopping = (status: RunStatus): boolean => status === 'cancelling' || status === 'cancelled';
+
+function applyItem(item: DiagnosisItem): void {
+  const set = useDiagnosisStore.setState;
+  if (item.kind === 'prompt') {
+    set((s) => (isStopping(s.status) ? {} : { prompt: item.prompt }));
+    return;
+  }
+  if (item.kind === 'closed') {
+    set((s) => (s.prompt?.promptId === item.closed.promptId ? { prompt: null } : {}));
+    return;
+  }
+  applyEvent(item.event);
+}
 
 function applyEvent(e: DiagnosisEvent): void {
   const set = useDiagnosisStore.setState;
@@ -188,7 +271,12 @@ function applyEvent(e: DiagnosisEvent): void {
       else if (d.type === 'host-done') {
         const probes: Record<string, ProbeResult> = {};
         for (const p of d.result.probes) probes[probeKey(p)] = p;
-        set({ host: d.result, probes, address: d.result.address, privileged: d.result.privileged });
+        // Discovery cut short by Cancel ends with a partial host: that is no verdict, so keep only its probes.
+        set((s) =>
+          isStopping(s.status)
+            ? { probes, address: d.result.address }
+            : { host: d.result, probes, address: d.result.address, privileged: d.result.privileged },
+        );
       } else if (d.type === 'host-error') set({ error: plainError(d.message) });
       return;
     }
@@ -198,8 +286,25 @@ function applyEvent(e: DiagnosisEvent): void {
     case 'open-ports':
       set({ openPorts: e.openPorts });
       return;
-    case 'auth':
+    case 'auth': {
+      const a = e.event;
+      if (a.type === 'step') {
+        const step = a.step;
+        const changed = step.id === 'host-key' && step.ok === false && step.reason === 'changed';
+        set((s) => ({
+          authSteps: [...s.authSteps.filter((x) => x.id !== step.id), step],
+          ...(changed ? { changedKey: changedKeyOf(step), prompt: null } : {}),
+        }));
+      } else if (a.type === 'done') {
+        set((s) => ({
+          authResult: a.result,
+          authSteps: a.result.steps,
+          prompt: null,
+          changedKey: a.result.hostKey?.status === 'changed' ? a.result.hostKey : s.changedKey,
+        }));
+      }
       return;
+    }
     case 'done':
       set((s) => ({
         result: e.result,
@@ -207,20 +312,40 @@ function applyEvent(e: DiagnosisEvent): void {
         host: e.result.discovery,
         path: e.result.path,
         openPorts: e.result.openPorts,
-        status: s.status === 'cancelling' || s.status === 'cancelled' ? 'cancelled' : 'done',
+        authResult: e.result.auth,
+        authSteps: e.result.auth?.steps ?? s.authSteps,
+        prompt: null,
+        cancelUnconfirmed: false,
+        status: isStopping(s.status) ? 'cancelled' : 'done',
       }));
       return;
     case 'run-error':
       // A cancelled run ends with a run-error; after Cancel that is the expected ending.
       set((s) =>
-        s.status === 'cancelling' || s.status === 'cancelled' ? { status: 'cancelled' } : { status: 'error', error: plainError(e.message) },
+        isStopping(s.status)
+          ? { status: 'cancelled', cancelUnconfirmed: false, prompt: null }
+          : { status: 'error', error: plainError(e.message), prompt: null },
       );
       return;
   }
 }
 
-const tracker = runTracker<DiagnosisEvent>(applyEvent);
-api.diagnose.onEvent(({ runId, event }) => tracker.receive(runId, event));
+function changedKeyOf(step: AuthStep): HostKeyInfo {
+  const d = step.data ?? {};
+  const str = (k: string) => (typeof d[k] === 'string' ? d[k] : undefined);
+  return {
+    algorithm: str('algorithm') ?? 'unknown',
+    fingerprint: str('fingerprint') ?? 'unknown',
+    status: 'changed',
+    knownFingerprint: str('knownFingerprint'),
+  };
+}
+
+const tracker = runTracker<DiagnosisItem>(applyItem);
+api.diagnose.onEvent(({ runId, event }) => tracker.receive(runId, { kind: 'event', event }));
+// A diagnosis with a credential check asks about unknown host keys on the auth channels, with its own run id.
+api.auth.onHostKeyPrompt((prompt) => tracker.receive(prompt.runId, { kind: 'prompt', prompt }));
+api.auth.onHostKeyClosed((closed) => tracker.receive(closed.runId, { kind: 'closed', closed }));
 
 export const useDiagnosisForm = () => useDiagnosisStore((s) => s.form);
 export const useDiagnosisRun = () =>
@@ -236,6 +361,17 @@ export const useDiagnosisRun = () =>
       error: s.error,
       reopened: s.reopened,
       historyId: s.historyId,
+      cancelUnconfirmed: s.cancelUnconfirmed,
+    })),
+  );
+export const useDiagnosisAuth = () =>
+  useDiagnosisStore(
+    useShallow((s) => ({
+      runWithAuth: s.runWithAuth,
+      steps: s.authSteps,
+      result: s.authResult,
+      prompt: s.prompt,
+      changedKey: s.changedKey,
     })),
   );
 export const useDiagnosisProbes = () => useDiagnosisStore(useShallow((s) => ({ planned: s.planned, probes: s.probes })));

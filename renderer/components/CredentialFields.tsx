@@ -1,0 +1,242 @@
+import { useState } from 'react';
+import { DELEGATION_METHODS, type DelegationMethod } from '../../shared/auth.js';
+import type { AuthSecrets, CredentialFields, CredentialKind } from '../lib/credentials.js';
+import { DELEGATION_LABEL } from '../lib/format.js';
+
+/**
+ * The secrets of one credential form. They live only in the component that owns the form,
+ * only until the check starts: call `clear()` right after handing `secrets()` to the store.
+ */
+export function useCredentialSecrets() {
+  const [password, setPassword] = useState('');
+  const [passphrase, setPassphrase] = useState('');
+  const [delegationPassword, setDelegationPassword] = useState('');
+  const [keyText, setKeyText] = useState<string | null>(null);
+  const [keyName, setKeyName] = useState('');
+  const [keyError, setKeyError] = useState<string | null>(null);
+  // Bumped to remount (and so empty) the file input when the secrets are cleared.
+  const [keyInputGeneration, setKeyInputGeneration] = useState(0);
+
+  function clear(): void {
+    setPassword('');
+    setPassphrase('');
+    setDelegationPassword('');
+    setKeyText(null);
+    setKeyName('');
+    setKeyInputGeneration((n) => n + 1);
+  }
+
+  function secrets(kind: CredentialKind): AuthSecrets {
+    return {
+      password: kind === 'password' ? password : undefined,
+      privateKey: kind === 'key' ? (keyText ?? undefined) : undefined,
+      passphrase: kind === 'key' ? passphrase : undefined,
+      delegationPassword: delegationPassword || undefined,
+    };
+  }
+
+  async function onKeyFile(file: File | undefined): Promise<void> {
+    if (!file) {
+      setKeyText(null);
+      setKeyName('');
+      return;
+    }
+    if (file.size > 65_536) {
+      setKeyText(null);
+      setKeyName('');
+      setKeyError('That file is too large to be a private key (over 64 KB).');
+      return;
+    }
+    setKeyError(null);
+    setKeyText(await file.text());
+    setKeyName(file.name);
+  }
+
+  return {
+    password,
+    setPassword,
+    passphrase,
+    setPassphrase,
+    delegationPassword,
+    setDelegationPassword,
+    keyName,
+    keyError,
+    keyInputGeneration,
+    onKeyFile,
+    clear,
+    secrets,
+  };
+}
+
+export type CredentialSecrets = ReturnType<typeof useCredentialSecrets>;
+
+interface FieldProps {
+  /** Prefix of the element ids (two forms never share ids). */
+  idPrefix: string;
+  fields: CredentialFields;
+  onChange: (patch: Partial<CredentialFields>) => void;
+  secrets: CredentialSecrets;
+  disabled: boolean;
+}
+
+/** The SSH port input. */
+export function SshPortField({ idPrefix, fields, onChange, disabled }: Omit<FieldProps, 'secrets'>) {
+  return (
+    <div style={{ width: 110 }}>
+      <label htmlFor={`${idPrefix}-port`}>SSH port</label>
+      <input
+        id={`${idPrefix}-port`}
+        type="number"
+        min={1}
+        max={65535}
+        value={fields.port}
+        onChange={(e) => onChange({ port: Number(e.target.value) || 22 })}
+        disabled={disabled}
+      />
+    </div>
+  );
+}
+
+/** The scan account's user name. */
+export function UserField({ idPrefix, fields, onChange, disabled }: Omit<FieldProps, 'secrets'>) {
+  return (
+    <div className="grow">
+      <label htmlFor={`${idPrefix}-user`}>User (the scan account)</label>
+      <input
+        id={`${idPrefix}-user`}
+        type="text"
+        value={fields.user}
+        onChange={(e) => onChange({ user: e.target.value })}
+        disabled={disabled}
+        spellCheck={false}
+        autoComplete="off"
+      />
+    </div>
+  );
+}
+
+/** "Log in with": password, private key file (with passphrase) or the SSH agent. */
+export function LoginFields({ idPrefix, fields, onChange, secrets, disabled }: FieldProps) {
+  return (
+    <fieldset disabled={disabled}>
+      <legend>Log in with</legend>
+      <div className="row">
+        {(
+          [
+            ['password', 'Password'],
+            ['key', 'Private key file'],
+            ['agent', 'SSH agent'],
+          ] as [CredentialKind, string][]
+        ).map(([kind, label]) => (
+          <label className="check" key={kind}>
+            <input type="radio" name={`${idPrefix}-kind`} value={kind} checked={fields.kind === kind} onChange={() => onChange({ kind })} />
+            {label}
+          </label>
+        ))}
+      </div>
+      {fields.kind === 'password' ? (
+        <div style={{ marginTop: 8 }}>
+          <label htmlFor={`${idPrefix}-password`}>Login password</label>
+          <input
+            id={`${idPrefix}-password`}
+            type="password"
+            value={secrets.password}
+            onChange={(e) => secrets.setPassword(e.target.value)}
+            autoComplete="off"
+          />
+        </div>
+      ) : null}
+      {fields.kind === 'key' ? (
+        <div className="row" style={{ marginTop: 8 }}>
+          <div className="grow">
+            <label htmlFor={`${idPrefix}-key`}>
+              Private key <span className="hint">— OpenSSH, PEM or PKCS#8; read here, sent only to the check</span>
+            </label>
+             <input id={`${idPrefix}-key`} key={secrets.keyInputGeneration} type="file" onChange={(e) => void secrets.onKeyFile(e.target.files?.[0])} />
+            {secrets.keyName ? <div className="small muted">Loaded: {secrets.keyName}</div> : null}
+            {secrets.keyError ? <div className="field-error">{secrets.keyError}</div> : null}
+          </div>
+          <div className="grow">
+            <label htmlFor={`${idPrefix}-passphrase`}>Passphrase (if the key has one)</label>
+            <input
+              id={`${idPrefix}-passphrase`}
+              type="password"
+              value={secrets.passphrase}
+              onChange={(e) => secrets.setPassphrase(e.target.value)}
+              autoComplete="off"
+            />
+          </div>
+        </div>
+      ) : null}
+      {fields.kind === 'agent' ? <p className="small muted">Uses the keys in the running ssh-agent (SSH_AUTH_SOCK).</p> : null}
+    </fieldset>
+  );
+}
+
+/** "Root delegation": method, custom command template, delegation password. */
+export function DelegationFields({ idPrefix, fields, onChange, secrets, disabled }: FieldProps) {
+  return (
+    <fieldset disabled={disabled}>
+      <legend>Root delegation</legend>
+      <div className="row">
+        <div className="grow">
+          <label htmlFor={`${idPrefix}-delegation`}>Method</label>
+          <select
+            id={`${idPrefix}-delegation`}
+            value={fields.delegation}
+            onChange={(e) => onChange({ delegation: e.target.value as DelegationMethod })}
+          >
+            {DELEGATION_METHODS.map((m) => (
+              <option key={m} value={m}>
+                {DELEGATION_LABEL[m]}
+              </option>
+            ))}
+          </select>
+        </div>
+        {fields.delegation === 'custom' ? (
+          <div className="grow">
+            <label htmlFor={`${idPrefix}-delegation-cmd`}>
+              Command <span className="hint">— {'{cmd}'} is replaced by the command to run as root</span>
+            </label>
+            <input
+              id={`${idPrefix}-delegation-cmd`}
+              type="text"
+              value={fields.delegationCommand}
+              onChange={(e) => onChange({ delegationCommand: e.target.value })}
+            />
+          </div>
+        ) : null}
+        <div className="grow">
+          <label htmlFor={`${idPrefix}-delegation-pw`}>
+            Delegation password <span className="hint">— empty: the login password</span>
+          </label>
+          <input
+            id={`${idPrefix}-delegation-pw`}
+            type="password"
+            value={secrets.delegationPassword}
+            onChange={(e) => secrets.setDelegationPassword(e.target.value)}
+            autoComplete="off"
+          />
+        </div>
+      </div>
+    </fieldset>
+  );
+}
+
+/** Parallel SSH sessions, as the scanner opens them. */
+export function SessionsField({ idPrefix, fields, onChange, disabled }: Omit<FieldProps, 'secrets'>) {
+  return (
+    <div style={{ width: 170 }}>
+      <label htmlFor={`${idPrefix}-sessions`}>Parallel sessions</label>
+      <input
+        id={`${idPrefix}-sessions`}
+        type="number"
+        min={1}
+        max={100}
+        value={fields.sessions}
+        onChange={(e) => onChange({ sessions: Math.min(100, Math.max(1, Number(e.target.value) || 10)) })}
+        disabled={disabled}
+      />
+    </div>
+  );
+}
