@@ -112,7 +112,7 @@ describe('ranking', () => {
     const a = auth([{ id: 'uid', ok: false, reason: 'exec-failed', summary: 'could not run id -u' }], { status: 'failed' });
     const r = buildAdvice(input(aliveEcho, { auth: a }));
     expect(ids(r)).toEqual(['debug-bundle']);
-    expect(r[0]?.actions.map((x) => x.text).join('\n')).toContain('--json');
+    expect(r[0]?.actions.map((x) => x.text).join('\n')).toContain('--bundle scanready-');
     const explained = buildAdvice(input(aliveEcho, { auth: auth([{ id: 'tmp-exec', ok: false, reason: 'noexec', summary: '/tmp is noexec' }]) }));
     expect(ids(explained)).not.toContain('debug-bundle');
   });
@@ -192,6 +192,15 @@ describe('credential-side advice', () => {
     expect(ids(r).slice(0, 2)).toEqual(['disable-requiretty', 'grant-nopasswd']);
     expect(r[0]?.actions[0]?.text).toContain('Defaults:scanuser !requiretty');
     expect(r[1]?.actions[0]?.text).toContain('scanuser ALL=(ALL) NOPASSWD: ALL');
+  });
+
+  it('!visiblepw (sudo will not read an echoed password): no "drop requiretty" advice, use sudo -S / a PTY or NOPASSWD', () => {
+    const a = auth([{ id: 'elevate', ok: false, reason: 'requiretty', summary: 'sudo would not read the password', data: { visiblepw: true } }], { status: 'passed-insufficient' });
+    const r = buildAdvice(input(aliveEcho, { auth: a }));
+    expect(ids(r).slice(0, 2)).toEqual(['disable-requiretty', 'grant-nopasswd']);
+    expect(r[0]?.title).toContain('visiblepw');
+    expect(JSON.stringify(r[0])).not.toContain('!requiretty');
+    expect(r[0]?.actions[0]?.text).toContain('sudo -S');
   });
 
   it('restricted sudo rules that still let the delegation through: unrestricted-sudo', () => {

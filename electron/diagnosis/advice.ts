@@ -721,6 +721,20 @@ function authAdvice(input: AdviceInput, auth: AuthResult, out: Ranked[]): void {
         grant();
         break;
       case 'requiretty':
+        if (s.data?.['visiblepw'] === true) {
+          // Not "Defaults requiretty": sudo refuses to read a password that would be echoed (!visiblepw, its default).
+          push({
+            id: 'disable-requiretty',
+            severity: 'fix',
+            title: 'Let sudo read the delegation password (Defaults !visiblepw)',
+            why: `${stepText(s)}: without a terminal sudo will not read the password (it would be echoed), and the delegation command neither uses "sudo -S" nor runs on a PTY.`,
+            actions: [
+              { label: 'scanner', kind: 'text', text: 'Use a delegation command that reads the password from stdin (sudo -S) or runs on a PTY; do not turn on "visiblepw".' },
+            ],
+          });
+          grant(); // or avoid the prompt altogether
+          break;
+        }
         push({
           id: 'disable-requiretty',
           severity: 'fix',
