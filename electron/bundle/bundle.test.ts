@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthResult } from '../../shared/auth.js';
 import type { DiagnosisResult } from '../../shared/diagnosis.js';
 import type { HostResult, ProbeResult } from '../../shared/discovery.js';
+import { fakeOpenSshKey, OPENSSH_MARKER } from './fixtures/fakeKeys.js';
 import { BUNDLE_FILES, BundleError, writeBundle } from './index.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'scanready-bundle-'));
@@ -15,7 +16,7 @@ const PASSWORD = 'Hunter2-login-PW';
 const PASSPHRASE = 'key-Passphrase-77';
 const DELEGATION = 'root-Deleg-PW-99';
 const KEY_BODY = 'b3BlbnNzaC1rZXktdjEAAAAAKEYBODYuniqueMaterialXyZ';
-const PRIVATE_KEY = `-----BEGIN OPENSSH PRIVATE KEY-----\n${KEY_BODY}\nAAAAC3NzaC1lZDI1NTE5AAAAIsecondLineOfKey\n-----END OPENSSH PRIVATE KEY-----\n`;
+const PRIVATE_KEY = fakeOpenSshKey(KEY_BODY);
 const URL_TOKEN = 'urlTokenValue0123';
 const ENV_SECRET = 'env-var-value-should-never-appear';
 const SECRETS = [PASSWORD, PASSPHRASE, DELEGATION, KEY_BODY, URL_TOKEN, ENV_SECRET];
@@ -143,7 +144,7 @@ describe('writeBundle: round trip', () => {
   it('no password, passphrase, private key, token or environment value in any decompressed file', () => {
     for (const [name, text] of contents) {
       for (const s of SECRETS) expect(text, `${name} contains ${s}`).not.toContain(s);
-      expect(text, name).not.toContain('BEGIN OPENSSH PRIVATE KEY');
+      expect(text, name).not.toContain(OPENSSH_MARKER);
     }
   });
 

@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { OPENSSH_KEY, PKCS8_ENC, RSA_KEY } from './fixtures/fakeKeys.js';
 import { isSecretKey, MIN_LITERAL_SECRET, redact, redactArgv, redactString, REDACTED, REDACTED_KEY } from './redact.js';
 
-const OPENSSH_KEY = [
-  '-----BEGIN OPENSSH PRIVATE KEY-----',
-  'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW',
-  'QyNTUxOQAAACDsecretkeymaterialsecretkeymaterialsecretkeyQAAAJgAAAAAAAAA',
-  '-----END OPENSSH PRIVATE KEY-----',
-].join('\n');
-const RSA_KEY = '-----BEGIN RSA PRIVATE KEY-----\r\nProc-Type: 4,ENCRYPTED\r\nMIIEpAIBAAKCAQEArsaKeyBody123\r\n-----END RSA PRIVATE KEY-----';
-const PKCS8_ENC = '-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIFHDBOBgkqhkiG9w0BBQ0wQTApBgkqpkcs8Body\n-----END ENCRYPTED PRIVATE KEY-----';
 
 describe('isSecretKey', () => {
   it.each(['password', 'Password', 'PASSWORD', 'passphrase', 'privateKey', 'private_key', 'PRIVATE-KEY', 'secret', 'clientSecret', 'token', 'accessToken', 'delegationPassword', 'DelegationPassword', 'apiKey', 'x-api-key', 'Authorization'])(
