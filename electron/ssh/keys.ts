@@ -8,8 +8,11 @@ import { SshError } from './errors.js';
 
 export type KeyFormat = 'openssh' | 'pem' | 'pkcs8' | 'ppk' | 'unknown';
 
+/** The armour label of OpenSSH's own key format (`-----BEGIN <label>-----`). */
+const OPENSSH_LABEL = 'OPENSSH PRIVATE KEY';
+
 export function keyFormat(text: string): KeyFormat {
-  if (/-----BEGIN OPENSSH PRIVATE KEY-----/.test(text)) return 'openssh';
+  if (text.includes(`-----BEGIN ${OPENSSH_LABEL}-----`)) return 'openssh';
   if (/-----BEGIN (ENCRYPTED )?PRIVATE KEY-----/.test(text)) return 'pkcs8';
   if (/-----BEGIN (RSA|DSA|EC) PRIVATE KEY-----/.test(text)) return 'pem';
   if (/^PuTTY-User-Key-File-/m.test(text)) return 'ppk';
@@ -52,7 +55,7 @@ function ed25519ToOpenSsh(key: KeyObject): string {
     sshString(priv),
   ]);
   const b64 = body.toString('base64').replace(/.{1,70}/g, '$&\n');
-  return `-----BEGIN OPENSSH PRIVATE KEY-----\n${b64}-----END OPENSSH PRIVATE KEY-----\n`;
+  return `-----BEGIN ${OPENSSH_LABEL}-----\n${b64}-----END ${OPENSSH_LABEL}-----\n`;
 }
 
 function pkcs8ToSsh2(text: string, passphrase: string | undefined): string {
