@@ -7,6 +7,7 @@ import { api, call } from '../bridge.js';
 import { plainError } from '../lib/format.js';
 import { credentialRequest, DEFAULT_CREDENTIAL_FIELDS, type AuthSecrets, type CredentialFields } from '../lib/credentials.js';
 import { runTracker } from '../lib/runTracker.js';
+import { answerHostKeyPrompt, cancelRun } from './runActions.js';
 import type { RunStatus } from './diagnosisStore.js';
 
 export type { AuthSecrets, CredentialKind } from '../lib/credentials.js';
@@ -101,29 +102,8 @@ const useAuthStore = create<AuthState>()((set, get) => ({
         set({ status: 'error', error: plainError(err) });
       }
     },
-    cancel: async () => {
-      const runId = tracker.runId;
-      if (!runId) return;
-      set({ status: 'cancelling', prompt: null });
-      try {
-        await call(api.auth.cancel({ runId }));
-      } catch (err) {
-        set({ error: plainError(err) });
-      }
-      setTimeout(() => {
-        if (get().status === 'cancelling') set({ status: 'cancelled', cancelUnconfirmed: true });
-      }, 3000);
-    },
-    answerHostKey: async (accept) => {
-      const prompt = get().prompt;
-      if (!prompt) return;
-      set({ prompt: null });
-      try {
-        await call(api.auth.answerHostKey({ runId: prompt.runId, promptId: prompt.promptId, accept }));
-      } catch (err) {
-        set({ error: plainError(err) });
-      }
-    },
+    cancel: () => cancelRun(tracker.runId, get, set, (runId) => call(api.auth.cancel({ runId }))),
+    answerHostKey: (accept) => answerHostKeyPrompt(get, set, accept),
     show: (result, historyId) => {
       tracker.reset();
       set({

@@ -10,6 +10,7 @@ import { api, call } from '../bridge.js';
 import { plainError, plannedProbes, probeKey, type PlannedProbe } from '../lib/format.js';
 import { credentialRequest, DEFAULT_CREDENTIAL_FIELDS, type AuthSecrets, type CredentialFields } from '../lib/credentials.js';
 import { runTracker } from '../lib/runTracker.js';
+import { answerHostKeyPrompt, cancelRun } from './runActions.js';
 import { getProfile } from './profilesStore.js';
 
 export type RunStatus = 'idle' | 'starting' | 'running' | 'cancelling' | 'done' | 'cancelled' | 'error';
@@ -182,31 +183,8 @@ const useDiagnosisStore = create<DiagnosisState>()((set, get) => ({
         set({ status: 'error', error: plainError(err) });
       }
     },
-    cancel: async () => {
-      const runId = tracker.runId;
-      if (!runId) return;
-      set({ status: 'cancelling', prompt: null });
-      try {
-        await call(api.diagnose.cancel({ runId }));
-      } catch (err) {
-        set({ error: plainError(err) });
-      }
-      // The engine ends the run with a final event; if it does not, do not leave the UI waiting
-      // (but say that the stop is not confirmed).
-      setTimeout(() => {
-        if (get().status === 'cancelling') set({ status: 'cancelled', cancelUnconfirmed: true });
-      }, 3000);
-    },
-    answerHostKey: async (accept) => {
-      const prompt = get().prompt;
-      if (!prompt) return;
-      set({ prompt: null });
-      try {
-        await call(api.auth.answerHostKey({ runId: prompt.runId, promptId: prompt.promptId, accept }));
-      } catch (err) {
-        set({ error: plainError(err) });
-      }
-    },
+    cancel: () => cancelRun(tracker.runId, get, set, (runId) => call(api.diagnose.cancel({ runId }))),
+    answerHostKey: (accept) => answerHostKeyPrompt(get, set, accept),
     selectProbe: (key) => set({ selectedProbe: key }),
     show: (result, historyId) => {
       tracker.reset();
