@@ -43,13 +43,13 @@ export function defaultKnownHostsFile(env: NodeJS.ProcessEnv = process.env): str
   return path.join(os.homedir(), '.config', 'scanready', 'known_hosts.json');
 }
 
-/** The credential options, shared with `scanready diagnose`. */
-export function addAuthOptions(cmd: Command, opts: { userRequired: boolean } = { userRequired: true }): Command {
-  const user = new Option('--user <name>', 'the scan account (as in the scanner\'s Unix authentication record)');
+/** The credential options, shared with `scanready diagnose` (which checks credentials when --user is given). */
+export function addCredentialOptions(cmd: Command, opts: { userRequired: boolean; userHelp?: string }): Command {
+  const user = new Option('--user <name>', opts.userHelp ?? 'the scan account (as in the scanner\'s Unix authentication record)');
   if (opts.userRequired) user.makeOptionMandatory(true);
   return cmd
-    .option('--port <n>', 'SSH port', intOption('--port', 1, 65535), 22)
     .addOption(user)
+    .option('--port <n>', 'SSH port', intOption('--port', 1, 65535), 22)
     .option('--password-env <VAR>', 'read the login password from environment variable VAR')
     .option('--key <file>', 'private key file (OpenSSH, PEM or PKCS#8)')
     .option('--passphrase-env <VAR>', 'read the key passphrase from environment variable VAR')
@@ -60,7 +60,12 @@ export function addAuthOptions(cmd: Command, opts: { userRequired: boolean } = {
     .option('--sessions <n>', 'parallel SSH sessions to open, as the scanner does', intOption('--sessions', 1, 100), 10)
     .option('--accept-new-host-key', 'trust a host key seen for the first time (compare its fingerprint first)')
     .option('--known-hosts <file>', `ScanReady's known-hosts store (default ${defaultKnownHostsFile()})`)
-    .option('--import-known-hosts [file]', 'import an OpenSSH known_hosts file first (default ~/.ssh/known_hosts)')
+    .option('--import-known-hosts [file]', 'import an OpenSSH known_hosts file first (default ~/.ssh/known_hosts)');
+}
+
+/** `scanready auth`'s options: the credential options plus its own profile and step timeout. */
+export function addAuthOptions(cmd: Command): Command {
+  return addCredentialOptions(cmd, { userRequired: true })
     .option('--profile <name>', `discovery profile for custom-port candidates: ${BUILTIN_PROFILES.map((p) => p.name).join(', ')}`, DEFAULT_PROFILE_NAME)
     .option('--timeout <ms>', 'timeout of each step', intOption('--timeout', 500, 120_000), 10_000);
 }

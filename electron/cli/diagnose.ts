@@ -7,15 +7,15 @@
 import { isIP } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { InvalidArgumentError, Option, type Command } from 'commander';
-import { DELEGATION_METHODS, type HostKeyInfo } from '../../shared/auth.js';
+import { InvalidArgumentError, type Command } from 'commander';
+import type { HostKeyInfo } from '../../shared/auth.js';
 import type { Advice, DiagnosisEngineEvent, DiagnosisResult, PathHop } from '../../shared/diagnosis.js';
 import type { DiagnoseRequestInput } from '../../shared/requests.js';
 import { checkBundleDestination, writeBundle } from '../bundle/index.js';
 import { runDiagnosis } from '../diagnosis/index.js';
 import { canUseRawSockets } from '../probes/index.js';
 import { KnownHostsStore } from '../ssh/knownHosts.js';
-import { authRequestFromOptions, defaultKnownHostsFile, formatStep, type AuthCliOptions } from './auth.js';
+import { addCredentialOptions, authRequestFromOptions, defaultKnownHostsFile, formatStep, type AuthCliOptions } from './auth.js';
 import { action, addDiscoverOptions, CliError, EXIT, intOption, resolveProfile, type DiscoverCliOptions } from './common.js';
 import { colourEnabled, formatDuration, formatHost, makeStyle, table, type Style } from './format.js';
 
@@ -56,25 +56,13 @@ export function registerDiagnose(program: Command): void {
     .command('diagnose')
     .description('why is this host "not alive" (or why do its credentials fail)? probes, traces the path, looks for an answering port, checks credentials, and says what to change')
     .argument('<target>', 'one IP address or host name');
-  addDiscoverOptions(cmd)
+  addDiscoverOptions(cmd);
+  // Credentials: as in `scanready auth`; the check runs when --user is given.
+  addCredentialOptions(cmd, { userRequired: false, userHelp: 'check SSH credentials too: the scan account' })
     .option('--scanner-ip <ip>', "the scanner appliance's address, for the firewall rules (repeat or comma-separate; default: this machine's address toward the target)", scannerIpOption)
     .option('--no-trace', 'do not trace the path when the host is not alive')
     .option('--no-port-finder', 'do not look for other answering ports when the host is not alive')
     .option('--top-ports <n>', "how many of Nmap's most common TCP ports the port finder tries", intOption('--top-ports', 1, 65535), 1000)
-    // Credentials: as in `scanready auth`; the check runs when --user is given.
-    .option('--user <name>', 'check SSH credentials too: the scan account')
-    .option('--port <n>', 'SSH port', intOption('--port', 1, 65535), 22)
-    .option('--password-env <VAR>', 'read the login password from environment variable VAR')
-    .option('--key <file>', 'private key file (OpenSSH, PEM or PKCS#8)')
-    .option('--passphrase-env <VAR>', 'read the key passphrase from environment variable VAR')
-    .option('--agent', 'use ssh-agent (SSH_AUTH_SOCK)')
-    .addOption(new Option('--delegation <method>', 'root delegation method').choices([...DELEGATION_METHODS]).default('sudo-su'))
-    .option('--delegation-command <template>', 'for --delegation custom: the command template, {cmd} marks the command to run as root')
-    .option('--delegation-password-env <VAR>', "password for the delegation prompt (su: root's); default: the login password")
-    .option('--sessions <n>', 'parallel SSH sessions to open, as the scanner does', intOption('--sessions', 1, 100), 10)
-    .option('--accept-new-host-key', 'trust a host key seen for the first time (compare its fingerprint first)')
-    .option('--known-hosts <file>', `ScanReady's known-hosts store (default ${defaultKnownHostsFile()})`)
-    .option('--import-known-hosts [file]', 'import an OpenSSH known_hosts file first (default ~/.ssh/known_hosts)')
     .option('--auth-timeout <ms>', 'timeout of each credential-check step', intOption('--auth-timeout', 500, 120_000), 10_000)
     .option('--json', 'print one JSON object: { discovery, path, openPorts, auth, advice, ... }')
     .option('--bundle <file>', 'also write a debug bundle (ZIP, secrets redacted) for the scanner vendor\'s support')
