@@ -128,7 +128,8 @@ export function promptSecret(prompt: string): Promise<string> {
   });
 }
 
-async function promptYesNo(question: string): Promise<boolean> {
+/** Asks a yes/no question on the terminal; false when stdin is not a terminal. */
+export async function promptYesNo(question: string): Promise<boolean> {
   const stdin = process.stdin;
   if (!stdin.isTTY) return false;
   process.stderr.write(question);

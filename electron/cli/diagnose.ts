@@ -15,7 +15,7 @@ import { checkBundleDestination, writeBundle } from '../bundle/index.js';
 import { runDiagnosis } from '../diagnosis/index.js';
 import { canUseRawSockets } from '../probes/index.js';
 import { KnownHostsStore } from '../ssh/knownHosts.js';
-import { addCredentialOptions, authRequestFromOptions, defaultKnownHostsFile, formatStep, type AuthCliOptions } from './auth.js';
+import { addCredentialOptions, authRequestFromOptions, promptYesNo, defaultKnownHostsFile, formatStep, type AuthCliOptions } from './auth.js';
 import { action, addDiscoverOptions, CliError, EXIT, intOption, resolveProfile, type DiscoverCliOptions } from './common.js';
 import { colourEnabled, formatDuration, formatHost, makeStyle, table, type Style } from './format.js';
 
@@ -195,21 +195,6 @@ const STAGE_TEXT: Record<DiagnosisEngineEvent extends infer E ? (E extends { typ
   auth: 'checking credentials',
   advice: 'advice',
 };
-
-function promptYesNo(question: string): Promise<boolean> {
-  const stdin = process.stdin;
-  if (!stdin.isTTY) return Promise.resolve(false);
-  process.stderr.write(question);
-  return new Promise((resolve) => {
-    const onData = (buf: Buffer): void => {
-      stdin.removeListener('data', onData);
-      stdin.pause();
-      resolve(/^\s*y(es)?\s*$/i.test(buf.toString('utf8')));
-    };
-    stdin.resume();
-    stdin.on('data', onData);
-  });
-}
 
 function hopAnswer(h: PathHop): string {
   switch (h.note) {

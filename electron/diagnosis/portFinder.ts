@@ -213,16 +213,23 @@ async function connectSearch(
   signal: AbortSignal,
   emit: (p: OpenPort) => void,
 ): Promise<void> {
+  await eachPort(ports, Math.min(concurrency, 512), signal, async (port) => {
+    const r = await connectOnce(target, port, timeoutMs, signal);
+    if (r) emit({ protocol: 'tcp', port, result: r });
+  });
+}
+
+/** Runs `probe` over `ports` with at most `concurrency` in flight, stopping early on abort. */
+async function eachPort(ports: number[], concurrency: number, signal: AbortSignal, probe: (port: number) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < ports.length && !signal.aborted) {
       const port = ports[next++];
       if (port === undefined) break;
-      const r = await connectOnce(target, port, timeoutMs, signal);
-      if (r) emit({ protocol: 'tcp', port, result: r });
+      await probe(port);
     }
   };
-  const n = Math.min(Math.max(concurrency, 1), 512, ports.length);
+  const n = Math.min(Math.max(concurrency, 1), ports.length);
   await Promise.all(Array.from({ length: n }, () => worker()));
 }
 
@@ -257,17 +264,10 @@ async function udpSearch(
   signal: AbortSignal,
   emit: (p: OpenPort) => void,
 ): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < ports.length && !signal.aborted) {
-      const port = ports[next++];
-      if (port === undefined) break;
-      const r = await udpOnce(target, family, port, timeoutMs, retries, signal);
-      if (r) emit({ protocol: 'udp', port, result: r });
-    }
-  };
-  const n = Math.min(Math.max(concurrency, 1), 64, ports.length);
-  await Promise.all(Array.from({ length: n }, () => worker()));
+  await eachPort(ports, Math.min(concurrency, 64), signal, async (port) => {
+    const r = await udpOnce(target, family, port, timeoutMs, retries, signal);
+    if (r) emit({ protocol: 'udp', port, result: r });
+  });
 }
 
 function udpOnce(
