@@ -1,5 +1,5 @@
 /**
- * Packet building and parsing for discovery probes (and, later, traceroute and port finding).
+ * Packet building and parsing for discovery probes, the path tracer and the port finder.
  * Pure functions over Buffers: no sockets here, so every byte layout is unit-testable.
  *
  * Layouts follow RFC 791 (IPv4), RFC 8200 (IPv6), RFC 9293 (TCP), RFC 792 (ICMP), RFC 4443 (ICMPv6).
@@ -391,6 +391,33 @@ export function parseIncomingTcp(buf: Buffer, family: IpFamily, from: string): I
   return { src: canonicalIp(from), dst: null, ttl: null, tcp };
 }
 
+/** A UDP datagram read off a raw UDP socket. */
+export interface IncomingUdp {
+  src: string;
+  ttl: number | null;
+  srcPort: number;
+  dstPort: number;
+  payload: Buffer;
+}
+
+/** Parses what a raw UDP socket delivered (IPv4: with IP header; IPv6: from the UDP header). */
+export function parseIncomingUdp(buf: Buffer, family: IpFamily, from: string): IncomingUdp | null {
+  let off = 0;
+  let src: string;
+  let ttl: number | null = null;
+  if (family === 4) {
+    const ip = parseIpv4Header(buf);
+    if (!ip || ip.protocol !== IPPROTO_UDP) return null;
+    off = ip.headerLength;
+    src = ip.src;
+    ttl = ip.ttl;
+  } else {
+    src = canonicalIp(from);
+  }
+  if (buf.length < off + 8) return null;
+  return { src, ttl, srcPort: buf.readUInt16BE(off), dstPort: buf.readUInt16BE(off + 2), payload: buf.subarray(off + 8) };
+}
+
 /** The packet of ours that an ICMP error quotes. */
 export interface QuotedPacket {
   protocol: number;
@@ -490,4 +517,3 @@ export function parseIncomingIcmp(buf: Buffer, family: IpFamily, from: string): 
 }
 
 // ICMP classification and descriptions live once, in shared/icmp.ts.
-export { icmpOutcome as classifyIcmpError, describeIcmp, icmpClass, type IcmpOutcome as IcmpErrorClass } from '../../shared/icmp.js';
