@@ -520,7 +520,11 @@ export function localAddressFor(dst: string): Promise<string> {
           return;
         }
         try {
-          done(null, s.address().address);
+          const local = s.address().address;
+          // No address of this family on the way out (the kernel leaves the source unset): nothing
+          // could be sent with a correct source, and no reply could come back.
+          if (local === '0.0.0.0' || local === '::') done(Object.assign(new Error(`no local address toward ${dst}`), { code: 'EADDRNOTAVAIL', syscall: 'connect' }));
+          else done(null, local);
         } catch (e) {
           done(e instanceof Error ? e : new Error(String(e)));
         }
