@@ -365,6 +365,18 @@ export function parseIpv6Header(buf: Buffer, offset = 0): Ipv6Header | null {
 // ---------------------------------------------------------------------------------------------
 // Incoming packets, as read off raw sockets
 
+/**
+ * Where the transport header starts in what a raw socket delivered, and who sent it. IPv4: after
+ * the IP header (which must carry `protocol`), with its TTL. IPv6: at the start; the source comes
+ * from recvfrom() and the hop limit is unknown.
+ */
+function rawEnvelope(buf: Buffer, family: IpFamily, from: string, protocol: number): { off: number; src: string; ttl: number | null; dst: string | null } | null {
+  if (family === 6) return { off: 0, src: canonicalIp(from), ttl: null, dst: null };
+  const ip = parseIpv4Header(buf);
+  if (!ip || ip.protocol !== protocol) return null;
+  return { off: ip.headerLength, src: ip.src, ttl: ip.ttl, dst: ip.dst };
+}
+
 /** A TCP segment read off a raw TCP socket. */
 export interface IncomingTcp {
   src: string;
@@ -379,16 +391,10 @@ export interface IncomingTcp {
  * the source address comes from recvfrom().
  */
 export function parseIncomingTcp(buf: Buffer, family: IpFamily, from: string): IncomingTcp | null {
-  if (family === 4) {
-    const ip = parseIpv4Header(buf);
-    if (!ip || ip.protocol !== IPPROTO_TCP) return null;
-    const tcp = parseTcpHeader(buf, ip.headerLength);
-    if (!tcp) return null;
-    return { src: ip.src, dst: ip.dst, ttl: ip.ttl, tcp };
-  }
-  const tcp = parseTcpHeader(buf, 0);
-  if (!tcp) return null;
-  return { src: canonicalIp(from), dst: null, ttl: null, tcp };
+  const env = rawEnvelope(buf, family, from, IPPROTO_TCP);
+  const tcp = env ? parseTcpHeader(buf, env.off) : null;
+  if (!env || !tcp) return null;
+  return { src: env.src, dst: env.dst, ttl: env.ttl, tcp };
 }
 
 /** A UDP datagram read off a raw UDP socket. */
@@ -402,19 +408,9 @@ export interface IncomingUdp {
 
 /** Parses what a raw UDP socket delivered (IPv4: with IP header; IPv6: from the UDP header). */
 export function parseIncomingUdp(buf: Buffer, family: IpFamily, from: string): IncomingUdp | null {
-  let off = 0;
-  let src: string;
-  let ttl: number | null = null;
-  if (family === 4) {
-    const ip = parseIpv4Header(buf);
-    if (!ip || ip.protocol !== IPPROTO_UDP) return null;
-    off = ip.headerLength;
-    src = ip.src;
-    ttl = ip.ttl;
-  } else {
-    src = canonicalIp(from);
-  }
-  if (buf.length < off + 8) return null;
+  const env = rawEnvelope(buf, family, from, IPPROTO_UDP);
+  if (!env || buf.length < env.off + 8) return null;
+  const { off, src, ttl } = env;
   return { src, ttl, srcPort: buf.readUInt16BE(off), dstPort: buf.readUInt16BE(off + 2), payload: buf.subarray(off + 8) };
 }
 
@@ -478,19 +474,9 @@ function parseQuoted(buf: Buffer, offset: number, family: IpFamily): QuotedPacke
  * Returns null for truncated packets and for our own outgoing requests seen on loopback.
  */
 export function parseIncomingIcmp(buf: Buffer, family: IpFamily, from: string): IncomingIcmp | null {
-  let off = 0;
-  let src: string;
-  let ttl: number | null = null;
-  if (family === 4) {
-    const ip = parseIpv4Header(buf);
-    if (!ip || ip.protocol !== IPPROTO_ICMP) return null;
-    off = ip.headerLength;
-    src = ip.src;
-    ttl = ip.ttl;
-  } else {
-    src = canonicalIp(from);
-  }
-  if (buf.length < off + 8) return null;
+  const env = rawEnvelope(buf, family, from, family === 4 ? IPPROTO_ICMP : IPPROTO_ICMPV6);
+  if (!env || buf.length < env.off + 8) return null;
+  const { off, src, ttl } = env;
   const type = buf[off] ?? 0;
   const code = buf[off + 1] ?? 0;
   const id = buf.readUInt16BE(off + 4);

@@ -42,6 +42,7 @@ import {
   type IpFamily,
   type QuotedPacket,
   type TcpHeader,
+  type TcpSegmentSpec,
 } from './packets.js';
 import { RateLimiter, TransportClosedError } from './rateLimiter.js';
 
@@ -98,19 +99,8 @@ interface FamilySockets {
   rawUdpTtl: number;
 }
 
-export interface TcpSend {
-  family: IpFamily;
-  src: string;
-  dst: string;
-  srcPort: number;
-  dstPort: number;
-  seq: number;
-  ack?: number;
-  flags: number;
-  mss?: number;
-  /** IP TTL / hop limit of this packet (default 64): traceroute sends TTL-limited probes. */
-  ttl?: number;
-}
+/** A crafted TCP segment to send, with its IP TTL / hop limit (default 64; the tracer limits it). */
+export type TcpSend = TcpSegmentSpec & { ttl?: number };
 
 export interface EchoSend {
   family: IpFamily;
