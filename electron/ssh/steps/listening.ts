@@ -10,7 +10,10 @@ import { scriptStep, type RemoteRun } from './context.js';
 
 export type ParsedListening = Omit<ListeningPort, 'candidate'>;
 
-const MAX_PORTS = 5000;
+/** The most listening sockets kept from one output. */
+export const MAX_PORTS = 5000;
+/** The most lines of one output looked at (a host printing millions of lines costs no more). */
+export const MAX_LISTENING_LINES = 200_000;
 
 /** Splits `addr:port`, `[v6]:port`, `*.22`, `127.0.0.1.631`, `::1.631` (BSD) → address and port. */
 export function splitAddress(token: string): { address: string; port: number } | null {
@@ -60,7 +63,7 @@ export function parseListening(output: string): ParsedListening[] {
   // Solaris prints sections: "TCP: IPv4", "UDP: IPv6".
   let section: { base: 'tcp' | 'udp'; v6: boolean } | null = null;
   const lines = output.split('\n');
-  for (let i = 0; i < lines.length && i < 200_000; i++) {
+  for (let i = 0; i < lines.length && i < MAX_LISTENING_LINES; i++) {
     const line = (lines[i] ?? '').replace(/\uFFFD/g, '?').trim();
     if (line === '' || line.length > 2000) continue;
     const sec = /^(TCP|UDP)(?:: IPv([46]))?\s*$/i.exec(line);

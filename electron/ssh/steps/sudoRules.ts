@@ -86,6 +86,9 @@ function parseRuleLine(line: string): SudoRule | null {
   return { runAs, tags, commands };
 }
 
+/** The most lines of `sudo -l` output looked at. */
+export const MAX_SUDO_LINES = 20_000;
+
 export function parseSudoList(output: string): SudoRulesSummary {
   const lines = output.replace(/\r/g, '').split('\n');
   const summary: SudoRulesSummary = {
@@ -109,7 +112,7 @@ export function parseSudoList(output: string): SudoRulesSummary {
     longRule = null;
     longInCommands = false;
   };
-  for (const raw of lines.slice(0, 20_000)) {
+  for (const raw of lines.slice(0, MAX_SUDO_LINES)) {
     const line = raw.trimEnd();
     if (/^Matching Defaults entries/i.test(line)) {
       mode = 'defaults';
