@@ -80,7 +80,7 @@ describe('statuses against real sshd', () => {
     expect(data(r, 'uid-elevated')?.uid).toBe(0);
     expect(data(r, 'sudo-rules')).toMatchObject({ restricted: false, all: true, nopasswd: true });
     expect(data(r, 'sessions')).toMatchObject({ requested: 10, connections: { ok: 10 }, channels: { ok: 10 } });
-    const cmds = data(r, 'commands') as { present: { name: string }[]; os: Record<string, string> };
+    const cmds = data(r, 'commands');
     expect(cmds.present.map((p) => p.name)).toEqual(expect.arrayContaining(['uname', 'dpkg', 'awk', 'netstat']));
     expect(cmds.os.ID).toBe('debian');
     // sshd on 22 is in the Qualys profile; HTTP on 80 is too: the listening step saw both.
@@ -295,11 +295,11 @@ describe('a fail2ban-like ban (srlab-sshban: the 4th new connection within 30 s 
     expect(step(r, 'elevate').ok).toBe(true);
     const s = step(r, 'sessions');
     expect(s).toMatchObject({ ok: false, reason: 'banned' });
-    const data = s.data as { requested: number; connections: { ok: number; failed: number; errors: Record<string, number> }; channels: { ok: number } };
-    expect(data.requested).toBe(6);
-    expect(data.connections.ok).toBe(LAB.sshBanAllowed - 1);
-    expect(data.connections.errors['connection-refused']).toBe(6 - (LAB.sshBanAllowed - 1));
-    expect(data.channels.ok).toBe(6); // sessions on the established connection are unaffected
+    const d = data(r, 'sessions');
+    expect(d.requested).toBe(6);
+    expect(d.connections.ok).toBe(LAB.sshBanAllowed - 1);
+    expect(d.connections.errors['connection-refused']).toBe(6 - (LAB.sshBanAllowed - 1));
+    expect(d.channels.ok).toBe(6); // sessions on the established connection are unaffected
     expect(s.summary).toMatch(/refused part-way: a ban \(fail2ban, sshguard\)/);
     expect(s.explanation).toMatch(/whitelist the scanner/);
     expect(step(r, 'commands').ok).toBe(true); // later steps still ran on the first connection
@@ -368,10 +368,10 @@ describe('what else breaks authenticated scans', () => {
     const s = step(r, 'sessions');
     expect(s.ok).toBe(false);
     expect(['max-startups', 'max-sessions']).toContain(s.reason);
-    const data = s.data as { connections: { failed: number; errors: Record<string, number> }; channels: { ok: number; failed: number } };
-    expect(data.connections.errors['max-startups']).toBeGreaterThan(0);
-    expect(data.channels.ok).toBe(1);
-    expect(data.channels.failed).toBe(5);
+    const d = data(r, 'sessions');
+    expect(d.connections.errors['max-startups']).toBeGreaterThan(0);
+    expect(d.channels.ok).toBe(1);
+    expect(d.channels.failed).toBe(5);
     expect(s.summary).toMatch(/MaxStartups/);
     expect(s.summary).toMatch(/MaxSessions/);
     // One session at a time: every other step still ran on the limited host.
