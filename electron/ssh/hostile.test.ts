@@ -72,7 +72,8 @@ export const HOST_KEY_B = ssh2.utils.generateKeyPairSync('ed25519').private;
 
 /** Default behaviour of a cooperative fake host: uid 1000, sudo works, markers echoed. */
 function cooperative(cmd: string): ExecReply {
-  if (cmd.includes('id -u; id -un; id')) return { out: ['1000\nscan\nuid=1000(scan) gid=1000(scan)\n'] };
+  const uid = /SR-uid-[0-9a-f]+:/.exec(cmd)?.[0]; // the uid step's marker prefix (electron/ssh/markers.ts)
+  if (uid) return { out: [`${uid}uid=1000\n${uid}name=scan\n${uid}id=uid=1000(scan) gid=1000(scan)\n`] };
   const marker = /echo (SCANREADY-BECOME-OK-[0-9a-f]+)/.exec(cmd)?.[1];
   if (marker) return { out: [`${marker}\n0\n`] };
   return { out: [''], code: 0 };
@@ -233,10 +234,11 @@ describe('hostile servers (in-process, 127.0.0.1)', () => {
     expect(data(r, 'listening').truncated).toBe(true);
     expect(r.listening).toContainEqual(expect.objectContaining({ protocol: 'tcp', port: 2222, candidate: true }));
     expect(r.status).toBe('passed');
+    expect(data(r, 'uid').uid).toBe(1000); // the cooperative host answers the uid step's markers
   }, 40_000);
 
   it('uid output that is not a number: uid step fails, nothing crashes', async () => {
-    const fake = await fakeSsh({ exec: (cmd) => (cmd.includes('id -u; id -un') ? { out: [Buffer.from([0xff, 0xfe, 0x0a, 0x1b, 0x5d])] } : cooperative(cmd)) });
+    const fake = await fakeSsh({ exec: (cmd) => (/SR-uid-[0-9a-f]+:/.test(cmd) ? { out: [Buffer.from([0xff, 0xfe, 0x0a, 0x1b, 0x5d])] } : cooperative(cmd)) });
     const r = await check(fake.port);
     expect(step(r, 'uid')).toMatchObject({ ok: false, reason: 'exec-failed' });
   }, 40_000);
