@@ -214,7 +214,7 @@ export interface DiagnosePush {
 /**
  * The engine met an unknown host key and asks the operator. Answer with
  * `auth.answerHostKey({ runId, promptId, accept })` before `expiresAt`; no answer = reject.
- * A *changed* key never prompts: the check stops (host-key step `ok: false`, reason `changed`).
+ * A *changed* key never prompts: the check stops (host-key step `ok: false`, reason `host-key-changed`; see `changedHostKey` in shared/authSteps.ts).
  * `runId` may be an auth run or a diagnosis run.
  */
 export interface HostKeyPrompt {

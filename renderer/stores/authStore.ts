@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
-import type { AuthRequestInput, AuthResult, AuthStep, HostKeyInfo } from '../../shared/auth.js';
+import { changedHostKey, type AuthRequestInput, type AuthResult, type AuthStep, type HostKeyInfo } from '../../shared/auth.js';
 import type { AuthPush, HostKeyPrompt, HostKeyPromptClosed } from '../../shared/ipc.js';
 import { DEFAULT_PROFILE_NAME } from '../../shared/profiles.js';
 import { api, call } from '../bridge.js';
@@ -59,17 +59,8 @@ type AuthItem =
   | { kind: 'closed'; closed: HostKeyPromptClosed };
 
 function changedKeyOf(step: AuthStep, fallback: HostKeyInfo | null): HostKeyInfo | null {
-  if (step.id !== 'host-key' || step.ok !== false || step.reason !== 'changed') return null;
-  const d = step.data ?? {};
-  const str = (k: string) => (typeof d[k] === 'string' ? d[k] : undefined);
-  return (
-    fallback ?? {
-      algorithm: str('algorithm') ?? 'unknown',
-      fingerprint: str('fingerprint') ?? 'unknown',
-      status: 'changed',
-      knownFingerprint: str('knownFingerprint'),
-    }
-  );
+  const changed = changedHostKey(step);
+  return changed ? (fallback ?? changed) : null;
 }
 
 const useAuthStore = create<AuthState>()((set, get) => ({

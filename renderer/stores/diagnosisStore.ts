@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
 import type { DiagnosisResult, OpenPort, PathResult } from '../../shared/diagnosis.js';
 import type { HostResult, ProbeResult } from '../../shared/discovery.js';
-import type { AuthResult, AuthStep, HostKeyInfo } from '../../shared/auth.js';
+import { changedHostKey, type AuthResult, type AuthStep, type HostKeyInfo } from '../../shared/auth.js';
 import type { DiagnosisEvent, DiagnosisStage, HostKeyPrompt, HostKeyPromptClosed } from '../../shared/ipc.js';
 import { DEFAULT_PROFILE_NAME } from '../../shared/profiles.js';
 import type { DiagnoseRequestInput, ProbeMode } from '../../shared/requests.js';
@@ -268,10 +268,10 @@ function applyEvent(e: DiagnosisEvent): void {
       const a = e.event;
       if (a.type === 'step') {
         const step = a.step;
-        const changed = step.id === 'host-key' && step.ok === false && step.reason === 'changed';
+        const changed = changedHostKey(step);
         set((s) => ({
           authSteps: [...s.authSteps.filter((x) => x.id !== step.id), step],
-          ...(changed ? { changedKey: changedKeyOf(step), prompt: null } : {}),
+          ...(changed ? { changedKey: changed, prompt: null } : {}),
         }));
       } else if (a.type === 'done') {
         set((s) => ({
@@ -306,17 +306,6 @@ function applyEvent(e: DiagnosisEvent): void {
       );
       return;
   }
-}
-
-function changedKeyOf(step: AuthStep): HostKeyInfo {
-  const d = step.data ?? {};
-  const str = (k: string) => (typeof d[k] === 'string' ? d[k] : undefined);
-  return {
-    algorithm: str('algorithm') ?? 'unknown',
-    fingerprint: str('fingerprint') ?? 'unknown',
-    status: 'changed',
-    knownFingerprint: str('knownFingerprint'),
-  };
 }
 
 const tracker = runTracker<DiagnosisItem>(applyItem);
