@@ -75,6 +75,13 @@ async function runServe(opts: ServeOptions, version: string): Promise<number> {
     if (code === 'EADDRNOTAVAIL') throw new CliError(`${opts.host} is not an address of this machine`);
     throw err;
   }
+  // A run's failure is reported to its page by the service; a stray rejection elsewhere (a late
+  // socket callback) must not take the server down for every other page.
+  const onUnhandled = (reason: unknown): void => {
+    const message = reason instanceof Error ? reason.message : String(reason);
+    process.stderr.write(`scanready: internal error (still serving): ${message.split('\n')[0] ?? ''}\n`);
+  };
+  process.on('unhandledRejection', onUnhandled);
   process.stdout.write(`${server.url}\n`);
   process.stderr.write(`scanready: serving the UI and API; data in ${userDataDir}. Press Ctrl-C to stop.\n`);
 
@@ -89,5 +96,6 @@ async function runServe(opts: ServeOptions, version: string): Promise<number> {
   });
   await service.close();
   await server.close();
+  process.off('unhandledRejection', onUnhandled);
   return EXIT.ok;
 }

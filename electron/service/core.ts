@@ -114,12 +114,21 @@ export interface Service {
   activeRuns(): number;
 }
 
+type RunKind = 'discover' | 'auth' | 'diagnose';
+
+/** Where each kind of run reports its events (and its `run-error`). */
+const RUN_EVENT_CHANNEL = {
+  discover: 'scanready:discover:event',
+  auth: 'scanready:auth:event',
+  diagnose: 'scanready:diagnose:event',
+} as const satisfies Record<RunKind, PushChannel>;
+
 interface Prompt {
   resolve(accepted: boolean, by: 'user' | 'timeout' | 'run-ended'): void;
 }
 
 interface Run {
-  kind: 'discover' | 'auth' | 'diagnose';
+  kind: RunKind;
   controller: AbortController;
   prompts: Map<string, Prompt>;
   done: Promise<void>;
@@ -237,6 +246,10 @@ export function createServiceCore(options: ServiceOptions): Service {
     run.done = (async () => {
       try {
         await body(runId, run);
+      } catch (err) {
+        // Anything a run did not expect ends that run, never the process: the user sees why.
+        const f = toFailure(err);
+        if (!f.ok) emit(RUN_EVENT_CHANNEL[kind], { runId, event: { type: 'run-error', ...f.error } });
       } finally {
         for (const prompt of run.prompts.values()) prompt.resolve(false, 'run-ended');
         runs.delete(runId);
