@@ -388,6 +388,7 @@ describe('a failing run ends that run, never the service', () => {
     discover: (targets) => {
       if (failure === 'sync-throw' || failure === 'non-error') boom();
       return (async function* (): AsyncGenerator<DiscoveryEvent> {
+        await Promise.resolve();
         if (failure === 'reject') boom();
         yield { type: 'start', total: targets.length, privileged: false, profile: 'qualys-default' };
         yield { type: 'host-start', target: targets[0]!.target, address: targets[0]!.address };
