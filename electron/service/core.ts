@@ -9,7 +9,6 @@
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { z } from 'zod';
 import { authRequestSchema, type AuthRequest, type AuthResult, type HostKeyInfo } from '../../shared/auth.js';
 import type { DiagnosisResult } from '../../shared/diagnosis.js';
@@ -50,6 +49,7 @@ import { elevationStatus, ElevationError, runElevatedDiscover, type CliInvocatio
 import type { Engines } from './engines.js';
 import { badInput, ServiceError } from './errors.js';
 import { HistoryStore, newHistoryId, summarizeAuth, summarizeDiagnosis, summarizeDiscovery } from './history.js';
+import { knownHostsFile as knownHostsFileIn } from './paths.js';
 import { ProfileStore } from './profiles.js';
 import { SettingsStore } from './settings.js';
 
@@ -195,7 +195,7 @@ export function createServiceCore(options: ServiceOptions): Service {
   const profiles = new ProfileStore(options.userDataDir);
   const settings = new SettingsStore(options.userDataDir);
   const history = new HistoryStore(options.userDataDir);
-  const knownHostsFile = path.join(options.userDataDir, 'known_hosts.json');
+  const knownHostsFile = knownHostsFileIn(options.userDataDir);
   const listeners = new Set<PushListener>();
   const runs = new Map<string, Run>();
   let closed = false;
