@@ -5,6 +5,8 @@
  * elevation itself works is elevate.lab.test.ts (the service as an ordinary user, sudo).
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LAB } from '../../e2e/lab/hosts.js';
@@ -66,6 +68,28 @@ describe('command construction', () => {
       `$p = Start-Process -FilePath 'C:\\Program Files\\ScanReady\\ScanReady.exe' -ArgumentList '--scanready-cli','${HELPER_COMMAND}','--connect','41234','--nonce','${connect.nonce}' -Verb RunAs -WindowStyle Hidden -Wait -PassThru; exit $p.ExitCode`,
     );
     expect(plan?.args.join(' ')).not.toMatch(/cmd|>/);
+  });
+
+  it('linux: pkexec in a desktop session (sudo not even asked), else sudo when a rule allows the helper, else pkexec, else none', async () => {
+    const bin = mkdtempSync(path.join(os.tmpdir(), 'sr-elev-bin-'));
+    try {
+      const asked = path.join(bin, 'sudo-asked');
+      const tool = (name: string, body: string): void => writeFileSync(path.join(bin, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+      tool('pkexec', 'exit 0');
+      tool('sudo', `printf '%s\\n' "$*" >> '${asked}'; exit 0`);
+      const desktop = await planElevation('linux', cli, undefined, { PATH: bin, DISPLAY: ':0' });
+      expect(desktop).toEqual({ method: 'pkexec', command: path.join(bin, 'pkexec'), args: helperArgv(cli), channel: 'stdio' });
+      expect(existsSync(asked)).toBe(false);
+      const headless = await planElevation('linux', cli, undefined, { PATH: bin });
+      expect(headless).toEqual({ method: 'sudo', command: path.join(bin, 'sudo'), args: ['-n', '--', ...helperArgv(cli)], channel: 'stdio' });
+      expect(readFileSync(asked, 'utf8').trim()).toBe(['-n', '-l', '--', ...helperArgv(cli)].join(' '));
+      tool('sudo', 'echo "sudo: a password is required" >&2; exit 1');
+      expect(await planElevation('linux', cli, undefined, { PATH: bin })).toMatchObject({ method: 'pkexec' });
+      rmSync(path.join(bin, 'pkexec'));
+      expect(await planElevation('linux', cli, undefined, { PATH: bin })).toBeNull();
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
   });
 
   it('refuses a relative helper path and unsupported platforms', async () => {
@@ -142,17 +166,17 @@ describe('the pipe protocol with the real helper (no elevation tool)', () => {
       `${JSON.stringify(request([`${marker}.invalid..name`]))}\n`,
       `${JSON.stringify({ ...request(['198.18.1.13']), extra: marker })}\n`,
     ];
-    for (const line of cases) {
-      const r = await run(line);
+    const [big, ...replies] = await Promise.all([run(`{"v":1,"entries":["${'a'.repeat(2 * 1024 * 1024)}`), ...cases.map(run)]);
+    // Oversized: refused at the cap, without reading it all.
+    expect(big.out).toMatch(/larger than 1048576 bytes/);
+    for (const [i, line] of cases.entries()) {
+      const r = replies[i]!;
       expect(r.code, line).toBe(2);
       expect(r.out, line).toMatch(/"type":"helper-error","code":"bad-input"/);
       expect(r.out, line).not.toContain('SECRET-LINE');
       expect(r.out, line).not.toContain('owned');
     }
-    // Oversized: refused at the cap, without reading it all.
-    const big = await run(`{"v":1,"entries":["${'a'.repeat(2 * 1024 * 1024)}`);
-    expect(big.out).toMatch(/larger than 1048576 bytes/);
-  });
+  }, 180_000);
 
   it('cancel closes the pipe: the helper stops and the run ends marked cancelled', async () => {
     const controller = new AbortController();

@@ -3,8 +3,9 @@
  * elevation tool for one run, hand it the request over a pipe and stream its NDJSON back as
  * DiscoveryEvents (protocol: ./helperProtocol.ts).
  *
- * - Linux: `sudo -n` when the account has a NOPASSWD rule for exactly the helper command (headless
- *   jump hosts, web mode), else `pkexec` (polkit prompt). Both pass stdin/stdout straight through.
+ * - Linux: `pkexec` (polkit prompt) in a desktop session; else `sudo -n` when the account has a
+ *   NOPASSWD rule for exactly the helper command (headless jump hosts, web mode), else pkexec.
+ *   Both pass stdin/stdout straight through.
  * - macOS: `osascript … with administrator privileges`; Windows: PowerShell `Start-Process -Verb
  *   RunAs`. Neither can pipe, so the helper connects back to a loopback port we listen on and
  *   proves itself with a one-time nonce; that connection is the pipe.
@@ -97,17 +98,26 @@ export function sudoAllows(sudo: string, argv: string[], timeoutMs = 10_000): Pr
  * Picks the elevation tool. Linux: sudo without a prompt when a rule allows the helper, else
  * pkexec, else null. `connect` is required on macOS/Windows (where the helper connects back).
  */
-export async function planElevation(platform: NodeJS.Platform, cli: CliInvocation, connect?: { port: number; nonce: string }): Promise<ElevationPlan | null> {
+export async function planElevation(
+  platform: NodeJS.Platform,
+  cli: CliInvocation,
+  connect?: { port: number; nonce: string },
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ElevationPlan | null> {
   const absolute = platform === 'win32' ? path.win32.isAbsolute(cli.command) : path.posix.isAbsolute(cli.command);
   if (!absolute) throw new ElevationError('unavailable', 'the probe helper path is not absolute');
   switch (platform) {
     case 'linux': {
       const argv = helperArgv(cli);
-      const sudo = findExecutable('sudo');
-      if (sudo && (await sudoAllows(sudo, argv))) return { method: 'sudo', command: sudo, args: ['-n', '--', ...argv], channel: 'stdio' };
       // pkexec resets the environment, needs an absolute program path and passes argv untouched.
-      const pkexec = findExecutable('pkexec');
-      return pkexec ? { method: 'pkexec', command: pkexec, args: argv, channel: 'stdio' } : null;
+      const pkexec = findExecutable('pkexec', env.PATH ?? '');
+      const viaPkexec: ElevationPlan | null = pkexec ? { method: 'pkexec', command: pkexec, args: argv, channel: 'stdio' } : null;
+      // A desktop session has a polkit agent to ask: use it, and do not ask sudo (which logs, and
+      // may mail the admin about, every query from an account without sudo rights).
+      if (viaPkexec && (env.DISPLAY || env.WAYLAND_DISPLAY)) return viaPkexec;
+      const sudo = findExecutable('sudo', env.PATH ?? '');
+      if (sudo && (await sudoAllows(sudo, argv))) return { method: 'sudo', command: sudo, args: ['-n', '--', ...argv], channel: 'stdio' };
+      return viaPkexec;
     }
     case 'darwin': {
       if (!connect) return { method: 'osascript', command: '/usr/bin/osascript', args: [], channel: 'connect' };
