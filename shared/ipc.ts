@@ -132,7 +132,7 @@ export type HistoryEntry =
   | { summary: HistorySummary & { kind: 'discovery' }; result: { hosts: HostResult[]; cancelled: boolean } }
   | { summary: HistorySummary & { kind: 'auth' }; result: AuthResult };
 
-export type ElevationMethod = 'pkexec' | 'osascript' | 'runas';
+export type ElevationMethod = 'sudo' | 'pkexec' | 'osascript' | 'runas';
 
 export interface PrivilegeStatus {
   /** This process can open raw sockets now (root / CAP_NET_RAW / Administrator). */
