@@ -4,9 +4,10 @@
  * Plain Node (never imports 'electron'): used by the CLI, and usable by the service.
  */
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { createWriteStream, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
 import type { AuthResult } from '../../shared/auth.js';
 import type { DiagnosisResult } from '../../shared/diagnosis.js';
@@ -22,13 +23,32 @@ export interface BundleInput {
   auth?: AuthResult[];
   /** The command line that produced the results (argv without node and the script). */
   command?: string[];
+  /** Where the results came from when not from a command run now (e.g. a history entry). */
+  source?: string;
+}
+
+export const BUNDLE_KIND = 'scanready-debug-bundle';
+/** result.json's schema: readers refuse a bundle with a larger number. 1: `version: 1` bundles before schemaVersion. */
+export const BUNDLE_SCHEMA_VERSION = 2;
+
+/** result.json of a bundle. */
+export interface BundleResult {
+  kind: typeof BUNDLE_KIND;
+  schemaVersion: number;
+  createdAt: string;
+  source?: string;
+  diagnoses: DiagnosisResult[];
+  discoveries: HostResult[];
+  auth: AuthResult[];
 }
 
 export interface BundleOptions {
   /** Replace an existing file (default: refuse). */
   overwrite?: boolean;
-  /** Literal secret values to scrub wherever they occur (e.g. the password read from the environment). */
+  /** Literal secret values to scrub wherever they occur, in every encoding (e.g. the password read from the environment). */
   secrets?: RedactOptions['secrets'];
+  /** Custom delegation templates to scrub. */
+  templates?: RedactOptions['templates'];
   /** Whether this process could open raw sockets (the CLI knows; otherwise derived from the results). */
   rawSockets?: boolean;
   /** ScanReady's version (default: the build's, when known). */
@@ -68,7 +88,7 @@ function buildVersion(): string | null {
   return typeof SCANREADY_VERSION === 'string' ? SCANREADY_VERSION : null;
 }
 
-function readme(input: Required<Omit<BundleInput, 'command'>>, when: string): string {
+function readme(input: Pick<Required<BundleInput>, 'diagnoses' | 'discoveries' | 'auth'>, when: string): string {
   const targets = [...input.diagnoses.map((d) => d.target), ...input.discoveries.map((h) => h.target), ...input.auth.map((a) => a.host)];
   const uniq = [...new Set(targets)];
   return [
@@ -154,7 +174,7 @@ function writeError(file: string, err: unknown): BundleError {
 /** The bundle's files, redacted: name → text. Exported for the tests and for callers that want the text. */
 export function bundleContents(input: BundleInput, opts: BundleOptions = {}): Map<string, string> {
   const when = (opts.now ?? new Date()).toISOString();
-  const redOpts: RedactOptions = { secrets: opts.secrets ?? [] };
+  const redOpts: RedactOptions = { secrets: opts.secrets ?? [], templates: opts.templates ?? [] };
   const clean = redact(
     { diagnoses: input.diagnoses ?? [], discoveries: input.discoveries ?? [], auth: input.auth ?? [] },
     redOpts,
@@ -171,8 +191,9 @@ export function bundleContents(input: BundleInput, opts: BundleOptions = {}): Ma
     time: when,
     timeZoneOffsetMinutes: -new Date(when).getTimezoneOffset(),
     command: input.command ? redactArgv(input.command, redOpts) : null,
+    ...(input.source ? { source: input.source } : {}),
   };
-  const result = { kind: 'scanready-debug-bundle', version: 1, createdAt: when, ...clean };
+  const result: BundleResult = { kind: BUNDLE_KIND, schemaVersion: BUNDLE_SCHEMA_VERSION, createdAt: when, ...(input.source ? { source: input.source } : {}), ...clean };
   const files = new Map<string, string>([
     ['README.txt', readme(clean, when)],
     ['summary.txt', formatSummary(clean, environment)],
@@ -227,11 +248,10 @@ export async function writeBundle(file: string, input: BundleInput, opts: Bundle
   const dir = path.dirname(target);
   const tmp = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    const chunks: Buffer[] = [];
-    for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
-    const fh = await fs.open(tmp, 'wx', 0o600);
+    // Streamed: the archive is never whole in memory.
+    await pipeline(zip.outputStream, createWriteStream(tmp, { flags: 'wx', mode: 0o600 }));
+    const fh = await fs.open(tmp, 'r+');
     try {
-      await fh.writeFile(Buffer.concat(chunks));
       await fh.sync();
     } finally {
       await fh.close();

@@ -108,6 +108,8 @@ export interface BundleEnvironment {
   time: string;
   timeZoneOffsetMinutes: number;
   command: string[] | null;
+  /** Where the results came from when not from a command run now (a history entry). */
+  source?: string;
 }
 
 export function formatSummary(input: SummaryInput, env: BundleEnvironment): string {

@@ -12,6 +12,7 @@ import type { HostKeyInfo } from '../../shared/auth.js';
 import type { Advice, DiagnosisEngineEvent, DiagnosisResult, PathHop } from '../../shared/diagnosis.js';
 import type { DiagnoseRequestInput } from '../../shared/requests.js';
 import { checkBundleDestination, writeBundle } from '../bundle/index.js';
+import { redactor, requestSecrets } from '../bundle/redact.js';
 import { runDiagnosis } from '../diagnosis/index.js';
 import { canUseRawSockets } from '../probes/index.js';
 import { KnownHostsStore } from '../ssh/knownHosts.js';
@@ -121,6 +122,9 @@ async function runDiagnoseCli(target: string, opts: DiagnoseCliOptions): Promise
     ...(auth ? { auth } : {}),
   };
 
+  // What is printed or bundled passes the one redactor with this run's secrets.
+  const secrets = requestSecrets(auth);
+  const red = redactor(secrets);
   const controller = new AbortController();
   let interrupted = false;
   const onSigint = (): void => {
@@ -136,7 +140,7 @@ async function runDiagnoseCli(target: string, opts: DiagnoseCliOptions): Promise
         process.stdout.write(`${style.bold('Credentials')} ${style.dim(`(${auth?.user ?? ''}@${target}:${auth?.port ?? 22}, delegation ${auth?.delegation ?? 'sudo-su'})`)}\n`);
         authHeaderShown = true;
       }
-      process.stdout.write(`${formatStep(e.event.step, style)}\n`);
+      process.stdout.write(`${formatStep(red.value(e.event.step), style)}\n`);
     }
     if (progress && e.type === 'stage' && e.state === 'running') process.stderr.write(style.dim(`… ${STAGE_TEXT[e.stage]}\n`));
   };
@@ -176,11 +180,11 @@ async function runDiagnoseCli(target: string, opts: DiagnoseCliOptions): Promise
     process.off('SIGTERM', onSigint);
   }
 
+  result = red.value(result);
   if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else process.stdout.write(formatDiagnosis(result, style, opts.topPorts ?? 1000));
   if (opts.bundle !== undefined) {
-    const secrets = [auth?.password, auth?.passphrase, auth?.delegationPassword, auth?.privateKey];
-    await writeBundle(opts.bundle, { diagnoses: [result], command: process.argv.slice(2) }, { secrets, rawSockets: canUseRawSockets() });
+    await writeBundle(opts.bundle, { diagnoses: [result], command: process.argv.slice(2) }, { ...secrets, rawSockets: canUseRawSockets() });
     process.stderr.write(`bundle written: ${opts.bundle}\n`);
   }
   if (interrupted) return EXIT.interrupted;
