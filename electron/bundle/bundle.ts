@@ -13,6 +13,9 @@ import type { AuthResult } from '../../shared/auth.js';
 import type { DiagnosisResult } from '../../shared/diagnosis.js';
 import type { HostResult } from '../../shared/discovery.js';
 import { redact, redactArgv, redactString, type RedactOptions } from './redact.js';
+import { pcapFile, type PcapPacket } from './pcap.js';
+import { MAX_BUNDLE_ENTRIES, MAX_ENTRY_BYTES, MAX_RATIO, MAX_TOTAL_BYTES } from './limits.js';
+import { reportHtml } from './report.js';
 import { formatSummary, probesCsv, type BundleEnvironment } from './summary.js';
 
 declare const SCANREADY_VERSION: string | undefined;
@@ -25,6 +28,8 @@ export interface BundleInput {
   command?: string[];
   /** Where the results came from when not from a command run now (e.g. a history entry). */
   source?: string;
+  /** Raw mode: the packets the transport sent and received (becomes probes.pcap). */
+  packets?: readonly PcapPacket[];
 }
 
 export const BUNDLE_KIND = 'scanready-debug-bundle';
@@ -76,7 +81,7 @@ export class BundleError extends Error {
   }
 }
 
-export const BUNDLE_FILES = ['README.txt', 'summary.txt', 'result.json', 'probes.csv', 'environment.json'] as const;
+export const BUNDLE_FILES = ['README.txt', 'report.html', 'summary.txt', 'result.json', 'probes.csv', 'environment.json'] as const;
 
 export interface BundleWritten {
   file: string;
@@ -88,7 +93,7 @@ function buildVersion(): string | null {
   return typeof SCANREADY_VERSION === 'string' ? SCANREADY_VERSION : null;
 }
 
-function readme(input: Pick<Required<BundleInput>, 'diagnoses' | 'discoveries' | 'auth'>, when: string): string {
+function readme(input: Pick<Required<BundleInput>, 'diagnoses' | 'discoveries' | 'auth'>, when: string, pcap: string): string {
   const targets = [...input.diagnoses.map((d) => d.target), ...input.discoveries.map((h) => h.target), ...input.auth.map((a) => a.host)];
   const uniq = [...new Set(targets)];
   return [
@@ -101,12 +106,14 @@ function readme(input: Pick<Required<BundleInput>, 'diagnoses' | 'discoveries' |
     '(its discovery probes) and to log in to it (an authenticated SSH scan). This bundle is what it saw.',
     '',
     'Contents',
+    '  report.html       open this first: one page for a person (works offline, prints well)',
     '  summary.txt       per host: the verdict and its reason, every probe and its answer, the path trace,',
     '                    the ports the host answers on, the credential-check steps and the advice given',
     '  result.json       the full results, machine-readable (the same objects as `scanready ... --json`)',
     '  probes.csv        one row per probe: protocol, port, method, answer, responder, ICMP type/code, TTL, RTT',
     '  environment.json  ScanReady version, operating system, Node.js version, raw-socket privilege, time,',
     '                    and the command line',
+    `  probes.pcap       ${pcap}`,
     '',
     'Sending it to the scanner vendor\'s support',
     '  When ScanReady\'s checks do not explain why the scanner reports the host "not alive" (or why the',
@@ -123,6 +130,12 @@ function readme(input: Pick<Required<BundleInput>, 'diagnoses' | 'discoveries' |
     '  Passwords, passphrases, private keys and tokens were removed before this file was written, and no',
     '  environment variable values are included. Host names, IP addresses, user names and the',
     '  host\'s listening ports and sudo rules are included: look through it before you send it.',
+    '',
+    'Opening it again',
+    '  `scanready show FILE` prints the summary (`--json`: result.json). It refuses an archive that is',
+    `  not a zip or is corrupt, has absolute or \`../\` entry names, more than ${MAX_BUNDLE_ENTRIES} entries, an entry over`,
+    `  ${MAX_ENTRY_BYTES / (1024 * 1024)} MB or ${MAX_TOTAL_BYTES / (1024 * 1024)} MB in all once inflated, an entry that inflates more than ${MAX_RATIO}:1 (zip bombs), a`,
+    '  bundle of a newer schemaVersion, or a zip that is not a ScanReady bundle.',
     '',
   ].join('\n');
 }
@@ -194,8 +207,14 @@ export function bundleContents(input: BundleInput, opts: BundleOptions = {}): Ma
     ...(input.source ? { source: input.source } : {}),
   };
   const result: BundleResult = { kind: BUNDLE_KIND, schemaVersion: BUNDLE_SCHEMA_VERSION, createdAt: when, ...(input.source ? { source: input.source } : {}), ...clean };
+  const pcapNote = input.packets && input.packets.length > 0
+    ? 'the probes sent and the answers received (raw mode), for tcpdump -r or Wireshark'
+    : environment.rawSockets
+      ? 'absent: this run\'s packets were not kept (the raw transport\'s packet tap is not connected yet)'
+      : 'absent: the run was unprivileged (the operating system sent the probes; ScanReady never had the packets)';
   const files = new Map<string, string>([
-    ['README.txt', readme(clean, when)],
+    ['README.txt', readme(clean, when, pcapNote)],
+    ['report.html', reportHtml(result, environment)],
     ['summary.txt', formatSummary(clean, environment)],
     ['result.json', `${JSON.stringify(result, null, 2)}\n`],
     ['probes.csv', probesCsv(hosts)],
@@ -243,6 +262,11 @@ export async function writeBundle(file: string, input: BundleInput, opts: Bundle
   const mtime = opts.now ?? new Date();
   const zip = new yazl.ZipFile();
   for (const [name, text] of files) zip.addBuffer(Buffer.from(text, 'utf8'), name, { mtime, mode: 0o644, compress: opts.compress !== false });
+  const entries = [...files.keys()];
+  if (input.packets && input.packets.length > 0) {
+    zip.addBuffer(pcapFile(input.packets), 'probes.pcap', { mtime, mode: 0o644, compress: opts.compress !== false });
+    entries.push('probes.pcap');
+  }
   zip.end();
 
   const dir = path.dirname(target);
@@ -274,5 +298,5 @@ export async function writeBundle(file: string, input: BundleInput, opts: Bundle
     await fs.rm(tmp, { force: true });
   }
   const st = await fs.stat(target);
-  return { file: target, bytes: st.size, entries: [...files.keys()] };
+  return { file: target, bytes: st.size, entries };
 }

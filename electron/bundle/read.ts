@@ -13,12 +13,9 @@ import { promises as fs } from 'node:fs';
 import yauzl from 'yauzl';
 import { BUNDLE_KIND, BUNDLE_SCHEMA_VERSION, BundleError, type BundleResult } from './bundle.js';
 
-export const MAX_BUNDLE_FILE_BYTES = 100 * 1024 * 1024;
-export const MAX_BUNDLE_ENTRIES = 64;
-export const MAX_ENTRY_BYTES = 64 * 1024 * 1024;
-export const MAX_TOTAL_BYTES = 128 * 1024 * 1024;
-/** Inflated / compressed, for entries over 1 MiB: real bundles (JSON, text, pcap) stay far below. */
-export const MAX_RATIO = 100;
+import { MAX_BUNDLE_ENTRIES, MAX_BUNDLE_FILE_BYTES, MAX_ENTRY_BYTES, MAX_RATIO, MAX_TOTAL_BYTES } from './limits.js';
+
+export { MAX_BUNDLE_ENTRIES, MAX_BUNDLE_FILE_BYTES, MAX_ENTRY_BYTES, MAX_RATIO, MAX_TOTAL_BYTES };
 
 export interface ReadBundle {
   file: string;

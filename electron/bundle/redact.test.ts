@@ -188,7 +188,7 @@ describe('issue 16.6: key names', () => {
     'cookie', 'Set-Cookie', 'sessionCookie', 'privKey', 'priv_key', 'PRIV-KEY', 'psk', 'wifiPSK', 'wpa_psk', 'PSKValue', 'ssh_private_key',
     'secretKey', 'access-key', 'delegationCommand', 'userpassword', 'keyPassphrase',
   ])('%s is secret', (k) => expect(isSecretKey(k)).toBe(true));
-  it.each(['passed', 'Passed', 'bypass', 'compass', 'passport', 'hostKey', 'host_key', 'hostKeyFingerprint', 'knownFingerprint', 'serverHostKey', 'publicKey', 'keyProblem', 'keyFormat', 'nopass', 'NOPASSWD', 'PasswordAuthentication', 'command', 'sessions', 'passwordSent'].filter((k) => k !== 'passwordSent'))(
+  it.each(['passed', 'Passed', 'bypass', 'compass', 'passport', 'hostKey', 'host_key', 'hostKeyFingerprint', 'knownFingerprint', 'serverHostKey', 'publicKey', 'keyProblem', 'keyFormat', 'nopass', 'NOPASSWD', 'grant-nopasswd', 'nopasswdRules', 'PasswordAuthentication', 'command', 'sessions', 'passwordSent'].filter((k) => k !== 'passwordSent'))(
     '%s is not (evidence)',
     (k) => expect(isSecretKey(k)).toBe(false),
   );

@@ -64,7 +64,8 @@ function keyWords(key: string): string[] {
 
 /** True for keys whose values are secrets: `password`, `delegationPassword`, `PRIVATE_KEY`, `x-api-key`, `wifiPSK`, `pwd`, ... */
 export function isSecretKey(key: string): boolean {
-  const words = keyWords(key);
+  // sudo's NOPASSWD / doas's nopass name rules, not secrets (`grant-nopasswd`, `nopasswdRules`).
+  const words = keyWords(key).filter((w) => w !== 'nopasswd' && w !== 'nopass');
   const joined = words.join('');
   if (joined === '' || EVIDENCE_KEYS.has(joined)) return false;
   if (words.some((w) => SECRET_WORDS.has(w))) return true;
