@@ -83,7 +83,9 @@ export async function readBundle(file: string): Promise<ReadBundle> {
   try {
     if (zip.entryCount > MAX_BUNDLE_ENTRIES) throw bad(file, `${zip.entryCount} entries (a bundle has at most ${MAX_BUNDLE_ENTRIES})`);
     await new Promise<void>((resolve, reject) => {
-      zip.on('error', (e: Error) => reject(bad(file, `corrupt zip (${e.message})`)));
+      zip.on('error', (e: Error) =>
+        reject(bad(file, /relative path|absolute path|invalid characters/i.test(e.message) ? `unsafe entry name (${e.message.slice(0, 120)})` : `corrupt zip (${e.message})`)),
+      );
       zip.on('end', () => resolve());
       zip.on('entry', (entry: yauzl.Entry) => {
         void (async () => {
