@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright';
+import { chromium, type Browser, type Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthResult } from '../../shared/auth.js';
 import type { HostResult, ProbeResult } from '../../shared/discovery.js';
@@ -25,14 +25,14 @@ afterAll(async () => {
 const probe = (p: Partial<ProbeResult>): ProbeResult => ({
   protocol: 'tcp', kind: 'syn', port: 22, sourcePort: null, method: 'raw', result: 'no-response', responder: null, fromTarget: false,
   icmpType: null, icmpCode: null, ttl: null, rttMs: null, attempts: 2, countsAsAlive: false, ...p,
-}) as ProbeResult;
+});
 
 const host = (h: Partial<HostResult>): HostResult => ({
   target: 'silent.lab', address: '198.18.1.10', family: 4, alive: false, verdict: 'not-alive', reason: 'nothing answered any probe', aliveBy: '',
   privileged: true, profile: 'qualys-default', probes: [], warnings: [], startedAt: '2026-01-01T00:00:00Z', durationMs: 1500, ...h,
 });
 
-async function open(name: string, html: string): Promise<import('playwright').Page> {
+async function open(name: string, html: string): Promise<Page> {
   const file = path.join(dir, `${name}.html`);
   writeFileSync(file, html);
   const context = await (browser as Browser).newContext({ javaScriptEnabled: false });

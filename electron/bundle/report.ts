@@ -12,14 +12,14 @@ import type { BundleEnvironment } from './summary.js';
 
 const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 /** Escapes text for HTML element content and attribute values. */
-export function escapeHtml(v: unknown): string {
+export function escapeHtml(v: string | number | boolean | null | undefined): string {
   const s = v === null || v === undefined ? '' : String(v);
   // eslint-disable-next-line no-control-regex
   return s.replace(/[&<>"']/g, (c) => ESC[c] ?? c).replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, '');
 }
 
 const e = escapeHtml;
-const dash = (v: unknown): string => (v === null || v === undefined || v === '' ? '—' : e(v));
+const dash = (v: string | number | boolean | null | undefined): string => (v === null || v === undefined || v === '' ? '—' : e(v));
 
 const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1f24;margin:2rem auto;max-width:70rem;padding:0 1rem}
