@@ -13,7 +13,8 @@ import type { AuthResult } from '../../shared/auth.js';
 import type { DiagnosisResult } from '../../shared/diagnosis.js';
 import type { HostResult } from '../../shared/discovery.js';
 import { redact, redactArgv, redactString, type RedactOptions } from './redact.js';
-import { pcapFile, type PcapPacket } from './pcap.js';
+import { hostMap } from './hosts.js';
+import { mapAddresses, pcapFile, type PcapPacket } from './pcap.js';
 import { MAX_BUNDLE_ENTRIES, MAX_ENTRY_BYTES, MAX_RATIO, MAX_TOTAL_BYTES } from './limits.js';
 import { reportHtml } from './report.js';
 import { formatSummary, probesCsv, type BundleEnvironment } from './summary.js';
@@ -64,6 +65,8 @@ export interface BundleOptions {
   maxBytes?: number;
   /** The bundle's time (default now). */
   now?: Date;
+  /** Replace host names and addresses with stable placeholders in every file, the pcap included. */
+  redactHosts?: boolean;
 }
 
 export const MAX_BUNDLE_BYTES = 50 * 1024 * 1024;
@@ -188,10 +191,12 @@ function writeError(file: string, err: unknown): BundleError {
 export function bundleContents(input: BundleInput, opts: BundleOptions = {}): Map<string, string> {
   const when = (opts.now ?? new Date()).toISOString();
   const redOpts: RedactOptions = { secrets: opts.secrets ?? [], templates: opts.templates ?? [] };
-  const clean = redact(
+  const secretFree = redact(
     { diagnoses: input.diagnoses ?? [], discoveries: input.discoveries ?? [], auth: input.auth ?? [] },
     redOpts,
   );
+  const hosts_ = opts.redactHosts ? hostMap(secretFree) : null;
+  const clean = hosts_ ? hosts_.value(secretFree) : secretFree;
   const hosts = [...clean.diagnoses.map((d) => d.discovery), ...clean.discoveries];
   const environment: BundleEnvironment = {
     scanready: opts.version ?? buildVersion(),
@@ -203,7 +208,7 @@ export function bundleContents(input: BundleInput, opts: BundleOptions = {}): Ma
     privilegedProbes: rawSocketsFromResults(hosts),
     time: when,
     timeZoneOffsetMinutes: -new Date(when).getTimezoneOffset(),
-    command: input.command ? redactArgv(input.command, redOpts) : null,
+    command: input.command ? redactArgv(input.command, redOpts).map((a) => (hosts_ ? hosts_.text(a) : a)) : null,
     ...(input.source ? { source: input.source } : {}),
   };
   const result: BundleResult = { kind: BUNDLE_KIND, schemaVersion: BUNDLE_SCHEMA_VERSION, createdAt: when, ...(input.source ? { source: input.source } : {}), ...clean };
@@ -222,6 +227,7 @@ export function bundleContents(input: BundleInput, opts: BundleOptions = {}): Ma
   ]);
   // Belt and braces: every finished text once more (a secret split across fields, say, by the summary).
   for (const [name, text] of files) files.set(name, redactString(text, redOpts));
+  if (hosts_) for (const [name, text] of files) files.set(name, hosts_.text(text));
   return files;
 }
 
@@ -264,7 +270,9 @@ export async function writeBundle(file: string, input: BundleInput, opts: Bundle
   for (const [name, text] of files) zip.addBuffer(Buffer.from(text, 'utf8'), name, { mtime, mode: 0o644, compress: opts.compress !== false });
   const entries = [...files.keys()];
   if (input.packets && input.packets.length > 0) {
-    zip.addBuffer(pcapFile(input.packets), 'probes.pcap', { mtime, mode: 0o644, compress: opts.compress !== false });
+    const map = opts.redactHosts ? hostMap(redact({ diagnoses: input.diagnoses ?? [], discoveries: input.discoveries ?? [], auth: input.auth ?? [] })) : null;
+    const packets = map ? input.packets.flatMap((p) => { const b = mapAddresses(p.bytes, map.packetAddress); return b ? [{ ...p, bytes: b }] : []; }) : input.packets;
+    zip.addBuffer(pcapFile(packets), 'probes.pcap', { mtime, mode: 0o644, compress: opts.compress !== false });
     entries.push('probes.pcap');
   }
   zip.end();

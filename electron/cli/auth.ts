@@ -37,6 +37,7 @@ export interface AuthCliOptions {
   timeout?: number;
   json?: boolean;
   bundle?: string;
+  redactHosts?: boolean;
 }
 
 /** `$SCANREADY_HOME/known_hosts.json`, else `~/.config/scanready/known_hosts.json`. */
@@ -81,6 +82,7 @@ export function registerAuth(program: Command): void {
   addAuthOptions(cmd)
     .option('--json', 'print one JSON object (the full result)')
     .option('--bundle <file>', 'also write a debug bundle (ZIP, secrets redacted) for the scanner vendor\'s support')
+    .option('--redact-hosts', 'in the bundle: replace host names and addresses with placeholders (host-1, hop-2)')
     .addHelpText(
       'after',
       '\nSecrets are never taken from the command line: use --password-env / --passphrase-env /\n' +
@@ -314,7 +316,7 @@ async function runAuthCli(host: string, opts: AuthCliOptions): Promise<number> {
   if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else process.stdout.write(`${formatSummary(result, style)}\n`);
   if (opts.bundle !== undefined) {
-    await writeBundle(opts.bundle, { auth: [result], command: process.argv.slice(2) }, secrets);
+    await writeBundle(opts.bundle, { auth: [result], command: process.argv.slice(2) }, { ...secrets, redactHosts: opts.redactHosts === true });
     process.stderr.write(`bundle written: ${opts.bundle}\n`);
   }
   return result.status === 'passed' ? EXIT.ok : EXIT.notOk;

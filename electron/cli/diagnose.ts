@@ -42,6 +42,7 @@ interface DiagnoseCliOptions extends DiscoverCliOptions {
   importKnownHosts?: string | boolean;
   authTimeout?: number;
   bundle?: string;
+  redactHosts?: boolean;
 }
 
 function scannerIpOption(value: string, previous: string[] | undefined): string[] {
@@ -67,6 +68,7 @@ export function registerDiagnose(program: Command): void {
     .option('--auth-timeout <ms>', 'timeout of each credential-check step', intOption('--auth-timeout', 500, 120_000), 10_000)
     .option('--json', 'print one JSON object: { discovery, path, openPorts, auth, advice, ... }')
     .option('--bundle <file>', 'also write a debug bundle (ZIP, secrets redacted) for the scanner vendor\'s support')
+    .option('--redact-hosts', 'in the bundle: replace host names and addresses with placeholders (host-1, hop-2)')
     .addHelpText(
       'after',
       '\nSecrets are never taken from the command line: use --password-env / --passphrase-env /\n' +
@@ -184,7 +186,7 @@ async function runDiagnoseCli(target: string, opts: DiagnoseCliOptions): Promise
   if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else process.stdout.write(formatDiagnosis(result, style, opts.topPorts ?? 1000));
   if (opts.bundle !== undefined) {
-    await writeBundle(opts.bundle, { diagnoses: [result], command: process.argv.slice(2) }, { ...secrets, rawSockets: canUseRawSockets() });
+    await writeBundle(opts.bundle, { diagnoses: [result], command: process.argv.slice(2) }, { ...secrets, rawSockets: canUseRawSockets(), redactHosts: opts.redactHosts === true });
     process.stderr.write(`bundle written: ${opts.bundle}\n`);
   }
   if (interrupted) return EXIT.interrupted;

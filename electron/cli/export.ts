@@ -14,12 +14,13 @@ export function registerExport(program: Command): void {
     .argument('<history-id>', 'the History entry (see the app\'s History, or `ls` the history folder)')
     .argument('<file>', 'the bundle to write (.zip); an existing file is not replaced')
     .option('--user-data <dir>', `where the app keeps its data (default ${defaultUserDataDir()})`)
-    .action(action((id: string, file: string, opts: { userData?: string }) => runExport(id, file, opts)));
+    .option('--redact-hosts', 'replace host names and addresses with placeholders (host-1, hop-2) in every file, the pcap included')
+    .action(action((id: string, file: string, opts: { userData?: string; redactHosts?: boolean }) => runExport(id, file, opts)));
 }
 
-async function runExport(id: string, file: string, opts: { userData?: string }): Promise<number> {
+async function runExport(id: string, file: string, opts: { userData?: string; redactHosts?: boolean }): Promise<number> {
   try {
-    const written = await writeBundleFromHistory(opts.userData ?? defaultUserDataDir(), id, file);
+    const written = await writeBundleFromHistory(opts.userData ?? defaultUserDataDir(), id, file, { redactHosts: opts.redactHosts === true });
     process.stderr.write(`bundle written: ${written.file}\n`);
     return EXIT.ok;
   } catch (err) {
