@@ -271,7 +271,7 @@ export async function writeBundle(file: string, input: BundleInput, opts: Bundle
   const entries = [...files.keys()];
   if (input.packets && input.packets.length > 0) {
     const map = opts.redactHosts ? hostMap(redact({ diagnoses: input.diagnoses ?? [], discoveries: input.discoveries ?? [], auth: input.auth ?? [] })) : null;
-    const packets = map ? input.packets.flatMap((p) => { const b = mapAddresses(p.bytes, map.packetAddress); return b ? [{ ...p, bytes: b }] : []; }) : input.packets;
+    const packets = map ? input.packets.flatMap((p) => { const b = mapAddresses(p.bytes, (ip) => map.packetAddress(ip)); return b ? [{ ...p, bytes: b }] : []; }) : input.packets;
     zip.addBuffer(pcapFile(packets), 'probes.pcap', { mtime, mode: 0o644, compress: opts.compress !== false });
     entries.push('probes.pcap');
   }
