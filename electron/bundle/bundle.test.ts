@@ -164,7 +164,7 @@ describe('writeBundle: round trip', () => {
     expect(s).toMatch(/icmp\s+echo\s+-\s+system-ping\s+icmp-admin-prohibited \(ICMP 3\/13\)/);
     expect(s).toContain('path (udp-socket, udp/33434): reached the target');
     expect(s).toContain('tcp/22 (ssh) syn-ack');
-    expect(s).toContain('credentials: PASSED-INSUFFICIENT (qualys@127.0.0.1:22, delegation sudo-su)');
+    expect(s).toContain('credential check: PASSED-INSUFFICIENT (qualys@127.0.0.1:22, delegation sudo-su)');
     expect(s).toMatch(/FAIL elevate\s+sudo said: Sorry, \[REDACTED\] is wrong \[wrong-password\]/);
     expect(s).toContain('debug-bundle: Collect a debug bundle for the scanner vendor');
     expect(s).toContain('grant-nopasswd: Let the scan account sudo without a password');
@@ -222,7 +222,7 @@ describe('writeBundle: destination and size', () => {
     expect(readFileSync(file, 'utf8')).toBe('keep me');
     await writeBundle(file, { discoveries: [host('127.0.0.1')] }, { overwrite: true });
     expect(readFileSync(file).subarray(0, 4).toString('latin1')).toBe('PK\u0003\u0004');
-    expect(listZip(file)).toHaveLength(5);
+    expect(listZip(file)).toHaveLength(BUNDLE_FILES.length);
   });
 
   it('a missing directory, a file as directory, a directory as the file: clear errors', async () => {

@@ -12,6 +12,7 @@ import type { HostKeyInfo } from '../../shared/auth.js';
 import type { Advice, DiagnosisEvent, DiagnosisResult, DiagnosisStage, PathHop } from '../../shared/diagnosis.js';
 import type { DiagnoseRequestInput } from '../../shared/requests.js';
 import { checkBundleDestination, writeBundle } from '../bundle/index.js';
+import { redactor, requestSecrets } from '../bundle/redact.js';
 import { runDiagnosis } from '../diagnosis/index.js';
 import { canUseRawSockets } from '../probes/index.js';
 import { KnownHostsStore } from '../ssh/knownHosts.js';
@@ -41,6 +42,7 @@ interface DiagnoseCliOptions extends DiscoverCliOptions {
   importKnownHosts?: string | boolean;
   authTimeout?: number;
   bundle?: string;
+  redactHosts?: boolean;
 }
 
 function scannerIpOption(value: string, previous: string[] | undefined): string[] {
@@ -66,6 +68,7 @@ export function registerDiagnose(program: Command): void {
     .option('--auth-timeout <ms>', 'timeout of each credential-check step', intOption('--auth-timeout', 500, 120_000), 10_000)
     .option('--json', 'print one JSON object: { discovery, path, openPorts, auth, advice, ... }')
     .option('--bundle <file>', 'also write a debug bundle (ZIP, secrets redacted) for the scanner vendor\'s support')
+    .option('--redact-hosts', 'in the bundle: replace host names and addresses with placeholders (host-1, hop-2)')
     .addHelpText(
       'after',
       '\nSecrets are never taken from the command line: use --password-env / --passphrase-env /\n' +
@@ -121,6 +124,9 @@ async function runDiagnoseCli(target: string, opts: DiagnoseCliOptions): Promise
     ...(auth ? { auth } : {}),
   };
 
+  // What is printed or bundled passes the one redactor with this run's secrets.
+  const secrets = requestSecrets(auth);
+  const red = redactor(secrets);
   const controller = new AbortController();
   let interrupted = false;
   const onSigint = (): void => {
@@ -136,7 +142,7 @@ async function runDiagnoseCli(target: string, opts: DiagnoseCliOptions): Promise
         process.stdout.write(`${style.bold('Credentials')} ${style.dim(`(${auth?.user ?? ''}@${target}:${auth?.port ?? 22}, delegation ${auth?.delegation ?? 'sudo-su'})`)}\n`);
         authHeaderShown = true;
       }
-      process.stdout.write(`${formatStep(e.event.step, style)}\n`);
+      process.stdout.write(`${formatStep(red.value(e.event.step), style)}\n`);
     }
     if (progress && e.type === 'stage' && e.state === 'running') process.stderr.write(style.dim(`… ${STAGE_TEXT[e.stage]}\n`));
   };
@@ -176,11 +182,11 @@ async function runDiagnoseCli(target: string, opts: DiagnoseCliOptions): Promise
     process.off('SIGTERM', onSigint);
   }
 
+  result = red.value(result);
   if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else process.stdout.write(formatDiagnosis(result, style, opts.topPorts ?? 1000));
   if (opts.bundle !== undefined) {
-    const secrets = [auth?.password, auth?.passphrase, auth?.delegationPassword, auth?.privateKey];
-    await writeBundle(opts.bundle, { diagnoses: [result], command: process.argv.slice(2) }, { secrets, rawSockets: canUseRawSockets() });
+    await writeBundle(opts.bundle, { diagnoses: [result], command: process.argv.slice(2) }, { ...secrets, rawSockets: canUseRawSockets(), redactHosts: opts.redactHosts === true });
     process.stderr.write(`bundle written: ${opts.bundle}\n`);
   }
   if (interrupted) return EXIT.interrupted;

@@ -8,7 +8,9 @@ import { EXIT } from './common.js';
 import { registerDiagnose } from './diagnose.js';
 import { registerDiscover } from './discover.js';
 import { registerPrivilegedHelper } from './helper.js';
+import { registerExport } from './export.js';
 import { registerServe } from './serve.js';
+import { registerShow } from './show.js';
 
 declare const SCANREADY_VERSION: string | undefined;
 
@@ -29,6 +31,8 @@ export function buildProgram(): Command {
   registerDiagnose(program);
   registerServe(program);
   registerPrivilegedHelper(program);
+  registerExport(program);
+  registerShow(program);
   return program;
 }
 

@@ -43,6 +43,7 @@ import {
   type DiscoverOverrides,
   type ProfileRef,
 } from '../../shared/requests.js';
+import { redactor, requestSecrets } from '../bundle/redact.js';
 import { KnownHostsStore } from '../ssh/knownHosts.js';
 import { parseTargets, type ResolvedTarget } from '../targets/index.js';
 import { elevationStatus, ElevationError, runElevatedDiscover, type CliInvocation } from './elevate.js';
@@ -352,23 +353,28 @@ export function createServiceCore(options: ServiceOptions): Service {
       if (!req.password && !req.privateKey && !req.agent) {
         throw badInput('give a password, a private key, or use the SSH agent');
       }
+      // Everything this run shows or stores passes the redactor with the run's own secrets.
+      const secrets = requestSecrets(req);
+      const red = redactor(secrets);
       const runId = startRun('auth', async (id, run) => {
         const signal = run.controller.signal;
         let result: AuthResult;
         try {
-          result = await engines.runAuthCheck(req, {
-            signal,
-            knownHostsFile,
-            onStep: (step) => emit('scanready:auth:event', { runId: id, event: { type: 'step', step } }),
-            confirmHostKey: hostKeyAsker(id, run, req.host, req.port),
-          });
+          result = red.value(
+            await engines.runAuthCheck(req, {
+              signal,
+              knownHostsFile,
+              onStep: (step) => emit('scanready:auth:event', { runId: id, event: { type: 'step', step: red.value(step) } }),
+              confirmHostKey: hostKeyAsker(id, run, req.host, req.port),
+            }),
+          );
         } catch (err) {
           const f = toFailure(err);
-          if (!f.ok) emit('scanready:auth:event', { runId: id, event: { type: 'run-error', ...f.error } });
+          if (!f.ok) emit('scanready:auth:event', { runId: id, event: { type: 'run-error', ...red.value(f.error) } });
           return;
         }
         emit('scanready:auth:event', { runId: id, event: { type: 'done', result } });
-        const historyId = await saveHistory((hid, at, limit) => history.add('auth', summarizeAuth(hid, result, at), result, limit));
+        const historyId = await saveHistory((hid, at, limit) => history.add('auth', summarizeAuth(hid, result, at), result, limit, secrets));
         if (historyId) emit('scanready:auth:event', { runId: id, event: { type: 'saved', historyId } });
       });
       return { runId };
@@ -401,9 +407,11 @@ export function createServiceCore(options: ServiceOptions): Service {
       const scannerIps = req.scannerIps.length > 0 ? req.scannerIps : current.scannerIps;
       const { elevate, ...rest } = req;
       const engineRequest = { ...rest, elevate: false, profile, overrides: { ratePps }, scannerIps };
+      const secrets = requestSecrets(req.auth);
+      const red = redactor(secrets);
       const runId = startRun('diagnose', async (id, run) => {
         const signal = run.controller.signal;
-        const push = (event: DiagnosePush['event']): void => emit('scanready:diagnose:event', { runId: id, event });
+        const push = (event: DiagnosePush['event']): void => emit('scanready:diagnose:event', { runId: id, event: red.value(event) });
         let result: DiagnosisResult;
         try {
           result = await engines.runDiagnosis(engineRequest, {
@@ -448,7 +456,8 @@ export function createServiceCore(options: ServiceOptions): Service {
           push({ type: 'run-error', code: 'internal', message: 'the diagnosis was cancelled' });
           return;
         }
-        const historyId = await saveHistory((hid, at, limit) => history.add('diagnosis', summarizeDiagnosis(hid, result, at), result, limit));
+        result = red.value(result);
+        const historyId = await saveHistory((hid, at, limit) => history.add('diagnosis', summarizeDiagnosis(hid, result, at), result, limit, secrets));
         push({ type: 'done', result, historyId });
       });
       return { runId, total: 1 };
