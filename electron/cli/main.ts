@@ -7,6 +7,7 @@ import { registerAuth } from './auth.js';
 import { EXIT } from './common.js';
 import { registerDiagnose } from './diagnose.js';
 import { registerDiscover } from './discover.js';
+import { registerHistory } from './history.js';
 import { registerServe } from './serve.js';
 
 declare const SCANREADY_VERSION: string | undefined;
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerAuth(program);
   registerDiagnose(program);
   registerServe(program);
+  registerHistory(program);
   return program;
 }
 

@@ -34,7 +34,9 @@ import {
   discoverRequestSchema,
   forgetHostKeySchema,
   hostKeyAnswerSchema,
+  historyQuerySchema,
   idRequestSchema,
+  pinRequestSchema,
   nameRequestSchema,
   openExternalSchema,
   profileExportSchema,
@@ -42,6 +44,8 @@ import {
   runIdSchema,
   settingsPatchSchema,
   type DiscoverOverrides,
+  type HistoryQueryRequest,
+  type PinRequest,
   type ProfileRef,
 } from '../../shared/requests.js';
 import { KnownHostsStore } from '../ssh/knownHosts.js';
@@ -49,7 +53,7 @@ import { parseTargets, type ResolvedTarget } from '../targets/index.js';
 import { elevationStatus, ElevationError, runElevatedDiscover, type CliInvocation, type ElevationPlan } from './elevate.js';
 import type { Engines } from './engines.js';
 import { badInput, ServiceError } from './errors.js';
-import { HistoryStore, newHistoryId, summarizeAuth, summarizeDiagnosis, summarizeDiscovery } from './history.js';
+import { HistoryStore, newHistoryId, summarizeAuth, summarizeDiagnosis, summarizeDiscovery, type RetentionPolicy } from '../history/index.js';
 import { ProfileStore } from './profiles.js';
 import { SettingsStore } from './settings.js';
 
@@ -73,7 +77,8 @@ export const INVOKE_SCHEMAS: { [C in InvokeChannel]: z.ZodType } = {
   'scanready:profiles:delete': nameRequestSchema,
   'scanready:profiles:import': profileImportSchema,
   'scanready:profiles:export': profileExportSchema,
-  'scanready:history:list': nullRequest,
+  'scanready:history:list': historyQuerySchema.nullable(),
+  'scanready:history:pin': pinRequestSchema,
   'scanready:history:get': idRequestSchema,
   'scanready:history:delete': idRequestSchema,
   'scanready:history:clear': nullRequest,
@@ -136,7 +141,9 @@ function toFailure(err: unknown): IpcResult<never> {
   const code = (err as { code?: unknown } | null)?.code;
   // 'bad-request' is the SSH engine's name for a request it refuses.
   if (code === 'bad-input' || code === 'bad-request') return fail('bad-input', messageOf(err));
-  if (code === 'unavailable') return fail('unavailable', messageOf(err));
+  if (code === 'not-found') return fail('not-found', messageOf(err));
+  // The history database: locked by another process, written by a newer version, driver missing.
+  if (code === 'unavailable' || code === 'busy' || code === 'newer-schema') return fail('unavailable', messageOf(err));
   return fail('internal', messageOf(err));
 }
 
@@ -283,10 +290,14 @@ export function createServiceCore(options: ServiceOptions): Service {
     };
   }
 
-  async function saveHistory(add: (id: string, createdAt: string, limit: number) => Promise<string | null>): Promise<string | null> {
+  async function retention(): Promise<RetentionPolicy> {
+    const s = await settings.get();
+    return { keepDays: s.historyKeepDays, keepMB: s.historyKeepMB };
+  }
+
+  async function saveHistory(add: (id: string, createdAt: string, policy: RetentionPolicy) => string | null): Promise<string | null> {
     try {
-      const limit = (await settings.get()).historyLimit;
-      const id = await add(newHistoryId(), new Date().toISOString(), limit);
+      const id = add(newHistoryId(), new Date().toISOString(), await retention());
       if (id) emit('scanready:history:changed', { ids: [id] });
       return id;
     } catch {
@@ -472,15 +483,21 @@ export function createServiceCore(options: ServiceOptions): Service {
     },
     'scanready:profiles:export': async (req: { names?: string[] }) => profiles.export(req.names),
 
-    'scanready:history:list': async () => history.list(),
-    'scanready:history:get': async (req: { id: string }) => history.get(req.id),
-    'scanready:history:delete': async (req: { id: string }) => {
-      const deleted = await history.delete(req.id);
+    'scanready:history:list': (req: HistoryQueryRequest | null) => history.list(req ?? {}),
+    'scanready:history:get': (req: { id: string }) => history.get(req.id),
+    'scanready:history:pin': (req: PinRequest) => {
+      const pinned = history.pin(req.id, req.pinned);
+      if (!pinned) throw new ServiceError('not-found', 'that history entry no longer exists');
+      emit('scanready:history:changed', { ids: [req.id] });
+      return { pinned: req.pinned };
+    },
+    'scanready:history:delete': (req: { id: string }) => {
+      const deleted = history.delete(req.id);
       if (deleted) emit('scanready:history:changed', { ids: [req.id] });
       return { deleted };
     },
-    'scanready:history:clear': async () => {
-      const deleted = await history.clear();
+    'scanready:history:clear': () => {
+      const deleted = history.clear();
       emit('scanready:history:changed', { ids: [] });
       return { deleted };
     },
@@ -554,6 +571,7 @@ export function createServiceCore(options: ServiceOptions): Service {
       const pending = [...runs.values()];
       for (const run of pending) run.controller.abort();
       await Promise.allSettled(pending.map((r) => r.done));
+      history.close();
     },
     activeRuns: () => runs.size,
   };
