@@ -50,6 +50,7 @@ export function createApiClient(transport: ApiTransport): ScanReadyApi {
     history: {
       list: (query) => safe(() => t.invoke('scanready:history:list', query ?? null)),
       pin: (request) => safe(() => t.invoke('scanready:history:pin', request)),
+      notices: () => safe(() => t.invoke('scanready:history:notices', null)),
       get: (request) => safe(() => t.invoke('scanready:history:get', request)),
       delete: (request) => safe(() => t.invoke('scanready:history:delete', request)),
       clear: () => safe(() => t.invoke('scanready:history:clear', null)),

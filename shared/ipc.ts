@@ -247,6 +247,8 @@ export interface InvokeMap {
 
   'scanready:history:list': { request: HistoryQueryRequest | null; result: HistorySummary[] };
   'scanready:history:pin': { request: PinRequest; result: { pinned: boolean } };
+  /** What the user must be told once: a damaged database moved aside (and where), the old JSON history imported. */
+  'scanready:history:notices': { request: null; result: string[] };
   'scanready:history:get': { request: IdRequest; result: HistoryEntry };
   'scanready:history:delete': { request: IdRequest; result: { deleted: boolean } };
   'scanready:history:clear': { request: null; result: { deleted: number } };
@@ -293,6 +295,7 @@ export const INVOKE_CHANNELS = [
   'scanready:profiles:export',
   'scanready:history:list',
   'scanready:history:pin',
+  'scanready:history:notices',
   'scanready:history:get',
   'scanready:history:delete',
   'scanready:history:clear',
@@ -371,6 +374,7 @@ export interface ScanReadyApi {
   history: {
     list(query?: HistoryQueryRequest): R<'scanready:history:list'>;
     pin(request: PinRequest): R<'scanready:history:pin'>;
+    notices(): R<'scanready:history:notices'>;
     get(request: IdRequest): R<'scanready:history:get'>;
     delete(request: IdRequest): R<'scanready:history:delete'>;
     clear(): R<'scanready:history:clear'>;

@@ -6,6 +6,7 @@
  * Plain Node (better-sqlite3 is loaded on first use): no electron import.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { HostResult } from '../../shared/discovery.js';
@@ -379,6 +380,15 @@ export class HistoryStore {
   /** Gives freed pages back to the file system (auto_vacuum = INCREMENTAL). */
   private reclaim(): void {
     this.db?.pragma('incremental_vacuum');
+  }
+
+  /**
+   * At start: imports an old JSON history and applies retention, when there is any history at
+   * all (a fresh data directory gets no database until the first run is stored).
+   */
+  startup(policy: RetentionPolicy): void {
+    if (!existsSync(this.file) && !existsSync(path.join(this.userDataDir, 'history', 'index.json'))) return;
+    this.applyRetention(policy);
   }
 
   /** Bytes on disk: the database and its WAL. */

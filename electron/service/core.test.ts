@@ -255,8 +255,8 @@ describe('history', () => {
     const results: AuthResult[] = [];
     const day = 86_400_000;
     for (let i = 0; i < 5; i++) {
-      // Two runs 200 days old, three from today.
-      const at = Date.now() - (i < 2 ? 200 * day : 0) + i;
+      // Two runs 60 days old (inside the default 90-day retention the service applies at start), three from today.
+      const at = Date.now() - (i < 2 ? 60 * day : 0) + i;
       const id = newHistoryId(at);
       const result = fakeAuthResult(`198.18.1.${i}`);
       results.push(result);
@@ -273,7 +273,7 @@ describe('history', () => {
 
     // Pinned runs survive retention; the unpinned old one goes.
     expect(await service.invoke('scanready:history:pin', { id: ids[0]!, pinned: true })).toEqual({ ok: true, value: { pinned: true } });
-    expect(store.applyRetention({ keepDays: 90, keepMB: null })).toBe(1);
+    expect(store.applyRetention({ keepDays: 30, keepMB: null })).toBe(1);
     const kept = await service.invoke('scanready:history:list', null);
     expect(kept.ok && kept.value.map((e) => [e.id, e.pinned])).toEqual([
       [ids[4], false],
@@ -290,6 +290,14 @@ describe('history', () => {
     expect(await service.invoke('scanready:history:clear', null)).toEqual({ ok: true, value: { deleted: 3 } });
     expect(files().filter((f) => !f.startsWith('history.sqlite'))).toEqual([]);
     store.close();
+  });
+
+  it('a damaged database: moved aside, the user told where, a fresh history works', async () => {
+    writeFileSync(path.join(dir, 'history.sqlite'), Buffer.alloc(4096, 0x41));
+    const notices = await service.invoke('scanready:history:notices', null);
+    expect(notices.ok && notices.value.join(' ')).toMatch(/damaged .*moved to .*history\.sqlite\.damaged-/);
+    expect(await service.invoke('scanready:history:list', null)).toEqual({ ok: true, value: [] });
+    expect(files().some((f) => f.startsWith('history.sqlite.damaged-'))).toBe(true);
   });
 
   it('imports a damaged old JSON history: the good entries, a report, the old folder kept aside', async () => {

@@ -79,6 +79,7 @@ export const INVOKE_SCHEMAS: { [C in InvokeChannel]: z.ZodType } = {
   'scanready:profiles:export': profileExportSchema,
   'scanready:history:list': historyQuerySchema.nullable(),
   'scanready:history:pin': pinRequestSchema,
+  'scanready:history:notices': nullRequest,
   'scanready:history:get': idRequestSchema,
   'scanready:history:delete': idRequestSchema,
   'scanready:history:clear': nullRequest,
@@ -306,6 +307,13 @@ export function createServiceCore(options: ServiceOptions): Service {
     }
   }
 
+  // Retention applies at start as well as after each run; an old JSON history is imported here.
+  void retention()
+    .then((policy) => {
+      if (!closed) history.startup(policy);
+    })
+    .catch(() => undefined); // a locked or damaged database is reported when History is opened
+
   // --- handlers -------------------------------------------------------------------------------
 
   type Handler<C extends InvokeChannel> = (payload: never) => InvokeValue<C> | Promise<InvokeValue<C>>;
@@ -490,6 +498,10 @@ export function createServiceCore(options: ServiceOptions): Service {
       if (!pinned) throw new ServiceError('not-found', 'that history entry no longer exists');
       emit('scanready:history:changed', { ids: [req.id] });
       return { pinned: req.pinned };
+    },
+    'scanready:history:notices': () => {
+      history.list({ limit: 1 }); // opens the database: a damaged file or an old history is found here
+      return [...history.notices];
     },
     'scanready:history:delete': (req: { id: string }) => {
       const deleted = history.delete(req.id);

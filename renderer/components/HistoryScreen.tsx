@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { HistoryQueryRequest } from '../../shared/ipc.js';
 import { HISTORY_KINDS } from '../../shared/requests.js';
-import { useHistoryActions, useHistoryError, useHistoryItems, useHistoryLoaded, useHistoryOpening, useHistoryQuery } from '../stores/historyStore.js';
+import { useHistoryActions, useHistoryError, useHistoryItems, useHistoryLoaded, useHistoryNotices, useHistoryOpening, useHistoryQuery } from '../stores/historyStore.js';
 import { AUTH_STATUS_LABEL, VERDICT_LABEL } from '../lib/format.js';
 import { ErrorBanner, ScreenHeader } from './Common.js';
 
@@ -115,6 +115,7 @@ export function HistoryScreen() {
   const error = useHistoryError();
   const opening = useHistoryOpening();
   const query = useHistoryQuery();
+  const notices = useHistoryNotices();
   const actions = useHistoryActions();
   const filtered = Object.keys(query).length > 0;
   const [confirmClear, setConfirmClear] = useState(false);
@@ -122,6 +123,11 @@ export function HistoryScreen() {
     <>
       <ScreenHeader title="History" lead="Past diagnoses, sweeps and credential checks. Open one to see it again exactly as it was. No secrets are stored. Pinned runs are kept whatever the retention setting says." />
       <ErrorBanner message={error} />
+      {notices.map((n) => (
+        <div key={n} className="banner" role="status">
+          {n}
+        </div>
+      ))}
       <section className="panel" aria-label="Search">
         <HistoryFilters query={query} onSearch={(q) => void actions.search(q)} />
       </section>

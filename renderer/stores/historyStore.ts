@@ -11,6 +11,8 @@ interface HistoryState {
   items: HistorySummary[];
   /** The search the list shows (empty = every run, newest first). */
   query: HistoryQueryRequest;
+  /** Said once by the history database: a damaged file moved aside (and where), an old history imported. */
+  notices: string[];
   loaded: boolean;
   error: string | null;
   opening: string | null;
@@ -30,14 +32,17 @@ const bridge = bridgeSlot();
 const useHistoryStore = create<HistoryState>()((set, get) => ({
   items: [],
   query: {},
+  notices: [],
   loaded: false,
   error: null,
   opening: null,
   actions: {
     load: async () => {
       try {
+        const first = !get().loaded;
         const items = await call(bridge.get().history.list(get().query));
         set({ items, loaded: true, error: null });
+        if (first) set({ notices: await call(bridge.get().history.notices()) });
       } catch (err) {
         set({ error: plainError(err), loaded: true });
       }
@@ -111,6 +116,7 @@ export function attachHistory(api: ScanReadyApi): Unsubscribe {
 
 export const useHistoryItems = () => useHistoryStore((s) => s.items);
 export const useHistoryQuery = () => useHistoryStore((s) => s.query);
+export const useHistoryNotices = () => useHistoryStore((s) => s.notices);
 export const useHistoryLoaded = () => useHistoryStore((s) => s.loaded);
 export const useHistoryError = () => useHistoryStore((s) => s.error);
 export const useHistoryOpening = () => useHistoryStore((s) => s.opening);
