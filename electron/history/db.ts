@@ -36,7 +36,9 @@ let ctor: DatabaseCtor | null = null;
 function driver(): DatabaseCtor {
   if (ctor) return ctor;
   try {
-    ctor = createRequire(import.meta.url)('better-sqlite3') as DatabaseCtor;
+    // `require` exists in the CommonJS bundle (where import.meta.url does not); ESM (tests, tsx) has the URL.
+    const load = typeof require === 'function' ? require : createRequire(import.meta.url);
+    ctor = load('better-sqlite3') as DatabaseCtor;
     return ctor;
   } catch (err) {
     throw new HistoryDbError('unavailable', `the history database driver (better-sqlite3) could not be loaded: ${(err as Error).message.split('\n')[0]}`);
