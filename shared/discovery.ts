@@ -114,7 +114,14 @@ export interface HostResult {
 
 /** Streamed while a discovery runs; the UI and the CLI consume the same events. */
 export type DiscoveryEvent =
-  | { type: 'start'; total: number; privileged: boolean; profile: string }
+  | {
+      type: 'start';
+      total: number;
+      privileged: boolean;
+      profile: string;
+      /** "Run privileged probes": the elevated helper's own report of who ran the probes. */
+      helper?: { pid: number; euid: number | null };
+    }
   | { type: 'host-start'; target: string; address: string }
   | { type: 'probe'; target: string; address: string; probe: ProbeResult }
   | { type: 'host-done'; result: HostResult }

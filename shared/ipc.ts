@@ -140,7 +140,7 @@ export type HistoryEntry =
   | { kind: 'discovery'; summary: HistorySummary & { kind: 'discovery' }; result: { hosts: HostResult[]; cancelled: boolean } }
   | { kind: 'auth'; summary: HistorySummary & { kind: 'auth' }; result: AuthResult };
 
-export type ElevationMethod = 'pkexec' | 'osascript' | 'runas';
+export type ElevationMethod = 'sudo' | 'pkexec' | 'osascript' | 'runas';
 
 export interface PrivilegeStatus {
   /** This process can open raw sockets now (root / CAP_NET_RAW / Administrator). */

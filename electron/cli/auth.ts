@@ -12,6 +12,7 @@ import { BUILTIN_PROFILES, builtinProfile, DEFAULT_PROFILE_NAME } from '../../sh
 import { isSshError } from '../ssh/errors.js';
 import { templateProblem } from '../ssh/elevate.js';
 import { loadPrivateKey } from '../ssh/keys.js';
+import { defaultKnownHostsFile } from '../service/paths.js';
 import { KnownHostsStore } from '../ssh/knownHosts.js';
 import { runAuthCheck } from '../ssh/authCheck.js';
 import { action, CliError, EXIT, intOption } from './common.js';
@@ -36,12 +37,8 @@ export interface AuthCliOptions {
   json?: boolean;
 }
 
-/** `$SCANREADY_HOME/known_hosts.json`, else `~/.config/scanready/known_hosts.json`. */
-export function defaultKnownHostsFile(env: NodeJS.ProcessEnv = process.env): string {
-  const home = env.SCANREADY_HOME;
-  if (home && home.trim() !== '') return path.join(home, 'known_hosts.json');
-  return path.join(os.homedir(), '.config', 'scanready', 'known_hosts.json');
-}
+// One known-hosts store for the CLI, web mode and the app (`$SCANREADY_USER_DATA/known_hosts.json`).
+export { defaultKnownHostsFile };
 
 /** The credential options, shared with `scanready diagnose` (which checks credentials when --user is given). */
 export function addCredentialOptions(cmd: Command, opts: { userRequired: boolean; userHelp?: string }): Command {

@@ -8,6 +8,7 @@ import { EXIT } from './common.js';
 import { registerDiagnose } from './diagnose.js';
 import { registerDiscover } from './discover.js';
 import { registerHistory } from './history.js';
+import { registerPrivilegedHelper } from './helper.js';
 import { registerServe } from './serve.js';
 
 declare const SCANREADY_VERSION: string | undefined;
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerDiagnose(program);
   registerServe(program);
   registerHistory(program);
+  registerPrivilegedHelper(program);
   return program;
 }
 

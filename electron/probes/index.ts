@@ -12,7 +12,7 @@ import type { ProbeDriver } from './driver.js';
 import { runHost } from './engine.js';
 import { FallbackDriver } from './fallback.js';
 import { RawDriver } from './rawDriver.js';
-import { canonicalIp, canUseRawSockets, RateLimiter, RawTransport } from '../net/index.js';
+import { canonicalIp, canUseRawSockets, RateLimiter, RawTransport, type PacketTap } from '../net/index.js';
 import {
   DEFAULT_CONCURRENCY,
   DEFAULT_RATE_PPS,
@@ -36,9 +36,9 @@ export { canUseRawSockets } from '../net/index.js';
  * unprivileged fallback (connect(), UDP sockets, system ping). Every probe takes a token from one
  * rate limiter. A given `transport` is shared: closing the driver then leaves it open.
  */
-export function createDriver(opts: { privileged: boolean; ratePps: number; timeoutMs: number; transport?: RawTransport }): ProbeDriver {
+export function createDriver(opts: { privileged: boolean; ratePps: number; timeoutMs: number; transport?: RawTransport; onPacket?: PacketTap }): ProbeDriver {
   if (!opts.privileged) return new FallbackDriver(new RateLimiter(opts.ratePps), opts.timeoutMs);
-  if (!opts.transport) return new RawDriver(new RawTransport({ ratePps: opts.ratePps }));
+  if (!opts.transport) return new RawDriver(new RawTransport({ ratePps: opts.ratePps, ...(opts.onPacket ? { onPacket: opts.onPacket } : {}) }));
   const shared = new RawDriver(opts.transport);
   shared.close = () => undefined;
   return shared;
@@ -55,7 +55,7 @@ function makeDriver(opts: DiscoverOptions): ProbeDriver {
     }
     privileged = true;
   } else privileged = canUseRawSockets();
-  return createDriver({ privileged, ratePps: rate, timeoutMs: opts.profile.timeoutMs });
+  return createDriver({ privileged, ratePps: rate, timeoutMs: opts.profile.timeoutMs, ...(opts.onPacket ? { onPacket: opts.onPacket } : {}) });
 }
 
 /** Probes one host; `onProbe` sees each probe's result as soon as it is final. */

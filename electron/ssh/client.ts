@@ -7,7 +7,7 @@ import net from 'node:net';
 import ssh2, { type AnyAuthMethod, type AuthenticationType, type Client, type ClientChannel, type ParsedKey } from 'ssh2';
 import { abortError, SshError } from './errors.js';
 import { keyAlgorithm, sha256Fingerprint } from './hostKey.js';
-import { parseBanner } from './steps/handshake.js';
+import { parseBanner } from './steps/banner.js';
 import { CappedBuffer, cleanText, DEFAULT_OUTPUT_CAP } from './text.js';
 
 const NET_CODES: Record<string, string> = {
