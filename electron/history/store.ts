@@ -11,7 +11,7 @@ import path from 'node:path';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { HostResult } from '../../shared/discovery.js';
 import type { HistoryEntry, HistoryKind, HistorySummary } from '../../shared/ipc.js';
-import { redact } from '../bundle/redact.js';
+import { redact, type RedactOptions } from '../bundle/redact.js';
 import { openHistoryDb, type Database } from './db.js';
 import { importLegacyHistory } from './legacy.js';
 
@@ -99,8 +99,8 @@ function rowSummary(row: Pick<RunRow, 'summary' | 'pinned' | 'state'>): HistoryS
 export interface SweepWriter {
   readonly id: string;
   add(host: HostResult): void;
-  /** Stores the last chunk and the final summary. */
-  finish(summary: HistorySummary, cancelled: boolean): void;
+  /** Stores the last chunk and the final summary, then applies retention (the policy given here, else the one at the start). */
+  finish(summary: HistorySummary, cancelled: boolean, retention?: RetentionPolicy): void;
   /** Drops the run (nothing finished). */
   discard(): void;
 }
@@ -135,14 +135,14 @@ export class HistoryStore {
     for (const r of rows) if (r.pid === null || !pidAlive(r.pid)) mark.run(r.id);
   }
 
-  private insert(kind: HistoryKind, summary: HistorySummary, result: unknown): string {
+  private insert(kind: HistoryKind, summary: HistorySummary, result: unknown, secrets: RedactOptions = {}): string {
     const db = this.db!;
     if (!ID_RE.test(summary.id)) throw new HistoryError('bad-input', 'bad history id');
-    const s: HistorySummary = redact({ ...summary, kind });
+    const s: HistorySummary = redact({ ...summary, kind }, secrets);
     // A sweep's hosts are probe evidence built from packets (no credential ever reaches
     // discovery), so they skip the redactor, which would cost more than the sweep itself at a /16.
     const hosts = kind === 'discovery' ? ((result as { hosts?: HostResult[] }).hosts ?? []) : [];
-    const body = kind === 'discovery' ? { ...(result as object), hosts: undefined } : redact(result);
+    const body = kind === 'discovery' ? { ...(result as object), hosts: undefined } : redact(result, secrets);
     const blob = pack(body);
     const write = db.transaction(() => {
       db.prepare('DELETE FROM runs WHERE id = ?').run(s.id);
@@ -187,10 +187,13 @@ export class HistoryStore {
     });
   }
 
-  /** Stores a finished run (redacted) and applies the retention policy; returns its id. */
-  add(kind: HistoryKind, summary: HistorySummary, result: unknown, retention: RetentionPolicy = DEFAULT_RETENTION): string {
+  /**
+   * Stores a finished run and applies the retention policy; returns its id. Everything but a
+   * sweep's hosts passes the one redactor, with the run's own secrets when given.
+   */
+  add(kind: HistoryKind, summary: HistorySummary, result: unknown, retention: RetentionPolicy = DEFAULT_RETENTION, secrets: RedactOptions = {}): string {
     this.open();
-    const id = this.insert(kind, summary, result);
+    const id = this.insert(kind, summary, result, secrets);
     this.applyRetention(retention);
     return id;
   }
@@ -231,7 +234,7 @@ export class HistoryStore {
         total++;
         if (buffer.length >= CHUNK_HOSTS) flush();
       },
-      finish: (summary, cancelled) => {
+      finish: (summary, cancelled, policy) => {
         if (closed) return;
         closed = true;
         const s: HistorySummary = redact({ ...summary, id, kind: 'discovery' });
@@ -257,7 +260,7 @@ export class HistoryStore {
             id,
           );
         }).immediate();
-        this.applyRetention(retention);
+        this.applyRetention(policy ?? retention);
       },
       discard: () => {
         if (closed) return;

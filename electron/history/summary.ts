@@ -24,9 +24,23 @@ export function summarizeDiagnosis(id: string, result: DiagnosisResult, createdA
   };
 }
 
-export function summarizeDiscovery(id: string, entries: string[], hosts: HostResult[], cancelled: boolean, createdAt: string): HistorySummary {
-  const alive = hosts.filter((h) => h.alive).length;
-  const single = hosts.length === 1 ? hosts[0] : undefined;
+/** What a sweep's summary needs, gathered host by host so a sweep never holds every result. */
+export class SweepTally {
+  total = 0;
+  alive = 0;
+  privileged = true;
+  first: HostResult | undefined;
+
+  add(h: HostResult): void {
+    this.total++;
+    if (h.alive) this.alive++;
+    if (!h.privileged) this.privileged = false;
+    this.first ??= h;
+  }
+}
+
+export function summarizeSweep(id: string, entries: string[], tally: SweepTally, cancelled: boolean, createdAt: string): HistorySummary {
+  const single = tally.total === 1 ? tally.first : undefined;
   return {
     id,
     kind: 'discovery',
@@ -34,12 +48,18 @@ export function summarizeDiscovery(id: string, entries: string[], hosts: HostRes
     target: listTargets(entries),
     title: (single
       ? `${single.verdict} — ${single.reason}`
-      : `${hosts.length} host${hosts.length === 1 ? '' : 's'}: ${alive} alive, ${hosts.length - alive} not alive`) + (cancelled ? ' (cancelled)' : ''),
-    profile: hosts[0]?.profile ?? null,
+      : `${tally.total} host${tally.total === 1 ? '' : 's'}: ${tally.alive} alive, ${tally.total - tally.alive} not alive`) + (cancelled ? ' (cancelled)' : ''),
+    profile: tally.first?.profile ?? null,
     ...(single ? { verdict: single.verdict } : {}),
-    hosts: { total: hosts.length, alive },
-    privileged: hosts.length > 0 && hosts.every((h) => h.privileged),
+    hosts: { total: tally.total, alive: tally.alive },
+    privileged: tally.total > 0 && tally.privileged,
   };
+}
+
+export function summarizeDiscovery(id: string, entries: string[], hosts: HostResult[], cancelled: boolean, createdAt: string): HistorySummary {
+  const tally = new SweepTally();
+  for (const h of hosts) tally.add(h);
+  return summarizeSweep(id, entries, tally, cancelled, createdAt);
 }
 
 export function summarizeAuth(id: string, result: AuthResult, createdAt: string): HistorySummary {

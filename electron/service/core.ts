@@ -52,7 +52,7 @@ import { parseTargets, type ResolvedTarget } from '../targets/index.js';
 import { elevationStatus, ElevationError, runElevatedDiscover, type CliInvocation } from './elevate.js';
 import type { Engines } from './engines.js';
 import { badInput, ServiceError } from './errors.js';
-import { HistoryStore, newHistoryId, summarizeAuth, summarizeDiagnosis, summarizeDiscovery, type RetentionPolicy } from '../history/index.js';
+import { HistoryStore, newHistoryId, summarizeAuth, summarizeDiagnosis, summarizeSweep, SweepTally, type RetentionPolicy, type SweepWriter } from '../history/index.js';
 import { knownHostsFile as knownHostsFileIn } from './paths.js';
 import { ProfileStore } from './profiles.js';
 import { SettingsStore } from './settings.js';
@@ -340,27 +340,45 @@ export function createServiceCore(options: ServiceOptions): Service {
       const entries = expandTargetEntries(req.targets);
       const runId = startRun('discover', async (id, run) => {
         const signal = run.controller.signal;
-        const hosts: HostResult[] = [];
+        // Hosts go to the history database in chunks as they finish: memory stays flat in the
+        // number of hosts, and a crash keeps what was done (listed as interrupted).
+        const tally = new SweepTally();
+        let writer: SweepWriter | null = null;
+        const startedAt = new Date().toISOString();
+        const store = (h: HostResult): void => {
+          try {
+            writer ??= history.beginSweep(summarizeSweep(newHistoryId(), entries, tally, false, startedAt));
+            writer.add(h);
+          } catch {
+            writer = null; // history is a convenience: a locked or full disk never fails the sweep
+          }
+        };
         let cancelled = false;
+        let failure: IpcResult<never> | null = null;
         try {
           const source: AsyncIterable<DiscoveryEvent> = req.elevate
             ? runElevatedDiscover({ platform, cli: options.cli as CliInvocation, entries, profile, force: req.force, ratePps, signal })
             : engines.discover(targets, { profile, mode: req.mode, ratePps, signal });
           for await (const event of source) {
-            if (event.type === 'host-done') hosts.push(event.result);
+            if (event.type === 'host-done') {
+              tally.add(event.result);
+              store(event.result);
+            }
             if (event.type === 'end') cancelled = event.cancelled;
             emit('scanready:discover:event', { runId: id, event });
           }
         } catch (err) {
-          const f = toFailure(err);
-          if (!f.ok) emit('scanready:discover:event', { runId: id, event: { type: 'run-error', ...f.error } });
-          return;
+          failure = toFailure(err);
         }
-        if (hosts.length === 0) return;
-        const historyId = await saveHistory((hid, at, limit) =>
-          history.add('discovery', summarizeDiscovery(hid, entries, hosts, cancelled || signal.aborted, at), { hosts, cancelled: cancelled || signal.aborted }, limit),
-        );
-        if (historyId) emit('scanready:discover:event', { runId: id, event: { type: 'saved', historyId } });
+        const w = writer as SweepWriter | null;
+        if (w && tally.total > 0) {
+          const historyId = await saveHistory((_hid, at, policy) => {
+            w.finish(summarizeSweep(w.id, entries, tally, cancelled || signal.aborted || failure !== null, at), cancelled || signal.aborted || failure !== null, policy);
+            return w.id;
+          });
+          if (historyId) emit('scanready:discover:event', { runId: id, event: { type: 'saved', historyId } });
+        }
+        if (failure && !failure.ok) emit('scanready:discover:event', { runId: id, event: { type: 'run-error', ...failure.error } });
       });
       return { runId, total: targets.length };
     },
