@@ -55,7 +55,7 @@ export function classifyError(err: unknown): { message: string; exitCode: number
 }
 
 /** Wraps an action: errors become one line on stderr and the right exit status. */
-export function action<A extends unknown[]>(fn: (...args: A) => Promise<number>): (...args: A) => Promise<void> {
+export function action<A extends unknown[]>(fn: (...args: A) => number | Promise<number>): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       process.exitCode = await fn(...args);

@@ -7,6 +7,7 @@ import { registerAuth } from './auth.js';
 import { EXIT } from './common.js';
 import { registerDiagnose } from './diagnose.js';
 import { registerDiscover } from './discover.js';
+import { registerHistory } from './history.js';
 import { registerPrivilegedHelper } from './helper.js';
 import { registerExport } from './export.js';
 import { registerServe } from './serve.js';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerAuth(program);
   registerDiagnose(program);
   registerServe(program);
+  registerHistory(program);
   registerPrivilegedHelper(program);
   registerExport(program);
   registerShow(program);
