@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAB } from '../../e2e/lab/hosts.js';
 import { createSendCounter, type SendCounter } from '../../e2e/lab/sendCounter.js';
 import type { HostResult } from '../../shared/discovery.js';
-import { canUseRawSockets } from '../probes/index.js';
+import { skipWithoutRawSockets } from '../../e2e/lab/skip.js';
 
 const MAIN = path.resolve('electron/cli/main.ts');
 const tmp = mkdtempSync(path.join(tmpdir(), 'scanready-discover-cli-'));
@@ -103,7 +103,7 @@ describe('scanready discover: loopback', () => {
   });
 });
 
-describe.skipIf(!canUseRawSockets())('scanready discover: the lab', () => {
+describe.skipIf(skipWithoutRawSockets())('scanready discover: the lab', () => {
   it('human output: the probe table with method, result, responder, ICMP, TTL and RTT, then the verdict', () => {
     const r = cli([LAB.synFilter]);
     expect(r.code).toBe(0);

@@ -9,11 +9,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { LAB } from '../../e2e/lab/hosts.js';
 import type { DiagnosisEngineEvent, DiagnosisResult } from '../../shared/diagnosis.js';
 import type { DiagnoseRequestInput } from '../../shared/requests.js';
-import { canUseRawSockets } from '../probes/index.js';
 import { KnownHostsStore } from '../ssh/knownHosts.js';
 import { runDiagnosis } from './index.js';
+import { skipWithoutRawSockets } from '../../e2e/lab/skip.js';
 
-const privileged = canUseRawSockets();
 const SCANNER = '198.18.0.1';
 // The lab answers at once; a shorter wait per dropped probe keeps the suite fast without changing any verdict.
 const FAST = { overrides: { timeoutMs: 600, retries: 0 } } as const;
@@ -23,7 +22,7 @@ async function diagnose(target: string, extra: Partial<DiagnoseRequestInput> = {
 }
 const ids = (r: DiagnosisResult): string[] => r.advice.map((a) => a.id);
 
-describe.skipIf(!privileged)('diagnosis of every lab scenario (raw probes)', () => {
+describe.skipIf(skipWithoutRawSockets())('diagnosis of every lab scenario (raw probes)', () => {
   it('.10 answers everything: alive, nothing to change, no trace or port search', async () => {
     const events: DiagnosisEngineEvent[] = [];
     const r = await diagnose(LAB.open, {}, { onEvent: (e) => events.push(e) });

@@ -10,8 +10,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { LAB } from '../../e2e/lab/hosts.js';
 import type { DiscoveryEvent, HostResult, ProbeResult } from '../../shared/discovery.js';
 import { builtinProfile, profileSchema, QUALYS_STANDARD_TCP } from '../../shared/profiles.js';
-import { canUseRawSockets, discover, discoverHost } from './index.js';
+import { discover, discoverHost } from './index.js';
 import type { ResolvedTarget } from './types.js';
+import { skipWithoutRawSockets } from '../../e2e/lab/skip.js';
 
 const qualys = builtinProfile('qualys-default')!;
 const SCENARIO = [LAB.open, LAB.silent, LAB.noIcmp, LAB.synFilter, LAB.udpOnly, LAB.icmpOnly, LAB.prohibit, LAB.routerReject, LAB.routerDrop, LAB.offProfile, LAB.openV6];
@@ -54,7 +55,7 @@ function runAsUser(args: string[]): Promise<Map<string, HostResult>> {
   });
 }
 
-describe.skipIf(!canUseRawSockets())('lab, raw mode', () => {
+describe.skipIf(skipWithoutRawSockets())('lab, raw mode', () => {
   let hosts: Map<string, HostResult>;
   const h = (a: string): HostResult => {
     const r = hosts.get(a);
