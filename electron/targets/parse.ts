@@ -358,9 +358,9 @@ export async function planTargets(entries: readonly string[], opts: ParseOptions
   const pieces: Piece[] = [];
   let total = 0;
   const withLabel = (order: number): { text?: string; hostname?: string } => label.get(order) ?? {};
-  const spans = [
-    ...disjointByFirstOwner(v4, 1).map((sp) => ({ order: sp.order, piece: { kind: 'v4', first: sp.lo, count: sp.hi - sp.lo + 1, ...withLabel(sp.order) } as Piece })),
-    ...disjointByFirstOwner(v6, 1n).map((sp) => ({ order: sp.order, piece: { kind: 'v6', first: sp.lo, count: sp.hi - sp.lo + 1n, ...withLabel(sp.order) } as Piece })),
+  const spans: { order: number; piece: Piece }[] = [
+    ...disjointByFirstOwner(v4, 1).map((sp) => ({ order: sp.order, piece: { kind: 'v4' as const, first: sp.lo, count: sp.hi - sp.lo + 1, ...withLabel(sp.order) } })),
+    ...disjointByFirstOwner(v6, 1n).map((sp) => ({ order: sp.order, piece: { kind: 'v6' as const, first: sp.lo, count: sp.hi - sp.lo + 1n, ...withLabel(sp.order) } })),
   ].sort((x, y) => x.order - y.order);
   for (const { piece } of spans) {
     pieces.push(piece);
