@@ -80,7 +80,13 @@ describe('target parser properties', () => {
         const plan = await planTargets(items.map((i) => i.text));
         const expected: string[] = [];
         const seen = new Set<number>();
-        for (const i of items) for (const n of i.set) if (!seen.has(n)) (seen.add(n), expected.push(formatIPv4(n)));
+        for (const i of items) {
+          for (const n of i.set) {
+            if (seen.has(n)) continue;
+            seen.add(n);
+            expected.push(formatIPv4(n));
+          }
+        }
         expect([...plan].map((t) => t.address)).toEqual(expected);
         expect(plan.total).toBe(expected.length);
       }),

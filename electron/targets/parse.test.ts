@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatIPv4, formatIPv6, parseIPv4, parseIPv6, parseTargets, planTargets, readTargetsFile, TargetError } from './parse.js';
+import { formatIPv6, parseIPv6, parseTargets, planTargets, readTargetsFile, TargetError } from './parse.js';
 
 const addrs = async (...entries: string[]): Promise<string[]> => (await parseTargets(entries)).map((t) => t.address);
 
