@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LineSplitter, readNdjson, type NdjsonItem } from './ndjson.js';
 
-async function* chunksOf(buf: Buffer, cuts: number[]): AsyncGenerator<Buffer> {
+function* chunksOf(buf: Buffer, cuts: number[]): Generator<Buffer> {
   let at = 0;
   for (const c of [...new Set(cuts.map((x) => Math.min(buf.length, x)))].sort((a, b) => a - b)) {
     if (c > at) yield buf.subarray(at, c);
