@@ -16,9 +16,13 @@ function* chunksOf(buf: Buffer, cuts: number[]): Generator<Buffer> {
   if (at < buf.length) yield buf.subarray(at);
 }
 
+async function* asAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
+  for (const item of items) yield await Promise.resolve(item);
+}
+
 async function collect(buf: Buffer, cuts: number[]): Promise<NdjsonItem[]> {
   const out: NdjsonItem[] = [];
-  for await (const item of readNdjson(chunksOf(buf, cuts))) out.push(item);
+  for await (const item of readNdjson(asAsync(chunksOf(buf, cuts)))) out.push(item);
   return out;
 }
 
