@@ -4,7 +4,8 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerAuth } from './auth.js';
-import { EXIT } from './common.js';
+import { inertText } from '../../shared/inertText.js';
+import { EXIT, printError } from './common.js';
 import { registerDiagnose } from './diagnose.js';
 import { registerDiscover } from './discover.js';
 import { registerHistory } from './history.js';
@@ -25,7 +26,8 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({
-      outputError: (str, write) => write(`scanready: ${str.replace(/^error: /, '')}`),
+      // Commander's messages quote the user's arguments: make them inert like any outside text.
+      outputError: (str, write) => write(`scanready: ${inertText(str.replace(/^error: /, ''), { multiline: true })}`),
     });
   registerDiscover(program);
   registerAuth(program);
@@ -55,7 +57,7 @@ async function main(): Promise<void> {
       process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.badInput;
       return;
     }
-    process.stderr.write(`scanready: ${(err as Error).message}\n`);
+    printError((err as Error).message);
     process.exitCode = EXIT.runtime;
   }
 }

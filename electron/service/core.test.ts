@@ -421,14 +421,15 @@ describe('a failing run ends that run, never the service', () => {
   const failingEngines: Partial<Engines> = {
     discover: (targets) => {
       if (failure === 'sync-throw' || failure === 'non-error') boom();
+      const first = [...targets][0]!;
       return (async function* (): AsyncGenerator<DiscoveryEvent> {
         await Promise.resolve();
         if (failure === 'reject') boom();
-        yield { type: 'start', total: targets.length, privileged: false, profile: 'qualys-default' };
-        yield { type: 'host-start', target: targets[0]!.target, address: targets[0]!.address };
+        yield { type: 'start', total: targets.total, privileged: false, profile: 'qualys-default' };
+        yield { type: 'host-start', target: first.target, address: first.address };
         if (failure === 'throw-after-events') boom();
         if (failure === 'bad-event') yield null as unknown as DiscoveryEvent;
-        yield { type: 'host-done', result: hostResult(targets[0]!.address) };
+        yield { type: 'host-done', result: hostResult(first.address) };
         yield { type: 'end', done: 1, total: 1, alive: 1, cancelled: false, durationMs: 1 };
       })();
     },

@@ -49,7 +49,7 @@ import {
 } from '../../shared/requests.js';
 import { redactor, requestSecrets } from '../bundle/redact.js';
 import { KnownHostsStore } from '../ssh/knownHosts.js';
-import { parseTargets, type ResolvedTarget } from '../targets/index.js';
+import { planTargets, type TargetPlan } from '../targets/index.js';
 import { elevationStatus, ElevationError, runElevatedDiscover, type CliInvocation } from './elevate.js';
 import type { Engines } from './engines.js';
 import { badInput, ServiceError } from './errors.js';
@@ -223,11 +223,11 @@ export function createServiceCore(options: ServiceOptions): Service {
     return applyOverrides(base, overrides);
   }
 
-  async function resolveTargets(entries: string[], force: boolean): Promise<ResolvedTarget[]> {
+  async function resolveTargets(entries: string[], force: boolean): Promise<TargetPlan> {
     const expanded = expandTargetEntries(entries);
     if (expanded.length === 0) throw badInput('no targets: give at least one address, name, CIDR or range');
     try {
-      return await parseTargets(expanded, { force });
+      return await planTargets(expanded, { force });
     } catch (err) {
       if ((err as { code?: unknown }).code === 'bad-input') throw badInput(messageOf(err));
       throw err;
@@ -381,7 +381,7 @@ export function createServiceCore(options: ServiceOptions): Service {
         }
         if (failure && !failure.ok) emit('scanready:discover:event', { runId: id, event: { type: 'run-error', ...failure.error } });
       });
-      return { runId, total: targets.length };
+      return { runId, total: targets.total };
     },
     'scanready:discover:cancel': (req: { runId: string }) => cancelRun('discover', req.runId),
 
@@ -432,8 +432,8 @@ export function createServiceCore(options: ServiceOptions): Service {
       const profile = await resolveProfile(req.profile, req.overrides);
       try {
         const targets = await resolveTargets([req.target], false);
-        if (targets.length !== 1) {
-          throw badInput(`a diagnosis is about one host, but "${req.target}" is ${targets.length} addresses: use a sweep (discover) for ranges`);
+        if (targets.total !== 1) {
+          throw badInput(`a diagnosis is about one host, but "${req.target}" is ${targets.total} addresses: use a sweep (discover) for ranges`);
         }
       } catch (err) {
         // A name that does not resolve is a diagnosis of its own (advice: check the address).
