@@ -3,11 +3,11 @@
  * The rules live in plain, tested modules beside this file (security, protocol, ipcMainBridge,
  * windowState, menu, cliSwitch); this file only wires them to Electron.
  *
- * Started with `--scanready-cli ...` (by "Run privileged probes", elevated), the same binary
- * runs the CLI's `discover` and exits without opening a window.
+ * Started with `--scanready-cli ...` (by "Run privileged probes", elevated, or by the `scanready`
+ * wrapper an installer puts on the PATH), the same binary runs any CLI command (discover, auth,
+ * diagnose, serve, …) and exits without opening a window.
  */
 import path from 'node:path';
-import { Command } from 'commander';
 import {
   app,
   BrowserWindow,
@@ -22,7 +22,7 @@ import {
   type MenuItemConstructorOptions,
 } from 'electron';
 import { isAllowedExternalUrl } from '../../shared/requests.js';
-import { registerDiscover } from '../cli/discover.js';
+import { runCli } from '../cli/program.js';
 import { createService, defaultUserDataDir, type Service } from '../service/index.js';
 import { cliArgsFromArgv, helperInvocation } from './cliSwitch.js';
 import { registerIpc } from './ipcMainBridge.js';
@@ -43,17 +43,18 @@ else runApp();
 
 function runHelper(args: string[]): void {
   app.dock?.hide();
-  const program = new Command('scanready').exitOverride();
-  registerDiscover(program);
-  program
-    .parseAsync(args, { from: 'user' })
+  // `serve` here serves the UI packed with the app, and elevates through this same binary.
+  const serve = {
+    rendererDir,
+    cli: helperInvocation({ packaged: app.isPackaged, execPath: process.execPath, platform: process.platform, distDir }),
+  };
+  void runCli(args, { serve })
     .catch((err: unknown) => {
       process.stderr.write(`scanready: ${err instanceof Error ? err.message : String(err)}\n`);
-      if (process.exitCode === undefined || process.exitCode === 0) process.exitCode = 2;
+      return 3;
     })
-    .finally(() => {
+    .then((code) => {
       // Electron does not exit when the event loop drains: leave with the CLI's status.
-      const code = typeof process.exitCode === 'number' ? process.exitCode : Number(process.exitCode ?? 0);
       process.stdout.write('', () => app.exit(code));
     });
 }

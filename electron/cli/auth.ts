@@ -11,9 +11,7 @@ import { DELEGATION_METHODS, type AuthRequestInput, type AuthResult, type AuthSt
 import { BUILTIN_PROFILES, builtinProfile, DEFAULT_PROFILE_NAME } from '../../shared/profiles.js';
 import { isSshError } from '../ssh/errors.js';
 import { templateProblem } from '../ssh/elevate.js';
-import { loadPrivateKey } from '../ssh/keys.js';
 import { KnownHostsStore } from '../ssh/knownHosts.js';
-import { runAuthCheck } from '../ssh/authCheck.js';
 import { action, CliError, EXIT, intOption } from './common.js';
 import { colourEnabled, makeStyle, type Style } from './format.js';
 
@@ -70,11 +68,8 @@ export function addAuthOptions(cmd: Command): Command {
     .option('--timeout <ms>', 'timeout of each step', intOption('--timeout', 500, 120_000), 10_000);
 }
 
-export function registerAuth(program: Command): void {
-  const cmd = program
-    .command('auth')
-    .description('check SSH credentials the way an authenticated Unix scan uses them: login, root delegation, /tmp, sessions, sudo rules')
-    .argument('<host>', 'address or name of the target');
+/** Options and action of `auth` (name, arguments and description: commands.ts). */
+export function defineAuth(cmd: Command): void {
   addAuthOptions(cmd)
     .option('--json', 'print one JSON object (the full result)')
     .addHelpText(
@@ -169,6 +164,8 @@ export async function authRequestFromOptions(host: string, opts: AuthCliOptions)
     }
     if (privateKey.length > 65536) throw new CliError(`key file "${opts.key}" is too large to be a private key`);
     if (passphrase === undefined) {
+      // ssh2 loads here (and in the check), not for --help or bad input.
+      const { loadPrivateKey } = await import('../ssh/keys.js');
       try {
         loadPrivateKey(privateKey);
       } catch (e) {
@@ -287,6 +284,7 @@ async function runAuthCli(host: string, opts: AuthCliOptions): Promise<number> {
       ? async (k: HostKeyInfo): Promise<boolean> =>
           promptYesNo(`\nThe host key of ${host}:${req.port} is new:\n  ${k.algorithm} ${k.fingerprint}\nTrust it and continue? [y/N] `)
       : undefined;
+  const { runAuthCheck } = await import('../ssh/authCheck.js');
   let result: AuthResult;
   try {
     result = await runAuthCheck(req, {

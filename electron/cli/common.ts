@@ -12,8 +12,9 @@ import {
   profileSchema,
   type DiscoveryProfile,
 } from '../../shared/profiles.js';
+import { EXIT } from './exit.js';
 
-export const EXIT = { ok: 0, notOk: 1, badInput: 2, runtime: 3, interrupted: 130 } as const;
+export { EXIT };
 
 /** An error the CLI reports as one line with a chosen exit status. */
 export class CliError extends Error {

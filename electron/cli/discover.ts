@@ -1,9 +1,11 @@
-/** `scanready discover`: the scanner's discovery probes against one or many targets. */
+/**
+ * `scanready discover`: the scanner's discovery probes against one or many targets.
+ * The probe engine (raw sockets) and the bundle writer (zip) are imported when a run needs them,
+ * so `--help` and bad input answer without loading them (see electron/cli/main.ts).
+ */
 import type { Command } from 'commander';
 import type { HostResult } from '../../shared/discovery.js';
 import { profileWarnings } from '../../shared/profiles.js';
-import { checkBundleDestination, writeBundle } from '../bundle/index.js';
-import { canUseRawSockets, discover } from '../probes/index.js';
 import { parseTargets, readTargetsFile } from '../targets/index.js';
 import { action, addDiscoverOptions, CliError, EXIT, resolveProfile, type DiscoverCliOptions } from './common.js';
 import { colourEnabled, formatDuration, formatHost, formatHostLine, makeStyle } from './format.js';
@@ -14,11 +16,8 @@ interface DiscoverOptions extends DiscoverCliOptions {
   bundle?: string;
 }
 
-export function registerDiscover(program: Command): void {
-  const cmd = program
-    .command('discover')
-    .description("send the scanner's host-discovery probes and give its verdict (alive / not alive) with the evidence")
-    .argument('[targets...]', 'IP addresses, host names, CIDR (10.0.0.0/24) or ranges (10.0.0.5-40)');
+/** Options and action of `discover` (name, arguments and description: commands.ts). */
+export function defineDiscover(cmd: Command): void {
   addDiscoverOptions(cmd)
     .option('--summary', 'one line per host instead of the probe table')
     .option('--json', 'NDJSON: one object per host')
@@ -36,7 +35,9 @@ async function runDiscover(targetArgs: string[], opts: DiscoverOptions): Promise
   if (entries.length === 0) throw new CliError('no targets: give at least one address, name, CIDR or range (or --targets-file)');
   const profile = await resolveProfile(opts);
   const targets = await parseTargets(entries, { force: opts.force === true });
-  if (opts.bundle !== undefined) await checkBundleDestination(opts.bundle);
+  const bundles = opts.bundle !== undefined ? await import('../bundle/index.js') : null;
+  if (bundles && opts.bundle !== undefined) await bundles.checkBundleDestination(opts.bundle);
+  const { canUseRawSockets, discover } = await import('../probes/index.js');
 
   const mode = opts.unprivileged === true ? 'unprivileged' : 'auto';
   const privileged = mode === 'auto' && canUseRawSockets();
@@ -113,8 +114,8 @@ async function runDiscover(targetArgs: string[], opts: DiscoverOptions): Promise
     if (progress) clearProgress();
   }
 
-  if (opts.bundle !== undefined) {
-    await writeBundle(opts.bundle, { discoveries: results, command: process.argv.slice(2) }, { rawSockets: mode === 'auto' ? privileged : canUseRawSockets() });
+  if (bundles && opts.bundle !== undefined) {
+    await bundles.writeBundle(opts.bundle, { discoveries: results, command: process.argv.slice(2) }, { rawSockets: mode === 'auto' ? privileged : canUseRawSockets() });
     process.stderr.write(`bundle written: ${opts.bundle}\n`);
   }
   const alive = results.filter((r) => r.alive).length;
