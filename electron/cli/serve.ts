@@ -28,7 +28,12 @@ function cliBundle(): string | null {
 }
 
 export function defaultRendererDir(bundle: string | null = cliBundle()): string {
-  const candidates = [bundle ? path.join(path.dirname(bundle), 'renderer') : null, path.resolve('dist', 'renderer')].filter((c): c is string => c !== null);
+  // dist/cli.cjs → dist/renderer; bin/scanready.cjs (the installed CLI package) → dist/renderer beside bin/.
+  const candidates = [
+    bundle ? path.join(path.dirname(bundle), 'renderer') : null,
+    bundle ? path.join(path.dirname(bundle), '..', 'dist', 'renderer') : null,
+    path.resolve('dist', 'renderer'),
+  ].filter((c): c is string => c !== null);
   return candidates.find((c) => existsSync(path.join(c, 'index.html'))) ?? candidates[0] ?? path.resolve('dist', 'renderer');
 }
 
