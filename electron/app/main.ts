@@ -16,6 +16,7 @@ import {
   Menu,
   nativeTheme,
   protocol,
+  safeStorage,
   screen,
   session,
   shell,
@@ -27,6 +28,7 @@ import { createService, defaultUserDataDir, type Service } from '../service/inde
 import { cliArgsFromArgv, helperInvocation } from './cliSwitch.js';
 import { registerIpc } from './ipcMainBridge.js';
 import { aboutText, buildMenuTemplate } from './menu.js';
+import { safeStorageVault } from './secretVault.js';
 import { answerAppRequest } from './protocol.js';
 import { APP_SCHEME, APP_START_URL, decideNavigation, isAppUrl, SECURE_WEB_PREFERENCES } from './security.js';
 import { loadWindowState, MIN_SIZE, placeWindow, saveWindowState } from './windowState.js';
@@ -167,6 +169,8 @@ function runApp(): void {
         userDataDir,
         mode: 'electron',
         version: app.getVersion(),
+        // "Remember" for credentials: only through the OS's encryption (refused without it).
+        secretVault: safeStorageVault(safeStorage),
         cli: helperInvocation({ packaged: app.isPackaged, execPath: process.execPath, platform: process.platform, distDir }),
         openExternal: async (url) => {
           // Re-checked here: the allow-list is the last thing before the OS opens anything.

@@ -30,6 +30,7 @@ import {
 import { profileSchema, type DiscoveryProfile } from '../../shared/profiles.js';
 import {
   describeZodError,
+  credentialKeySchema,
   diagnoseRequestSchema,
   discoverRequestSchema,
   forgetHostKeySchema,
@@ -40,6 +41,7 @@ import {
   profileExportSchema,
   profileImportSchema,
   runIdSchema,
+  saveCredentialSchema,
   settingsPatchSchema,
   type DiscoverOverrides,
   type ProfileRef,
@@ -52,6 +54,7 @@ import { badInput, ServiceError } from './errors.js';
 import { HistoryStore, newHistoryId, summarizeAuth, summarizeDiagnosis, summarizeDiscovery } from './history.js';
 import { ProfileStore } from './profiles.js';
 import { SettingsStore } from './settings.js';
+import { CredentialStore, type SecretVault } from './credentials.js';
 
 const nullRequest = z
   .unknown()
@@ -81,6 +84,10 @@ export const INVOKE_SCHEMAS: { [C in InvokeChannel]: z.ZodType } = {
   'scanready:settings:update': settingsPatchSchema,
   'scanready:settings:known-hosts': nullRequest,
   'scanready:settings:forget-host-key': forgetHostKeySchema,
+  'scanready:credentials:status': nullRequest,
+  'scanready:credentials:save': saveCredentialSchema,
+  'scanready:credentials:load': credentialKeySchema,
+  'scanready:credentials:forget': credentialKeySchema,
   'scanready:app:info': nullRequest,
   'scanready:app:privilege': nullRequest,
   'scanready:app:open-external': openExternalSchema,
@@ -99,6 +106,8 @@ export interface ServiceOptions {
   /** Opens an allow-listed URL in the OS browser (Electron's shell.openExternal); absent in web mode. */
   openExternal?: (url: string) => Promise<void>;
   platform?: NodeJS.Platform;
+  /** The OS's encryption for "Remember" (Electron safeStorage); absent in web mode: saving is refused. */
+  secretVault?: SecretVault | null;
   /** Tests: replaces the OS elevation tool (and its availability check) with a plain command line. */
   elevationPlan?: (cliArgs: string[], files: { stdoutFile: string; stderrFile: string }) => ElevationPlan;
 }
@@ -186,6 +195,7 @@ export function createServiceCore(options: ServiceOptions): Service {
   const profiles = new ProfileStore(options.userDataDir);
   const settings = new SettingsStore(options.userDataDir);
   const history = new HistoryStore(options.userDataDir);
+  const credentials = new CredentialStore(options.userDataDir, options.secretVault ?? null, options.mode);
   const knownHostsFile = path.join(options.userDataDir, 'known_hosts.json');
   const listeners = new Set<PushListener>();
   const runs = new Map<string, Run>();
@@ -512,6 +522,15 @@ export function createServiceCore(options: ServiceOptions): Service {
       const store = new KnownHostsStore(knownHostsFile);
       return { deleted: (await store.forget(req.host, req.port)) > 0 };
     },
+
+    'scanready:credentials:status': () => credentials.status(),
+    'scanready:credentials:save': async (req: z.infer<typeof saveCredentialSchema>) => {
+      const { host, port, user, ...secrets } = req;
+      await credentials.save({ host, port, user }, secrets);
+      return { saved: true as const };
+    },
+    'scanready:credentials:load': async (req: z.infer<typeof credentialKeySchema>) => credentials.load(req),
+    'scanready:credentials:forget': async (req: z.infer<typeof credentialKeySchema>) => ({ deleted: await credentials.forget(req) }),
 
     'scanready:app:info': (): AppInfo => ({
       name: 'ScanReady',
