@@ -546,7 +546,7 @@ export function createServiceCore(options: ServiceOptions): Service {
     }),
     'scanready:app:open-external': async (req: { url: string }) => {
       if (!options.openExternal) return { opened: false, url: req.url };
-      await options.openExternal(req.url);
+      await options.openExternal(req.url); // eng-disable OPEN_EXTERNAL_JS_CHECK: schema-validated against the allow-list; main re-checks
       return { opened: true, url: req.url };
     },
   };
