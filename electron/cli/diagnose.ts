@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { HostKeyInfo } from '../../shared/auth.js';
-import type { Advice, DiagnosisEngineEvent, DiagnosisResult, PathHop } from '../../shared/diagnosis.js';
+import type { Advice, DiagnosisEvent, DiagnosisResult, DiagnosisStage, PathHop } from '../../shared/diagnosis.js';
 import type { DiagnoseRequestInput } from '../../shared/requests.js';
 import { KnownHostsStore } from '../ssh/knownHosts.js';
 import { addCredentialOptions, authRequestFromOptions, promptYesNo, defaultKnownHostsFile, formatStep, type AuthCliOptions } from './auth.js';
@@ -126,7 +126,7 @@ async function runDiagnoseCli(target: string, opts: DiagnoseCliOptions): Promise
   process.once('SIGINT', onSigint);
   process.once('SIGTERM', onSigint);
   const progress = !json && process.stderr.isTTY;
-  const onEvent = (e: DiagnosisEngineEvent): void => {
+  const onEvent = (e: DiagnosisEvent): void => {
     if (!json && e.type === 'auth' && e.event.type === 'step') {
       if (e.event.step.id === 'reach' || !authHeaderShown) {
         process.stdout.write(`${style.bold('Credentials')} ${style.dim(`(${auth?.user ?? ''}@${target}:${auth?.port ?? 22}, delegation ${auth?.delegation ?? 'sudo-su'})`)}\n`);
@@ -186,7 +186,7 @@ async function runDiagnoseCli(target: string, opts: DiagnoseCliOptions): Promise
   return result.discovery.alive && authOk ? EXIT.ok : EXIT.notOk;
 }
 
-const STAGE_TEXT: Record<DiagnosisEngineEvent extends infer E ? (E extends { type: 'stage'; stage: infer S } ? S & string : never) : never, string> = {
+const STAGE_TEXT: Record<DiagnosisStage, string> = {
   discovery: 'discovery probes',
   path: 'tracing the path',
   'port-finder': 'looking for any port the host answers on',

@@ -1,6 +1,6 @@
 /** The advice engine on hand-made evidence: rules that the lab scenarios do not all reach. */
 import { describe, expect, it } from 'vitest';
-import type { AuthResult, AuthStep } from '../../shared/auth.js';
+import type { AuthResult, AuthStep, AuthStepId, RanStep } from '../../shared/auth.js';
 import type { HostResult, ProbeResult } from '../../shared/discovery.js';
 import { builtinProfile, type DiscoveryProfile } from '../../shared/profiles.js';
 import { buildAdvice, type AdviceInput } from './advice.js';
@@ -53,14 +53,16 @@ const aliveEcho = host('alive', [
   probe({ port: 22, result: 'syn-ack', responder: ADDR, fromTarget: true, countsAsAlive: true }),
   probe({ kind: 'echo', protocol: 'icmp', port: null, result: 'echo-reply', responder: ADDR, fromTarget: true, countsAsAlive: true }),
 ]);
-function auth(steps: Partial<AuthStep>[], extra: Partial<AuthResult> = {}): AuthResult {
+/** A step as the tests write it: the id, and whatever else matters to the case. */
+type StepInput = { [Id in AuthStepId]: Partial<RanStep<Id>> & { id: Id } }[AuthStepId];
+function auth(steps: StepInput[], extra: Partial<AuthResult> = {}): AuthResult {
   return {
     host: ADDR,
     port: 22,
     user: 'scanuser',
     delegation: 'sudo-su',
     status: 'failed',
-    steps: steps.map((s) => ({ id: 'login', ok: true, ms: 1, summary: s.id ?? 'step', ...s })),
+    steps: steps.map((s): AuthStep => ({ ok: true, ms: 1, summary: s.id, ...s })),
     hostKey: null,
     listening: [],
     advice: [],
@@ -187,7 +189,7 @@ describe('credential-side advice', () => {
   });
 
   it('requiretty that then asks for a password: disable-requiretty and grant-nopasswd', () => {
-    const a = auth([{ id: 'elevate', ok: false, reason: 'requiretty', summary: 'sudo requires a TTY', data: { ptyResult: 'password-required' } }], { status: 'passed-insufficient' });
+    const a = auth([{ id: 'elevate', ok: false, reason: 'requiretty', summary: 'sudo requires a TTY', data: { method: 'sudo-su', ptyResult: 'password-required' } }], { status: 'passed-insufficient' });
     const r = buildAdvice(input(aliveEcho, { auth: a }));
     expect(ids(r).slice(0, 2)).toEqual(['disable-requiretty', 'grant-nopasswd']);
     expect(r[0]?.actions[0]?.text).toContain('Defaults:scanuser !requiretty');
@@ -195,7 +197,7 @@ describe('credential-side advice', () => {
   });
 
   it('!visiblepw (sudo will not read an echoed password): no "drop requiretty" advice, use sudo -S / a PTY or NOPASSWD', () => {
-    const a = auth([{ id: 'elevate', ok: false, reason: 'requiretty', summary: 'sudo would not read the password', data: { visiblepw: true } }], { status: 'passed-insufficient' });
+    const a = auth([{ id: 'elevate', ok: false, reason: 'requiretty', summary: 'sudo would not read the password', data: { method: 'custom', visiblepw: true } }], { status: 'passed-insufficient' });
     const r = buildAdvice(input(aliveEcho, { auth: a }));
     expect(ids(r).slice(0, 2)).toEqual(['disable-requiretty', 'grant-nopasswd']);
     expect(r[0]?.title).toContain('visiblepw');

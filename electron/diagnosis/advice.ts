@@ -6,7 +6,7 @@
  * - `fix` items (they explain the verdict) come before `tip` items; `debug-bundle` comes last and
  *   only when nothing else explains a failure.
  */
-import type { AuthResult, AuthStep } from '../../shared/auth.js';
+import { stepData, type AuthResult, type AuthStep } from '../../shared/auth.js';
 import type { Advice, AdviceAction, AdviceId, OpenPort, PathHop, PathResult } from '../../shared/diagnosis.js';
 import type { HostResult, ProbeResult } from '../../shared/discovery.js';
 import {
@@ -721,7 +721,7 @@ function authAdvice(input: AdviceInput, auth: AuthResult, out: Ranked[]): void {
         grant();
         break;
       case 'requiretty':
-        if (s.data?.['visiblepw'] === true) {
+        if (stepData(auth.steps, 'elevate')?.visiblepw === true) {
           // Not "Defaults requiretty": sudo refuses to read a password that would be echoed (!visiblepw, its default).
           push({
             id: 'disable-requiretty',
@@ -746,7 +746,7 @@ function authAdvice(input: AdviceInput, auth: AuthResult, out: Ranked[]): void {
           ],
         });
         {
-          const ptyResult = s.data?.['ptyResult'];
+          const ptyResult = stepData(auth.steps, 'elevate')?.ptyResult;
           if (ptyResult === 'password-required' || ptyResult === 'not-in-sudoers' || ptyResult === 'not-root') grant();
           else if (ptyResult === 'wrong-password') delegationPassword(`On a terminal, sudo then rejected the password.`);
           else if (ptyResult === 'command-not-allowed') pushUnrestricted(auth, push, 'On a terminal, sudo then refused the delegation command.');
@@ -762,8 +762,7 @@ function authAdvice(input: AdviceInput, auth: AuthResult, out: Ranked[]): void {
   }
 
   if (sudoRules?.ok === false && sudoRules.reason === 'restricted' && !out.some((a) => a.id === 'unrestricted-sudo')) {
-    const d = sudoRules.data ?? {};
-    const cmds = Array.isArray(d['allowedAsRoot']) ? (d['allowedAsRoot'] as unknown[]).map(String) : [];
+    const cmds = stepData(auth.steps, 'sudo-rules')?.allowedAsRoot ?? [];
     pushUnrestricted(auth, push, `${stepText(sudoRules)}${cmds.length > 0 ? ` (sudo -l: ${list(cmds, 3)})` : ''}.`);
   } else if (sudoRules?.ok === false && (sudoRules.reason === 'no-sudo-rules' || sudoRules.reason === 'no-sudo') && !out.some((a) => a.id === 'grant-nopasswd')) {
     push({
@@ -798,8 +797,8 @@ function authAdvice(input: AdviceInput, auth: AuthResult, out: Ranked[]): void {
   }
 
   if (auth.status === 'passed' || auth.status === 'passed-insufficient') {
-    const uidData = stepById(auth, 'uid')?.data?.['uid'];
-    const uid = typeof uidData === 'number' || (typeof uidData === 'string' && /^\d+$/.test(uidData)) ? String(uidData) : `$(id -u ${q})`;
+    const uidData = stepData(auth.steps, 'uid')?.uid;
+    const uid = typeof uidData === 'number' ? String(uidData) : `$(id -u ${q})`;
     const history = stepById(auth, 'history');
     out.push({
       id: 'audit-scan-account',

@@ -19,7 +19,7 @@ import {
   isInvokeChannel,
   ok,
   type AppInfo,
-  type DiagnosisEvent,
+  type DiagnosePush,
   type InvokeChannel,
   type InvokeValue,
   type IpcResult,
@@ -412,7 +412,7 @@ export function createServiceCore(options: ServiceOptions): Service {
       const engineRequest = { ...rest, elevate: false, profile, overrides: { ratePps }, scannerIps };
       const runId = startRun('diagnose', async (id, run) => {
         const signal = run.controller.signal;
-        const push = (event: DiagnosisEvent): void => emit('scanready:diagnose:event', { runId: id, event });
+        const push = (event: DiagnosePush['event']): void => emit('scanready:diagnose:event', { runId: id, event });
         let result: DiagnosisResult;
         try {
           result = await engines.runDiagnosis(engineRequest, {

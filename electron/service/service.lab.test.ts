@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LAB } from '../../e2e/lab/hosts.js';
 import type { DiscoveryEvent, HostResult } from '../../shared/discovery.js';
 import type { AuthResult } from '../../shared/auth.js';
-import type { AuthPush, DiagnosePush, DiagnosisEvent, DiscoverPush, HostKeyPrompt } from '../../shared/ipc.js';
+import type { AuthPush, DiagnosePush, DiscoverPush, HostKeyPrompt } from '../../shared/ipc.js';
 import { createService, type Service } from './index.js';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -124,7 +124,7 @@ describe('discovery through the service (real engine, real lab)', () => {
 });
 
 describe('diagnosis through the service (real engine, real lab)', () => {
-  const diagEvents = (runId: string): DiagnosisEvent[] => diag.filter((p) => p.runId === runId).map((p) => p.event);
+  const diagEvents = (runId: string): DiagnosePush['event'][] => diag.filter((p) => p.runId === runId).map((p) => p.event);
   const ended = (runId: string) => (): boolean => diagEvents(runId).some((e) => e.type === 'done' || e.type === 'run-error');
 
   it('the silent host: live stages and probes, a verdict with advice, saved and reopenable', async () => {

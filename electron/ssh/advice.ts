@@ -2,7 +2,7 @@
  * Advice from a credential check alone (the diagnosis layer may add to or rank it).
  * Ids are the stable ones in shared/diagnosis.ts.
  */
-import type { AuthResult, AuthStep } from '../../shared/auth.js';
+import { stepData, type AuthResult, type AuthStep } from '../../shared/auth.js';
 import type { Advice } from '../../shared/diagnosis.js';
 
 export function authAdvice(r: AuthResult): Advice[] {
@@ -51,7 +51,7 @@ export function authAdvice(r: AuthResult): Advice[] {
       out.push({ id: 'delegation-password', title: 'Correct the delegation password', why: el.summary, severity: 'fix', actions: [{ label: 'scanner', kind: 'text', text: 'The password given for root delegation was rejected: update it in the authentication record.' }] });
       break;
     case 'requiretty':
-      if (el.data?.visiblepw === true) {
+      if (stepData(r.steps, 'elevate')?.visiblepw === true) {
         out.push({
           id: 'disable-requiretty',
           title: 'Let sudo read the delegation password (Defaults !visiblepw)',
@@ -122,13 +122,14 @@ export function authAdvice(r: AuthResult): Advice[] {
     });
   }
   const audit = step('auditd');
-  if (audit && audit.ok === null && audit.data?.running === false) {
+  const auditData = stepData(r.steps, 'auditd');
+  if (audit && audit.ok === null && auditData?.running === false) {
     out.push({
       id: 'audit-scan-account',
       title: 'Audit the scan account with auditd (not shell history)',
       why: audit.summary,
       severity: 'tip',
-      actions: [{ label: '/etc/audit/rules.d/scan-account.rules', kind: 'command', text: typeof audit.data.rule === 'string' ? audit.data.rule : '' }],
+      actions: [{ label: '/etc/audit/rules.d/scan-account.rules', kind: 'command', text: auditData.rule }],
     });
   }
   return out;
