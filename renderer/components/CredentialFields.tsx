@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { DELEGATION_METHODS, type DelegationMethod } from '../../shared/auth.js';
 import type { SecretStorageStatus } from '../../shared/ipc.js';
-import { api } from '../bridge.js';
+import { credentialsVault } from '../stores/credentialsVault.js';
 import type { AuthSecrets, CredentialFields, CredentialKind } from '../lib/credentials.js';
 import { DELEGATION_LABEL } from '../lib/format.js';
 
@@ -45,14 +45,14 @@ export function useCredentialSecrets() {
     if (!remember || fields.kind === 'agent') return;
     const s = secrets(fields.kind);
     const given = Object.fromEntries(Object.entries(s).filter(([, v]) => typeof v === 'string' && v !== '')) as AuthSecrets;
-    void api.credentials
+    void credentialsVault
       .save({ host: host.trim(), port: fields.port, user: fields.user.trim(), ...given })
       .then((r) => setRememberNote(r.ok ? 'Remembered on this computer, encrypted by the operating system.' : r.error.message));
   }
 
   /** Fills the secret fields from the OS vault, if this user@host:port was remembered. */
   async function recall(host: string, fields: CredentialFields): Promise<void> {
-    const r = await api.credentials.load({ host: host.trim(), port: fields.port, user: fields.user.trim() });
+    const r = await credentialsVault.load({ host: host.trim(), port: fields.port, user: fields.user.trim() });
     if (!r.ok) return setRememberNote(r.error.message);
     if (!r.value) return setRememberNote(`Nothing remembered for ${fields.user.trim()}@${host.trim()}.`);
     setPassword(r.value.password ?? '');
@@ -158,7 +158,7 @@ export function RememberField({ idPrefix, host, fields, secrets, disabled }: Omi
   const [status, setStatus] = useState<SecretStorageStatus | null>(null);
   useEffect(() => {
     let live = true;
-    void api.credentials.status().then((r) => {
+    void credentialsVault.status().then((r) => {
       if (live) setStatus(r.ok ? r.value : { available: false, reason: r.error.message });
     });
     return () => {
