@@ -5,7 +5,6 @@
  */
 import type { Command } from 'commander';
 import type { HostResult } from '../../shared/discovery.js';
-import { profileWarnings } from '../../shared/profiles.js';
 import { parseTargets, readTargetsFile } from '../targets/index.js';
 import { action, addDiscoverOptions, CliError, EXIT, resolveProfile, type DiscoverCliOptions } from './common.js';
 import { colourEnabled, formatDuration, formatHost, formatHostLine, makeStyle } from './format.js';
@@ -33,8 +32,10 @@ async function runDiscover(targetArgs: string[], opts: DiscoverOptions): Promise
   const entries = [...targetArgs];
   if (opts.targetsFile !== undefined) entries.push(...(await readTargetsFile(opts.targetsFile)));
   if (entries.length === 0) throw new CliError('no targets: give at least one address, name, CIDR or range (or --targets-file)');
-  const profile = await resolveProfile(opts);
+  // Targets first: a mistyped address is reported before the profile code (and zod) loads.
   const targets = await parseTargets(entries, { force: opts.force === true });
+  const profile = await resolveProfile(opts);
+  const { profileWarnings } = await import('../../shared/profiles.js');
   const bundles = opts.bundle !== undefined ? await import('../bundle/index.js') : null;
   if (bundles && opts.bundle !== undefined) await bundles.checkBundleDestination(opts.bundle);
   const { canUseRawSockets, discover } = await import('../probes/index.js');
