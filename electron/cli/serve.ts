@@ -19,12 +19,15 @@ interface ServeOptions {
 /** The running CLI bundle (dist/cli.cjs), when we are one: used for the renderer path and elevation. */
 function cliBundle(): string | null {
   const script = process.argv[1];
-  if (!script || !/\.(c?js)$/.test(script)) return null;
+  if (!script) return null;
+  let real: string;
   try {
-    return realpathSync(script);
+    // Resolve first: an installed package starts through a symlink without an extension (bin/scanready).
+    real = realpathSync(script);
   } catch {
     return null;
   }
+  return /\.(c?js)$/.test(real) ? real : null;
 }
 
 export function defaultRendererDir(bundle: string | null = cliBundle()): string {
