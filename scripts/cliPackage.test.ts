@@ -85,7 +85,7 @@ describe('the CLI package (npm install -g ./scanready-<version>.tgz)', () => {
   }, 60_000);
 
   it('auth: the lab scan account passes with root', async () => {
-    const r = await scanready(['auth', LAB.ssh, '--user', 'srlab-nopasswd', '--password-env', 'SR_PW', '--accept-new-host-key', '--sessions', '2', '--timeout', '30000', '--json'], {
+    const r = await scanready(['auth', LAB.ssh, '--user', 'srlab-nopasswd', '--password-env', 'SR_PW', '--accept-new-host-key', '--sessions', '2', '--delegation', 'sudo', '--timeout', '30000', '--json'], {
       SR_PW: 'SrLab-nopasswd-pw1',
     });
     expect(r.stderr).toBe('');
