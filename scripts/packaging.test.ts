@@ -161,7 +161,7 @@ describe('the packer, with a stand-in Electron distribution', () => {
     const packed = new Set(asarFiles.filter((f) => f.startsWith('/node_modules/')).map((f) => f.split('/')[2]!));
     expect([...packed].sort()).toEqual([...needed].sort());
     expect(packed.has('electron')).toBe(false);
-    expect(required).toEqual(expect.arrayContaining(['raw-socket', 'ssh2', 'ws']));
+    expect(required).toEqual(expect.arrayContaining(['raw-socket', 'ssh2', 'ws', 'better-sqlite3']));
   });
 
   it('native modules are packed for the rebuild against Electron and unpacked from the asar', () => {
@@ -173,11 +173,14 @@ describe('the packer, with a stand-in Electron distribution', () => {
       ['raw-socket', 'build/Release/raw.node'],
       ['cpu-features', 'build/Release/cpufeatures.node'],
       ['ssh2', 'lib/protocol/crypto/build/Release/sshcrypto.node'],
+      ['better-sqlite3', 'build/Release/better_sqlite3.node'],
     ] as const) {
       expect(existsSync(path.join(root, 'node_modules', m, m === 'ssh2' ? 'lib/protocol/crypto/binding.gyp' : 'binding.gyp'))).toBe(true);
       expect(existsSync(path.join(appOutDir, 'resources', 'app.asar.unpacked', 'node_modules', m, addon))).toBe(true);
     }
-    expect(pkg.build.asarUnpack).toEqual(expect.arrayContaining(['node_modules/raw-socket/**', 'node_modules/cpu-features/**', 'node_modules/ssh2/lib/protocol/crypto/build/**']));
+    expect(pkg.build.asarUnpack).toEqual(
+      expect.arrayContaining(['node_modules/raw-socket/**', 'node_modules/cpu-features/**', 'node_modules/ssh2/lib/protocol/crypto/build/**', 'node_modules/better-sqlite3/**']),
+    );
   });
 
   it('afterPack flipped the fuses in the packed executable', async () => {

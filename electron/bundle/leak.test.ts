@@ -18,6 +18,7 @@ import { createServiceCore, type Service } from '../service/core.js';
 import { realEngines } from '../service/realEngines.js';
 import { startWebServer, type WebServer } from '../web/server.js';
 import { readBundle } from './read.js';
+import { storedTexts } from '../history/index.js';
 import { writeBundleFromHistory } from './export.js';
 
 const PASSWORD = 'Hunter2-Leak!pw';
@@ -254,8 +255,12 @@ describe('no secret leaves a credential check against a hostile host (issue 16.6
 
     const leaks: Leak[] = frames.flatMap((f, i) => leaksIn(`frame ${i}`, f));
     const files = filesUnder(userData);
-    expect(files.some((f) => f.includes(`${path.sep}history${path.sep}`))).toBe(true);
-    for (const f of files) leaks.push(...leaksIn(path.relative(userData, f), readFileSync(f, 'utf8')));
+    expect(files.some((f) => path.basename(f) === 'history.sqlite')).toBe(true);
+    for (const f of files) leaks.push(...leaksIn(path.relative(userData, f), readFileSync(f, 'latin1')));
+    // The database compresses what it stores: search the decompressed texts too.
+    const stored = storedTexts(userData);
+    expect(stored.join('\n')).toContain('[REDACTED]');
+    for (const [i, t] of stored.entries()) leaks.push(...leaksIn(`history database text ${i}`, t));
 
     // A bundle made from the stored result (no re-probing).
     expect(historyId).not.toBeNull();

@@ -36,9 +36,14 @@ let ctor: DatabaseCtor | null = null;
 function driver(): DatabaseCtor {
   if (ctor) return ctor;
   try {
-    // `require` exists in the CommonJS bundle (where import.meta.url does not); ESM (tests, tsx) has the URL.
-    const load = typeof require === 'function' ? require : createRequire(import.meta.url);
-    ctor = load('better-sqlite3') as DatabaseCtor;
+    // `require` exists in the CommonJS bundles (where import.meta.url does not; the packager sees
+    // this literal require and packs the module); ESM (the CLI bundle, tests, tsx) has the URL.
+    ctor = (
+      typeof require === 'function'
+        ? // eslint-disable-next-line @typescript-eslint/no-require-imports -- a native addon loaded on first use, see above
+          require('better-sqlite3')
+        : createRequire(import.meta.url)('better-sqlite3')
+    ) as DatabaseCtor;
     return ctor;
   } catch (err) {
     throw new HistoryDbError('unavailable', `the history database driver (better-sqlite3) could not be loaded: ${(err as Error).message.split('\n')[0]}`);

@@ -407,6 +407,25 @@ export class HistoryStore {
   }
 }
 
+/**
+ * Every text the database holds, decompressed: summaries, results, sweep chunks. For the tests that
+ * search stored data for secrets (a byte search of the file would miss what deflate hides).
+ */
+export function storedTexts(userDataDir: string): string[] {
+  const { db } = openHistoryDb(path.join(userDataDir, DB_FILE_NAME));
+  try {
+    const out: string[] = [];
+    for (const row of db.prepare('SELECT summary, result FROM runs').iterate() as Iterable<{ summary: string; result: Buffer | null }>) {
+      out.push(row.summary);
+      if (row.result) out.push(inflateRawSync(row.result).toString('utf8'));
+    }
+    for (const row of db.prepare('SELECT data FROM sweep_chunks').iterate() as Iterable<{ data: Buffer }>) out.push(inflateRawSync(row.data).toString('utf8'));
+    return out;
+  } finally {
+    db.close();
+  }
+}
+
 /** `2026-12-01`, `2026-12-01T10:00:00Z`, or a relative `7d` / `12h`. */
 export function parseWhen(text: string, what: string, now = Date.now()): number {
   const rel = /^(\d{1,5})([dh])$/.exec(text.trim());
