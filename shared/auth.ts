@@ -3,7 +3,8 @@
  * Field names are a contract (IPC, web mode, `scanready auth --json`).
  */
 import { z } from 'zod';
-import type { Advice } from './diagnosis.js';
+import type { Advice } from './advice.js';
+import { unixUserSchema } from './unixUser.js';
 
 export const AUTH_STEP_IDS = [
   'reach',
@@ -81,7 +82,7 @@ export interface AuthResult {
   steps: AuthStep[];
   hostKey: HostKeyInfo | null;
   listening: ListeningPort[];
-  /** Advice ids and texts (filled by the diagnosis layer; see shared/diagnosis.ts). */
+  /** What to change, from this result alone (electron/advice credentialAdvice; a diagnosis fills it the same way). */
   advice: Advice[];
   startedAt: string;
   durationMs: number;
@@ -96,7 +97,8 @@ export type AuthEvent =
 export const authRequestSchema = z.object({
   host: z.string().min(1).max(255),
   port: z.number().int().min(1).max(65535).default(22),
-  user: z.string().min(1).max(128),
+  /** The scan account: no control characters or line breaks (shared/unixUser.ts). */
+  user: unixUserSchema,
   password: z.string().max(4096).optional(),
   privateKey: z.string().max(65536).optional(),
   passphrase: z.string().max(4096).optional(),

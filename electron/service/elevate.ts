@@ -18,7 +18,11 @@ import path from 'node:path';
 import type { DiscoveryEvent, HostResult } from '../../shared/discovery.js';
 import type { ElevationMethod, IpcErrorCode, PrivilegeStatus } from '../../shared/ipc.js';
 import type { DiscoveryProfile } from '../../shared/profiles.js';
+import { psQuote, shQuote } from '../../shared/shell.js';
 import { readNdjson, tailFile } from './ndjson.js';
+
+// The one quoter (shared/shell.ts), re-exported for this module's tests.
+export { psQuote, shQuote };
 
 /** How to start the ScanReady CLI unelevated (the elevated run prefixes the OS tool). */
 export interface CliInvocation {
@@ -36,20 +40,12 @@ export interface ElevationPlan {
   output: { kind: 'stdout' } | { kind: 'file'; stdoutFile: string; stderrFile: string };
 }
 
-/** Quote for POSIX sh: '...' with ' as '\''. */
-export function shQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 /** Quote for an AppleScript string literal. */
 export function appleScriptString(s: string): string {
   return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
-/** Quote for a PowerShell single-quoted string. */
-export function psQuote(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
-}
 
 /** Quote one argument for cmd.exe. Our arguments are flags and temp paths; anything cmd could reinterpret is refused. */
 export function cmdQuote(s: string): string {

@@ -16,7 +16,7 @@ import {
   type ListeningPort,
 } from '../../shared/auth.js';
 import { builtinProfile } from '../../shared/profiles.js';
-import { authAdvice } from './advice.js';
+import { AUDIT_KEY, AUDIT_RULES_FILE, auditRules, credentialAdvice } from '../advice/index.js';
 import { newTrace, openTcp, sshConnect, type ConnectTrace, type Credentials, type HostKeySeen, type SshConnection } from './client.js';
 import { become, ELEVATE_EXPLANATIONS, explainElevateFailure, isSudoFamily, methodNeedsPty, randomToken, templateProblem, type BecomeConfig, type BecomeOutcome } from './elevate.js';
 import { errorMessage, isSshError, SshError, throwIfAborted } from './errors.js';
@@ -122,7 +122,7 @@ export async function runAuthCheck(input: AuthRequestInput | AuthRequest, opts: 
       startedAt: startedAt.toISOString(),
       durationMs: Date.now() - startedAt.getTime(),
     };
-    result.advice = authAdvice(result);
+    result.advice = credentialAdvice(result);
     return result;
   };
 
@@ -659,13 +659,14 @@ async function postLogin(
     const r = await asRoot(script);
     const running = r.text.includes('SRA:running');
     const uid = state.loginUid ?? '<scan-account-uid>';
-    const rule = `-a always,exit -F arch=b64 -S execve -F auid=${uid} -k scanready-scan-account`;
+    // The rule, its key and file are the advice's (electron/advice): one name on the host for everything ScanReady adds.
+    const [rule = '', rule32 = ''] = auditRules(String(uid));
     emit({
       id: 'auditd',
       ok: null,
       ms: r.ms,
       summary: running ? 'auditd is running: the scan account can be audited properly' : 'auditd is not running: nothing audits what the scan account does',
-      explanation: `Informational. auditd, not shell history, is the mechanism to audit the scan account. Add the rule in /etc/audit/rules.d/scan-account.rules: "${rule}" (and the arch=b32 twin), load it with "augenrules --load", read it with "ausearch -k scanready-scan-account", and forward the logs off the host (SIEM).`,
+      explanation: `Informational. auditd, not shell history, is the mechanism to audit the scan account. Add the rules in ${AUDIT_RULES_FILE}: "${rule}" and "${rule32}", load them with "augenrules --load", read them with "ausearch -k ${AUDIT_KEY}", and forward the logs off the host (SIEM).`,
       data: { running, auditctl: r.text.includes('SRA:auditctl'), status: [...r.text.matchAll(/SRA:s=(.*)/g)].map((m) => clip(m[1] ?? '', 200)), rule },
     });
   });

@@ -7,5 +7,4 @@ export { become, buildDelegationCommand, classifyFailure, templateProblem, type 
 export { parseListening, markCandidates, splitAddress } from './listening.js';
 export { parseSudoList, type SudoRulesSummary } from './sudoRules.js';
 export { loadPrivateKey, keyFormat } from './keys.js';
-export { authAdvice } from './advice.js';
-export { shQuote } from './quote.js';
+export { shQuote } from '../../shared/shell.js';

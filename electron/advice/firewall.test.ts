@@ -24,7 +24,7 @@ import {
   scannerFamily,
   ufwCommands,
   windowsCommands,
-} from './firewallRules.js';
+} from './firewall.js';
 
 const NS = 'srdiag-host';
 const SCANNER4 = '198.18.250.1';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { AuthResult, AuthStep } from '../../shared/auth.js';
 import type { HostResult, ProbeResult } from '../../shared/discovery.js';
 import { builtinProfile, type DiscoveryProfile } from '../../shared/profiles.js';
-import { buildAdvice, type AdviceInput } from './advice.js';
+import { buildAdvice, type AdviceInput } from './index.js';
 
 const qualys = builtinProfile('qualys-default') as DiscoveryProfile;
 const ADDR = '192.0.2.50';
