@@ -12,6 +12,7 @@ import {
   profileSchema,
   type DiscoveryProfile,
 } from '../../shared/profiles.js';
+import { unixUserProblem } from '../../shared/unixUser.js';
 
 export const EXIT = { ok: 0, notOk: 1, badInput: 2, runtime: 3, interrupted: 130 } as const;
 
@@ -43,6 +44,17 @@ export function portListOption(label: string): (value: string) => number[] {
       throw new InvalidArgumentError((err as Error).message);
     }
   };
+}
+
+/**
+ * A scan account name from the command line: refused (exit 2, one line that does not echo the name)
+ * when it holds a control character or a line break — no Unix account does, and such a name would
+ * end up in commands pasted as root.
+ */
+export function checkUserName(option: string, name: string): string {
+  const problem = unixUserProblem(name);
+  if (problem !== null) throw new CliError(`${option}: ${problem}`);
+  return name;
 }
 
 /** Maps any error to a message and exit status: bad input (2) versus runtime failure (3). */
