@@ -80,6 +80,9 @@ describe('the same account gives the same credential advice from auth, diagnose 
       ['service diagnosis (ranked list)', svcDiagAuth, viaServiceDiagnosis.advice.filter(isCredentialAdvice)],
     ];
     expect(viaAuth.advice.map((x) => x.id)).toContain(acct.expect);
+    // Within one diagnosis (one evidence): the ranked list's credential part is auth.advice, word for word.
+    expect(viaDiagnose.advice.filter(isCredentialAdvice)).toEqual(diagAuth.advice);
+    expect(viaServiceDiagnosis.advice.filter(isCredentialAdvice)).toEqual(svcDiagAuth.advice);
     for (const [name, result, advice] of all) {
       // Titles, severities, order and every pasted command: identical.
       expect(shape(advice), name).toEqual(shape(viaAuth.advice));
