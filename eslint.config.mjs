@@ -66,8 +66,22 @@ export default tseslint.config(
   },
   {
     // Engine code: runs under plain Node (CLI, web mode, tests). Only the app shell may import electron.
+    // One packet layer: only electron/net opens raw sockets (discovery, tracer, port finder send through it).
     files: ['electron/**/*.ts'],
-    ignores: ['electron/app/**', 'electron/preload/**'],
+    ignores: ['electron/app/**', 'electron/preload/**', 'electron/net/**'],
+    rules: restrict(
+      [{ group: ['electron', 'electron/*'], message: 'Engine code must not import electron (it runs in the CLI and web mode too).' }],
+      [{ name: 'raw-socket', message: 'Raw sockets belong to electron/net: send through its RawTransport.' }],
+    ),
+  },
+  {
+    files: ['electron/net/**/*.ts'],
     rules: restrict([{ group: ['electron', 'electron/*'], message: 'Engine code must not import electron (it runs in the CLI and web mode too).' }]),
+  },
+  {
+    // The app shell and preload: no raw sockets either (electron/app/rawSocketLazy.cjs is the bundler's
+    // lazy stand-in for the module itself and is CommonJS, outside these globs).
+    files: ['electron/app/**/*.ts', 'electron/preload/**/*.ts'],
+    rules: restrict([], [{ name: 'raw-socket', message: 'Raw sockets belong to electron/net: send through its RawTransport.' }]),
   },
 );

@@ -91,7 +91,7 @@ async function main(): Promise<void> {
   const server = await startServer(home);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
-    // Each load is a fresh context: it presents the token URL, gets the cookie, is redirected.
+    // Each load is a fresh context: it presents the token URL and is redirected to /#token=… (no cookie).
     const times: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       const ctx = await browser.newContext();

@@ -14,6 +14,7 @@ export type AdviceId =
   | 'path-filter'
   | 'host-firewall-rejects'
   | 'check-address'
+  | 'local-send-error'
   | 'run-privileged-probes'
   | 'fix-login'
   | 'grant-nopasswd'

@@ -4,74 +4,13 @@
  */
 import { z } from 'zod';
 import type { Advice } from './advice.js';
+import { DELEGATION_METHODS, type AuthStep, type DelegationMethod, type HostKeyInfo, type ListeningPort } from './authSteps.js';
 import { unixUserSchema } from './unixUser.js';
 
-export const AUTH_STEP_IDS = [
-  'reach',
-  'handshake',
-  'host-key',
-  'login',
-  'uid',
-  'elevate',
-  'uid-elevated',
-  'sudo-rules',
-  'tmp-exec',
-  'sessions',
-  'commands',
-  'listening',
-  'history',
-  'auditd',
-] as const;
-export type AuthStepId = (typeof AUTH_STEP_IDS)[number];
-
-export const DELEGATION_METHODS = ['sudo-su', 'sudo', 'su', 'pbrun', 'dzdo', 'doas', 'none', 'custom'] as const;
-export type DelegationMethod = (typeof DELEGATION_METHODS)[number];
-
-/** Why root delegation failed. */
-export type ElevateFailure =
-  | 'password-required'
-  | 'wrong-password'
-  | 'not-in-sudoers'
-  | 'requiretty'
-  | 'command-not-allowed'
-  | 'not-root'
-  | 'timeout'
-  | 'unsupported-method';
-
-export interface AuthStep {
-  id: AuthStepId;
-  /** true passed, false failed, null skipped/informational. */
-  ok: boolean | null;
-  ms: number;
-  /** Machine-readable failure reason (e.g. `connection-refused`, `wrong-password`, `noexec`). */
-  reason?: string;
-  /** One line for humans. */
-  summary: string;
-  /** Longer plain-words explanation of a failure and what it means for the scan. */
-  explanation?: string;
-  /** Step-specific evidence (e.g. offered auth methods, sudo -l lines, uid). Never contains secrets. */
-  data?: Record<string, unknown>;
-}
+// The step contract lives in ./authSteps.ts; re-exported so `shared/auth.js` stays the one import for the credential check.
+export * from './authSteps.js';
 
 export type AuthStatus = 'passed' | 'passed-insufficient' | 'failed' | 'not-attempted';
-
-export interface HostKeyInfo {
-  algorithm: string;
-  /** `SHA256:...` as OpenSSH prints it. */
-  fingerprint: string;
-  /** `trusted` (known and matching), `new` (first contact), `accepted` (new, accepted this run), `changed` (MISMATCH). */
-  status: 'trusted' | 'new' | 'accepted' | 'changed';
-  knownFingerprint?: string;
-}
-
-export interface ListeningPort {
-  protocol: 'tcp' | 'udp' | 'tcp6' | 'udp6';
-  address: string;
-  port: number;
-  process: string | null;
-  /** True when the port is not in the chosen discovery profile: a custom-port candidate. */
-  candidate: boolean;
-}
 
 export interface AuthResult {
   host: string;

@@ -57,22 +57,32 @@ export interface DiagnosisResult {
   durationMs?: number;
 }
 
-/** Stages of a diagnosis run (same names as shared/ipc.ts DiagnosisStage). */
-export type DiagnosisEngineStage = 'discovery' | 'path' | 'port-finder' | 'auth' | 'advice';
+/** Stages of a diagnosis run, in order. */
+export type DiagnosisStage = 'discovery' | 'path' | 'port-finder' | 'auth' | 'advice';
 
 /**
- * Streamed by the diagnosis engine (electron/diagnosis runDiagnosis). Without `hop` and `port`
- * these are the IPC DiagnosisEvents minus main's history id; `hop` and `port` arrive as they are found.
+ * One event of a diagnosis run: the one type for the engine (electron/diagnosis runDiagnosis
+ * streams it) and for IPC (shared/ipc.ts `DiagnosePush` carries it to the UI, adding only the
+ * `run-error` every run can end with). Discovery and auth events are the same objects the
+ * discover/auth runs push, wrapped, so the same UI pieces render them; `hop` and `port` arrive
+ * as they are found.
  */
-export type DiagnosisEngineEvent =
-  | { type: 'stage'; stage: DiagnosisEngineStage; state: 'running' | 'done' | 'skipped'; detail?: string }
+export type DiagnosisEvent =
+  | { type: 'stage'; stage: DiagnosisStage; state: 'running' | 'done' | 'skipped'; detail?: string }
   | { type: 'discovery'; event: DiscoveryEvent }
+  /** One hop of the path trace, as it answers. */
   | { type: 'hop'; hop: PathHop }
+  /** The final path (after a possible second trace with a port the host answers on). */
   | { type: 'path'; path: PathResult }
+  /** One port the port finder found, as it answers. */
   | { type: 'port'; port: OpenPort }
   | { type: 'open-ports'; openPorts: OpenPort[] }
   | { type: 'auth'; event: AuthEvent }
-  | { type: 'done'; result: DiagnosisResult };
+  /**
+   * The finished diagnosis. The engine does not know the history; the service sets `historyId`
+   * (null when saving failed or history is off) before pushing it to the UI.
+   */
+  | { type: 'done'; result: DiagnosisResult; historyId?: string | null };
 
 /** How the wider port search ran (DiagnosisResult.portFinder). */
 export interface PortFinderSummary {

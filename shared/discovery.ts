@@ -1,7 +1,9 @@
 /**
  * Results of host discovery: one ProbeResult per probe sent, one HostResult per host.
  * These cross every boundary (IPC, web mode, CLI --json), so field names are a contract.
+ * ICMP codes are classified in shared/icmp.ts; probes are named by probeLabel() below.
  */
+import type { IcmpOutcome } from './icmp.js';
 
 export type ProbeProtocol = 'tcp' | 'udp' | 'icmp';
 
@@ -26,12 +28,13 @@ export type ProbeMethod = 'raw' | 'connect' | 'udp-socket' | 'ping-socket' | 'sy
  * - `echo-reply` / `timestamp-reply`: ICMP echo / timestamp reply.
  * - `udp-reply`: a UDP datagram back from the port.
  * - `icmp-port-unreachable`: ICMP 3/3 (ICMPv6 1/4).
- * - `icmp-admin-prohibited`: ICMP 3/9, 3/10, 3/13 (ICMPv6 1/1).
+ * - `icmp-admin-prohibited`: ICMP 3/9, 3/10, 3/13 (ICMPv6 1/1, 1/5, 1/6 — see shared/icmp.ts).
  * - `icmp-unreachable`: any other ICMP destination unreachable.
  * - `icmp-time-exceeded`: TTL expired in transit.
  * - `no-response`: nothing before the timeout, after every retry.
  * - `needs-privilege`: could not be sent without a raw socket. Never counted as "no response".
- * - `error`: the local system refused to send (message in `detail`).
+ * - `error`: the local system refused to send or receive (errno in `errno`, plain words in `detail`);
+ *   nothing is known about the host from this probe.
  * - `cancelled`: the run was cancelled before an answer.
  */
 export type ProbeOutcome =
@@ -40,10 +43,7 @@ export type ProbeOutcome =
   | 'echo-reply'
   | 'timestamp-reply'
   | 'udp-reply'
-  | 'icmp-port-unreachable'
-  | 'icmp-admin-prohibited'
-  | 'icmp-unreachable'
-  | 'icmp-time-exceeded'
+  | IcmpOutcome
   | 'no-response'
   | 'needs-privilege'
   | 'error'
@@ -74,6 +74,11 @@ export interface ProbeResult {
   countsAsAlive: boolean;
   /** Free text: error message, UDP payload summary, why a probe was skipped. */
   detail?: string;
+  /**
+   * For `error`: the system error code (`EACCES`, `ENETUNREACH`, `EHOSTUNREACH`, `EADDRNOTAVAIL`, …)
+   * or a ScanReady code (`ELINKLOCALSCOPE`); `detail` says the same in plain words.
+   */
+  errno?: string;
 }
 
 /**
@@ -109,7 +114,14 @@ export interface HostResult {
 
 /** Streamed while a discovery runs; the UI and the CLI consume the same events. */
 export type DiscoveryEvent =
-  | { type: 'start'; total: number; privileged: boolean; profile: string }
+  | {
+      type: 'start';
+      total: number;
+      privileged: boolean;
+      profile: string;
+      /** "Run privileged probes": the elevated helper's own report of who ran the probes. */
+      helper?: { pid: number; euid: number | null };
+    }
   | { type: 'host-start'; target: string; address: string }
   | { type: 'probe'; target: string; address: string; probe: ProbeResult }
   | { type: 'host-done'; result: HostResult }
@@ -126,3 +138,23 @@ export const ALIVE_OUTCOMES: ReadonlySet<ProbeOutcome> = new Set<ProbeOutcome>([
   'udp-reply',
   'icmp-port-unreachable',
 ]);
+
+/** Short name of a probe: `TCP SYN 22`, `TCP ACK 80→2869`, `TCP SYN-ACK 443`, `UDP 53`, `ICMP echo`, `ICMP timestamp`. */
+export function probeLabel(p: Pick<ProbeResult, 'kind' | 'port' | 'sourcePort'>): string {
+  const port = p.port ?? '?';
+  const pair = p.sourcePort !== null && p.sourcePort !== undefined ? `${p.sourcePort}→${port}` : `${port}`;
+  switch (p.kind) {
+    case 'syn':
+      return `TCP SYN ${port}`;
+    case 'ack':
+      return `TCP ACK ${pair}`;
+    case 'syn-ack':
+      return `TCP SYN-ACK ${pair}`;
+    case 'udp':
+      return `UDP ${port}`;
+    case 'echo':
+      return 'ICMP echo';
+    case 'timestamp':
+      return 'ICMP timestamp';
+  }
+}

@@ -13,7 +13,7 @@
  * in electron/service). Pure types: no node, electron or DOM imports.
  */
 import type { AuthEvent, AuthRequestInput, AuthResult, HostKeyInfo } from './auth.js';
-import type { DiagnosisResult, OpenPort, PathHop, PathResult } from './diagnosis.js';
+import type { DiagnosisEvent, DiagnosisResult } from './diagnosis.js';
 import type { DiscoveryEvent, HostResult, Verdict } from './discovery.js';
 import type { DiscoveryProfile, DiscoveryProfileInput } from './profiles.js';
 import type {
@@ -132,7 +132,7 @@ export type HistoryEntry =
   | { summary: HistorySummary & { kind: 'discovery' }; result: { hosts: HostResult[]; cancelled: boolean } }
   | { summary: HistorySummary & { kind: 'auth' }; result: AuthResult };
 
-export type ElevationMethod = 'pkexec' | 'osascript' | 'runas';
+export type ElevationMethod = 'sudo' | 'pkexec' | 'osascript' | 'runas';
 
 export interface PrivilegeStatus {
   /** This process can open raw sockets now (root / CAP_NET_RAW / Administrator). */
@@ -178,26 +178,6 @@ export interface RunErrorEvent {
   message: string;
 }
 
-export type DiagnosisStage = 'discovery' | 'path' | 'port-finder' | 'auth' | 'advice';
-
-/**
- * Streamed while a diagnosis runs. Discovery and auth events are the same objects the
- * discover/auth runs push, wrapped, so the same UI pieces render them.
- */
-export type DiagnosisEvent =
-  | { type: 'stage'; stage: DiagnosisStage; state: 'running' | 'done' | 'skipped'; detail?: string }
-  | { type: 'discovery'; event: DiscoveryEvent }
-  /** One hop of the path trace, as it answers. */
-  | { type: 'hop'; hop: PathHop }
-  /** The final path (after a possible second trace with a port the host answers on). */
-  | { type: 'path'; path: PathResult }
-  /** One port the port finder found, as it answers. */
-  | { type: 'port'; port: OpenPort }
-  | { type: 'open-ports'; openPorts: OpenPort[] }
-  | { type: 'auth'; event: AuthEvent }
-  | { type: 'done'; result: DiagnosisResult; historyId: string | null }
-  | RunErrorEvent;
-
 export interface DiscoverPush {
   runId: string;
   event: DiscoveryEvent | RunErrorEvent | { type: 'saved'; historyId: string };
@@ -208,13 +188,14 @@ export interface AuthPush {
 }
 export interface DiagnosePush {
   runId: string;
-  event: DiagnosisEvent;
+  /** The engine's own event type (shared/diagnosis.ts); `done` carries the history id here. */
+  event: DiagnosisEvent | RunErrorEvent;
 }
 
 /**
  * The engine met an unknown host key and asks the operator. Answer with
  * `auth.answerHostKey({ runId, promptId, accept })` before `expiresAt`; no answer = reject.
- * A *changed* key never prompts: the check stops (host-key step `ok: false`, reason `changed`).
+ * A *changed* key never prompts: the check stops (host-key step `ok: false`, reason `host-key-changed`; see `changedHostKey` in shared/authSteps.ts).
  * `runId` may be an auth run or a diagnosis run.
  */
 export interface HostKeyPrompt {

@@ -2,10 +2,13 @@
  * Web-mode transport for createApiClient: invoke = `POST /api/<channel>` (JSON body, IpcResult
  * back), pushes = one WebSocket at `/api/events` carrying `{ channel, payload }` frames.
  *
- * Authentication is the per-run token: the page got it as an HttpOnly cookie when it was first
- * opened (`/?token=...`, then redirected to `/` so the token never sits in the address bar or a
- * Referer). Browsers send that cookie with fetch and the WebSocket upgrade by themselves; other
- * clients (tests, scripts) pass `token`, sent as the `X-ScanReady-Token` header.
+ * Authentication is the per-run token, and no cookie: cookies are shared by every port of
+ * 127.0.0.1 and can be shadowed by one another local page plants. The printed URL `/?token=…`
+ * is redirected to `/#token=…`; on load the page moves the fragment's token into sessionStorage
+ * (per origin, so per port, and per tab) and out of the address bar. Every call sends it as the
+ * `X-ScanReady-Token` header; the WebSocket (no headers in browsers) offers it as the subprotocol
+ * `scanready.token.<token>` next to `scanready.v1`, which the server picks. Other clients (tests,
+ * scripts) pass `token`.
  *
  * shared/ may not depend on DOM or node typings, so the few browser globals used are typed
  * minimally here and can be injected (tests use node's fetch and the `ws` package).
@@ -19,7 +22,7 @@ export interface MinimalResponse {
 }
 export type FetchLike = (
   url: string,
-  init: { method: 'POST'; headers: Record<string, string>; body: string; credentials: 'same-origin' },
+  init: { method: 'POST'; headers: Record<string, string>; body: string; credentials: 'omit' },
 ) => Promise<MinimalResponse>;
 
 export interface MinimalWebSocket {
@@ -34,7 +37,7 @@ export type WebSocketFactory = (url: string, token: string | undefined) => Minim
 export interface WebTransportOptions {
   /** Origin of the ScanReady server (`http://127.0.0.1:41234`); default: the page's `location.origin`. */
   baseUrl?: string;
-  /** For non-browser clients; browsers use the HttpOnly cookie. */
+  /** For non-browser clients; a page takes it from its URL fragment / sessionStorage. */
   token?: string;
   fetch?: FetchLike;
   /** Opens the push socket; default: the global WebSocket (token cannot be sent as a header there). */
@@ -46,13 +49,21 @@ export interface WebTransportOptions {
 }
 
 export const TOKEN_HEADER = 'x-scanready-token';
+/** The WebSocket subprotocol the server selects. */
+export const WS_PROTOCOL = 'scanready.v1';
+/** The token as a WebSocket subprotocol: `scanready.token.<token>` (base64url is a valid protocol token). */
+export const TOKEN_PROTOCOL_PREFIX = 'scanready.token.';
+/** sessionStorage key of the page's token. */
+export const TOKEN_STORAGE_KEY = 'scanready.token';
 export const EVENTS_PATH = '/api/events';
 export const INVOKE_PREFIX = '/api/';
 
 interface Globals {
-  location?: { origin: string };
+  location?: { origin: string; hash: string; pathname: string; search: string };
+  history?: { replaceState(data: unknown, unused: string, url: string): void };
+  sessionStorage?: { getItem(key: string): string | null; setItem(key: string, value: string): void };
   fetch?: FetchLike;
-  WebSocket?: new (url: string) => MinimalWebSocket;
+  WebSocket?: new (url: string, protocols?: string[]) => MinimalWebSocket;
   setTimeout(cb: () => void, ms: number): unknown;
   clearTimeout(id: unknown): void;
 }
@@ -62,15 +73,37 @@ export interface WebTransport extends ApiTransport {
   close(): void;
 }
 
+/**
+ * A page's token: taken from `#token=…` (then removed from the address bar and kept in this
+ * tab's sessionStorage), else the one stored earlier in this tab (a reload).
+ */
+export function pageToken(g: Pick<Globals, 'location' | 'history' | 'sessionStorage'> = globalThis as unknown as Globals): string | undefined {
+  const m = /(?:^#|&)token=([A-Za-z0-9_-]+)/.exec(g.location?.hash ?? '');
+  let stored: string | undefined;
+  try {
+    if (m?.[1]) {
+      g.sessionStorage?.setItem(TOKEN_STORAGE_KEY, m[1]);
+      g.history?.replaceState(null, '', `${g.location?.pathname ?? '/'}${g.location?.search ?? ''}`);
+      return m[1];
+    }
+    stored = g.sessionStorage?.getItem(TOKEN_STORAGE_KEY) ?? undefined;
+  } catch {
+    // Storage disabled: the fragment's token still works for this page load.
+    return m?.[1];
+  }
+  return stored;
+}
+
 export function createWebTransport(options: WebTransportOptions = {}): WebTransport {
   const g = globalThis as unknown as Globals;
   const base = (options.baseUrl ?? g.location?.origin ?? '').replace(/\/+$/, '');
   const fetchImpl = options.fetch ?? g.fetch?.bind(globalThis);
+  const token = options.token ?? (options.baseUrl === undefined ? pageToken(g) : undefined);
   const openSocket: WebSocketFactory =
     options.openSocket ??
-    ((url) => {
+    ((url, t) => {
       if (!g.WebSocket) throw new Error('WebSocket is not available here');
-      return new g.WebSocket(url);
+      return new g.WebSocket(url, t ? [WS_PROTOCOL, TOKEN_PROTOCOL_PREFIX + t] : [WS_PROTOCOL]);
     });
   const handlers = new Map<PushChannel, Set<(payload: never) => void>>();
   let socket: MinimalWebSocket | null = null;
@@ -109,7 +142,7 @@ export function createWebTransport(options: WebTransportOptions = {}): WebTransp
     const wsUrl = base.replace(/^http/, 'ws') + EVENTS_PATH;
     let ws: MinimalWebSocket;
     try {
-      ws = openSocket(wsUrl, options.token);
+      ws = openSocket(wsUrl, token);
     } catch {
       scheduleReconnect();
       return;
@@ -139,12 +172,12 @@ export function createWebTransport(options: WebTransportOptions = {}): WebTransp
     async invoke<C extends InvokeChannel>(channel: C, payload: unknown) {
       if (!fetchImpl) throw new Error('fetch is not available here');
       const headers: Record<string, string> = { 'content-type': 'application/json' };
-      if (options.token) headers[TOKEN_HEADER] = options.token;
+      if (token) headers[TOKEN_HEADER] = token;
       const res = await fetchImpl(base + INVOKE_PREFIX + channel, {
         method: 'POST',
         headers,
         body: JSON.stringify(payload ?? null),
-        credentials: 'same-origin',
+        credentials: 'omit',
       });
       if (res.status === 401 || res.status === 403) {
         options.onUnauthorized?.();

@@ -2,12 +2,20 @@
  * Credential evidence: the facts the advice needs from a credential check, read from its steps in
  * exactly one place (`credentialEvidence`). Everything else in electron/advice reads these typed facts,
  * never `AuthStep.data`.
- *
- * AT MERGE with the typed step contract (wt/cred: shared/authSteps.ts): only this function's body
- * changes — `find(id)` becomes `findStep(auth.steps, id)`, `ran(s)` becomes `!didNotRun(s)`, and the
- * `data` reads become `stepData(auth.steps, id)?.field` (no casts).
+ * It reads the typed step contract (shared/authSteps.ts) only through `findStep`, `stepData` and
+ * `didNotRun`: a skipped or broken step (`skipped`, `step-error`) is never taken as a failure.
  */
-import type { AuthResult, AuthStatus, AuthStep, AuthStepId, DelegationMethod, HostKeyInfo } from '../../shared/auth.js';
+import {
+  didNotRun,
+  findStep,
+  stepData,
+  type AuthResult,
+  type AuthStatus,
+  type AuthStep,
+  type AuthStepId,
+  type DelegationMethod,
+  type HostKeyInfo,
+} from '../../shared/auth.js';
 
 /** What a failed step said, for the `why` of an advice item. */
 export interface StepFacts {
@@ -62,29 +70,27 @@ export interface CredentialEvidence {
   auditdRunning: boolean | null;
 }
 
-/** Reads the evidence of a credential check. The ONE place that reads step `reason`/`data`. */
+/** Reads the evidence of a credential check. The ONE place that reads step `reason`/`data`, only through findStep/stepData/didNotRun. */
 export function credentialEvidence(auth: AuthResult): CredentialEvidence {
-  const find = (id: AuthStepId): AuthStep | undefined => auth.steps.find((s) => s.id === id);
-  const ran = (s: AuthStep): boolean => s.data?.['skipped'] !== true;
-  const failed = (id: AuthStepId): AuthStep | undefined => {
-    const s = find(id);
-    return s !== undefined && s.ok === false && ran(s) ? s : undefined;
-  };
-  const facts = (s: AuthStep): StepFacts => ({ id: s.id, reason: s.reason ?? null, summary: s.summary, explanation: s.explanation ?? null });
-  const num = (v: unknown): number | null => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : typeof v === 'string' && /^\d{1,10}$/.test(v) ? Number(v) : null);
+  const steps = auth.steps;
+  /** A step that ran and failed (a skipped or broken step is not evidence of anything on the host). */
+  const ranAndFailed = (s: AuthStep | undefined): AuthStep | undefined => (s !== undefined && s.ok === false && !didNotRun(s) ? s : undefined);
+  const facts = (s: Pick<AuthStep, 'id' | 'reason' | 'summary' | 'explanation'>): StepFacts => ({ id: s.id, reason: s.reason ?? null, summary: s.summary, explanation: s.explanation ?? null });
 
-  const hk = find('host-key');
-  const reach = failed('reach');
-  const handshake = failed('handshake');
-  const elevate = failed('elevate');
-  const uidElevated = failed('uid-elevated');
+  const hk = findStep(steps, 'host-key');
+  const reach = ranAndFailed(findStep(steps, 'reach'));
+  const handshake = ranAndFailed(findStep(steps, 'handshake'));
+  const elevate = ranAndFailed(findStep(steps, 'elevate'));
+  const uidElevated = ranAndFailed(findStep(steps, 'uid-elevated'));
   const el = elevate ?? uidElevated;
-  const rules = failed('sudo-rules');
-  const sessions = failed('sessions');
-  const allowed = rules?.data?.['allowedAsRoot'];
-  const auditd = find('auditd');
-  const history = find('history');
-  const running = auditd && ran(auditd) ? auditd.data?.['running'] : undefined;
+  const elevateData = elevate ? stepData(steps, 'elevate') : undefined;
+  const rules = ranAndFailed(findStep(steps, 'sudo-rules'));
+  const sessions = ranAndFailed(findStep(steps, 'sessions'));
+  const login = ranAndFailed(findStep(steps, 'login'));
+  const tmp = ranAndFailed(findStep(steps, 'tmp-exec'));
+  const history = findStep(steps, 'history');
+  const uid = stepData(steps, 'uid')?.uid;
+  const running = stepData(steps, 'auditd')?.running;
 
   return {
     user: auth.user,
@@ -96,27 +102,21 @@ export function credentialEvidence(auth: AuthResult): CredentialEvidence {
     hostKeyChanged: auth.hostKey?.status === 'changed' || hk?.reason === 'host-key-changed',
     hostKeyUnknown: hk && hk.ok === false && hk.reason === 'host-key-unknown' ? facts(hk) : null,
     noSsh: reach ? { ...facts(reach), connected: false } : handshake ? { ...facts(handshake), connected: true } : null,
-    loginFailed: (() => {
-      const s = failed('login');
-      return s ? facts(s) : null;
-    })(),
+    loginFailed: login ? facts(login) : null,
     elevation: el
       ? {
           ...facts(el),
           // uid-elevated fails without a reason of its own when delegation "worked" but did not give root.
           reason: el.reason ?? (el === uidElevated ? 'not-root' : null),
-          visiblepw: el.data?.['visiblepw'] === true,
-          ptyResult: typeof el.data?.['ptyResult'] === 'string' ? el.data['ptyResult'] : null,
+          visiblepw: elevateData?.visiblepw === true,
+          ptyResult: elevateData?.ptyResult ?? null,
         }
       : null,
-    sudoRules: rules ? { ...facts(rules), allowedAsRoot: Array.isArray(allowed) ? allowed.map(String) : [] } : null,
-    tmpFailed: (() => {
-      const s = failed('tmp-exec');
-      return s ? facts(s) : null;
-    })(),
-    sessionsFailed: sessions ? { ...facts(sessions), requested: num(sessions.data?.['requested']) } : null,
-    loginUid: num(find('uid')?.data?.['uid']),
-    history: history && ran(history) ? history.summary : null,
+    sudoRules: rules ? { ...facts(rules), allowedAsRoot: [...(stepData(steps, 'sudo-rules')?.allowedAsRoot ?? [])] } : null,
+    tmpFailed: tmp ? facts(tmp) : null,
+    sessionsFailed: sessions ? { ...facts(sessions), requested: stepData(steps, 'sessions')?.requested ?? null } : null,
+    loginUid: typeof uid === 'number' && Number.isInteger(uid) && uid >= 0 ? uid : null,
+    history: history && !didNotRun(history) ? history.summary : null,
     auditdRunning: typeof running === 'boolean' ? running : null,
   };
 }

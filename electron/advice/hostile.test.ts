@@ -70,8 +70,9 @@ const HOSTILE: string[] = [
 const qualys = builtinProfile('qualys-default') as DiscoveryProfile;
 const UID = 1234;
 
-function step(id: AuthStep['id'], ok: boolean | null, extra: Partial<AuthStep> = {}): AuthStep {
-  return { id, ok, ms: 1, summary: `${id} ${ok === false ? 'failed' : 'ok'}`, ...extra };
+/** A hand-made step (fixture data; partial evidence on purpose, so typed loosely). */
+function step(id: AuthStep['id'], ok: boolean | null, extra: { reason?: string; summary?: string; data?: Record<string, unknown> } = {}): AuthStep {
+  return { id, ok, ms: 1, summary: `${id} ${ok === false ? 'failed' : 'ok'}`, ...extra } as AuthStep;
 }
 function authResult(user: string, host: string, steps: AuthStep[], status: AuthResult['status'], uid: number | null): AuthResult {
   const uidStep = step('uid', true, { data: { uid } });

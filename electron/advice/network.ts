@@ -52,6 +52,7 @@ interface Ranked extends Advice {
 /** Rank bands: lower is earlier. Fixes that name the blocking point come first. */
 const RANK = {
   resolve: 1,
+  localError: 2,
   privilege: 5,
   hostRejects: 10,
   pathReject: 12,
@@ -146,6 +147,48 @@ function whoToAsk(hop: string, path: PathResult | null): string {
   );
 }
 
+/** What to look at on this machine for a local send error, per errno (the plain words come from the probe's `detail`, written by electron/net). */
+const LOCAL_ERROR_HINT: Readonly<Record<string, string>> = {
+  EACCES:
+    'The address is most likely a broadcast address (the last address of a subnet, 255.255.255.255, 127.255.255.255): it names no single host and scanners do not scan it. Give the host\'s own address.',
+  EPERM: 'A firewall on THIS machine (its output rules) forbids sending: check "nft list ruleset" / "iptables -S OUTPUT" here, not on the target.',
+  ENETUNREACH: 'This machine has no route to that network. Check the address, or run the check from a machine on the scanner\'s network.',
+  EHOSTUNREACH: 'This machine has no route to that host, or the neighbour did not answer address resolution (ARP/ND). Check the address and this machine\'s routes.',
+  EADDRNOTAVAIL: 'This machine has no usable source address toward that destination. Check its interfaces and routes.',
+  EINVAL: 'The operating system rejected the destination address. Check the address (an IPv6 link-local address needs an interface).',
+  ELINKLOCALSCOPE: 'Give the host\'s global or unique-local address instead of its link-local one.',
+};
+
+/** Pushes `local-send-error` and returns true when every probe that was tried failed locally. */
+function localSendError(input: AdviceInput, ev: Evidence, out: Ranked[]): boolean {
+  const tried = input.discovery.probes.filter((p) => p.result !== 'needs-privilege');
+  if (tried.length === 0 || !tried.every((p) => p.result === 'error')) return false;
+  const byErrno = new Map<string, ProbeResult[]>();
+  for (const p of tried) {
+    const key = p.errno ?? 'unknown';
+    byErrno.set(key, [...(byErrno.get(key) ?? []), p]);
+  }
+  const what = [...byErrno].map(([errno, ps]) => {
+    const detail = ps.find((p) => p.detail !== undefined && p.detail !== '')?.detail;
+    return `${list(ps.map(probeLabel), 6)}: ${detail ?? errno}`;
+  });
+  const hints = [...byErrno.keys()].map((errno) => LOCAL_ERROR_HINT[errno]).filter((h): h is string => h !== undefined);
+  out.push({
+    id: 'local-send-error',
+    severity: 'fix',
+    rank: RANK.localError,
+    title: `This machine could not send the probes to ${ev.address}`,
+    why:
+      `Every discovery probe failed here, before reaching the network (${what.join('; ')}). ` +
+      'Nothing was learnt about the target or any firewall on the way, so no firewall change is advised: the cause is on this machine or in the address.',
+    actions: [
+      ...hints.map((text) => ({ label: 'what it means', kind: 'text' as const, text })),
+      { label: 'route from this machine (Linux)', kind: 'command', text: `ip route get ${shOperand(ev.address)}` },
+    ],
+  });
+  return true;
+}
+
 function networkAdvice(input: AdviceInput, ev: Evidence, out: Ranked[]): void {
   const { discovery: d, path, profile } = input;
   const fam = d.family;
@@ -172,6 +215,10 @@ function networkAdvice(input: AdviceInput, ev: Evidence, out: Ranked[]): void {
     aliveTips(input, ev, spec, out);
     return;
   }
+
+  // Every probe that was tried failed on this machine (`error`): nothing left it, so nothing about the
+  // target or any firewall on the way is known. Say what the local error means; no firewall rules.
+  if (localSendError(input, ev, out)) return;
 
   // --- not alive (not-alive, inconclusive, rejected-by-host, filtered-in-path) ---
   if (ev.needsPrivilege.length > 0) {

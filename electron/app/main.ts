@@ -4,7 +4,7 @@
  * windowState, menu, cliSwitch); this file only wires them to Electron.
  *
  * Started with `--scanready-cli ...` (by "Run privileged probes", elevated), the same binary
- * runs the CLI's `discover` and exits without opening a window.
+ * runs the CLI's `discover` or the privileged probe helper and exits without opening a window.
  */
 import path from 'node:path';
 import { Command } from 'commander';
@@ -23,6 +23,7 @@ import {
 } from 'electron';
 import { isAllowedExternalUrl } from '../../shared/requests.js';
 import { registerDiscover } from '../cli/discover.js';
+import { registerPrivilegedHelper } from '../cli/helper.js';
 import { createService, defaultUserDataDir, type Service } from '../service/index.js';
 import { cliArgsFromArgv, helperInvocation } from './cliSwitch.js';
 import { registerIpc } from './ipcMainBridge.js';
@@ -45,6 +46,7 @@ function runHelper(args: string[]): void {
   app.dock?.hide();
   const program = new Command('scanready').exitOverride();
   registerDiscover(program);
+  registerPrivilegedHelper(program);
   program
     .parseAsync(args, { from: 'user' })
     .catch((err: unknown) => {

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuthResult } from '../../shared/auth.js';
+import type { AuthResult, ElevateData } from '../../shared/auth.js';
 import type { DiagnosisResult } from '../../shared/diagnosis.js';
 import type { HostResult, ProbeResult } from '../../shared/discovery.js';
 import { fakeOpenSshKey, OPENSSH_MARKER } from './fixtures/fakeKeys.js';
@@ -42,13 +42,16 @@ function host(target: string, over: Partial<HostResult> = {}): HostResult {
 }
 
 function authResult(): AuthResult {
+  // Not step fields, but a hostile host (or an old bundle) may put anything into evidence: variables, so the typed literal accepts them.
+  const elevateEvidence: ElevateData & Record<string, unknown> = { method: 'sudo-su', output: PRIVATE_KEY, passwordSent: true, password: PASSWORD };
+  const uidEvidence = { uid: 1000, url: `https://vault.example/v1?role=x&token=${URL_TOKEN}` };
   return {
     host: '127.0.0.1', port: 22, user: 'qualys', delegation: 'sudo-su', status: 'passed-insufficient',
     steps: [
       { id: 'reach', ok: true, ms: 3, summary: 'TCP 127.0.0.1:22 accepts connections' },
       // A hostile host echoing the password back, and a key pasted where it should not be.
-      { id: 'elevate', ok: false, ms: 40, reason: 'wrong-password', summary: `sudo said: Sorry, ${PASSWORD} is wrong`, data: { output: PRIVATE_KEY, passwordSent: true, password: PASSWORD } },
-      { id: 'uid', ok: true, ms: 5, summary: 'effective UID 1000 (qualys)', data: { uid: 1000, url: `https://vault.example/v1?role=x&token=${URL_TOKEN}` } },
+      { id: 'elevate', ok: false, ms: 40, reason: 'wrong-password', summary: `sudo said: Sorry, ${PASSWORD} is wrong`, data: elevateEvidence },
+      { id: 'uid', ok: true, ms: 5, summary: 'effective UID 1000 (qualys)', data: uidEvidence },
     ],
     hostKey: { algorithm: 'ssh-ed25519', fingerprint: 'SHA256:abcdef', status: 'trusted' },
     listening: [{ protocol: 'tcp', address: '0.0.0.0', port: 22, process: 'sshd', candidate: false }],
@@ -138,7 +141,7 @@ describe('writeBundle: round trip', () => {
     // Evidence survives redaction: booleans under secret-like keys, the reason, the rest of the URL.
     expect(r.auth[0]?.steps[1]?.data).toMatchObject({ passwordSent: true, password: '[REDACTED]', output: '[REDACTED PRIVATE KEY]\n' });
     expect(r.auth[0]?.steps[1]?.summary).toBe('sudo said: Sorry, [REDACTED] is wrong');
-    expect(String(r.auth[0]?.steps[2]?.data?.url)).toBe('https://vault.example/v1?role=x&token=[REDACTED]');
+    expect(r.auth[0]?.steps[2]?.data).toMatchObject({ url: 'https://vault.example/v1?role=x&token=[REDACTED]' });
   });
 
   it('no password, passphrase, private key, token or environment value in any decompressed file', () => {
@@ -161,7 +164,7 @@ describe('writeBundle: round trip', () => {
     expect(s).toMatch(/icmp\s+echo\s+-\s+system-ping\s+icmp-admin-prohibited \(ICMP 3\/13\)/);
     expect(s).toContain('path (udp-socket, udp/33434): reached the target');
     expect(s).toContain('tcp/22 (ssh) syn-ack');
-    expect(s).toContain('credentials: PASSED-INSUFFICIENT (qualys@127.0.0.1:22, delegation sudo-su)');
+    expect(s).toContain('credential check: PASSED-INSUFFICIENT (qualys@127.0.0.1:22, delegation sudo-su)');
     expect(s).toMatch(/FAIL elevate\s+sudo said: Sorry, \[REDACTED\] is wrong \[wrong-password\]/);
     expect(s).toContain('debug-bundle: Collect a debug bundle for the scanner vendor');
     expect(s).toContain('grant-nopasswd: Let the scan account sudo without a password');
@@ -219,7 +222,7 @@ describe('writeBundle: destination and size', () => {
     expect(readFileSync(file, 'utf8')).toBe('keep me');
     await writeBundle(file, { discoveries: [host('127.0.0.1')] }, { overwrite: true });
     expect(readFileSync(file).subarray(0, 4).toString('latin1')).toBe('PK\u0003\u0004');
-    expect(listZip(file)).toHaveLength(5);
+    expect(listZip(file)).toHaveLength(BUNDLE_FILES.length);
   });
 
   it('a missing directory, a file as directory, a directory as the file: clear errors', async () => {

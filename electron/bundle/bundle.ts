@@ -4,14 +4,19 @@
  * Plain Node (never imports 'electron'): used by the CLI, and usable by the service.
  */
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { createWriteStream, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
 import type { AuthResult } from '../../shared/auth.js';
 import type { DiagnosisResult } from '../../shared/diagnosis.js';
 import type { HostResult } from '../../shared/discovery.js';
 import { redact, redactArgv, redactString, type RedactOptions } from './redact.js';
+import { hostMap } from './hosts.js';
+import { mapAddresses, pcapFile, type PcapPacket } from './pcap.js';
+import { MAX_BUNDLE_ENTRIES, MAX_ENTRY_BYTES, MAX_RATIO, MAX_TOTAL_BYTES } from './limits.js';
+import { reportHtml } from './report.js';
 import { formatSummary, probesCsv, type BundleEnvironment } from './summary.js';
 
 declare const SCANREADY_VERSION: string | undefined;
@@ -22,13 +27,34 @@ export interface BundleInput {
   auth?: AuthResult[];
   /** The command line that produced the results (argv without node and the script). */
   command?: string[];
+  /** Where the results came from when not from a command run now (e.g. a history entry). */
+  source?: string;
+  /** Raw mode: the packets the transport sent and received (becomes probes.pcap). */
+  packets?: readonly PcapPacket[];
+}
+
+export const BUNDLE_KIND = 'scanready-debug-bundle';
+/** result.json's schema: readers refuse a bundle with a larger number. 1: `version: 1` bundles before schemaVersion. */
+export const BUNDLE_SCHEMA_VERSION = 2;
+
+/** result.json of a bundle. */
+export interface BundleResult {
+  kind: typeof BUNDLE_KIND;
+  schemaVersion: number;
+  createdAt: string;
+  source?: string;
+  diagnoses: DiagnosisResult[];
+  discoveries: HostResult[];
+  auth: AuthResult[];
 }
 
 export interface BundleOptions {
   /** Replace an existing file (default: refuse). */
   overwrite?: boolean;
-  /** Literal secret values to scrub wherever they occur (e.g. the password read from the environment). */
+  /** Literal secret values to scrub wherever they occur, in every encoding (e.g. the password read from the environment). */
   secrets?: RedactOptions['secrets'];
+  /** Custom delegation templates to scrub. */
+  templates?: RedactOptions['templates'];
   /** Whether this process could open raw sockets (the CLI knows; otherwise derived from the results). */
   rawSockets?: boolean;
   /** ScanReady's version (default: the build's, when known). */
@@ -39,6 +65,8 @@ export interface BundleOptions {
   maxBytes?: number;
   /** The bundle's time (default now). */
   now?: Date;
+  /** Replace host names and addresses with stable placeholders in every file, the pcap included. */
+  redactHosts?: boolean;
 }
 
 export const MAX_BUNDLE_BYTES = 50 * 1024 * 1024;
@@ -56,7 +84,7 @@ export class BundleError extends Error {
   }
 }
 
-export const BUNDLE_FILES = ['README.txt', 'summary.txt', 'result.json', 'probes.csv', 'environment.json'] as const;
+export const BUNDLE_FILES = ['README.txt', 'report.html', 'summary.txt', 'result.json', 'probes.csv', 'environment.json'] as const;
 
 export interface BundleWritten {
   file: string;
@@ -68,7 +96,7 @@ function buildVersion(): string | null {
   return typeof SCANREADY_VERSION === 'string' ? SCANREADY_VERSION : null;
 }
 
-function readme(input: Required<Omit<BundleInput, 'command'>>, when: string): string {
+function readme(input: Pick<Required<BundleInput>, 'diagnoses' | 'discoveries' | 'auth'>, when: string, pcap: string): string {
   const targets = [...input.diagnoses.map((d) => d.target), ...input.discoveries.map((h) => h.target), ...input.auth.map((a) => a.host)];
   const uniq = [...new Set(targets)];
   return [
@@ -81,12 +109,14 @@ function readme(input: Required<Omit<BundleInput, 'command'>>, when: string): st
     '(its discovery probes) and to log in to it (an authenticated SSH scan). This bundle is what it saw.',
     '',
     'Contents',
+    '  report.html       open this first: one page for a person (works offline, prints well)',
     '  summary.txt       per host: the verdict and its reason, every probe and its answer, the path trace,',
     '                    the ports the host answers on, the credential-check steps and the advice given',
     '  result.json       the full results, machine-readable (the same objects as `scanready ... --json`)',
     '  probes.csv        one row per probe: protocol, port, method, answer, responder, ICMP type/code, TTL, RTT',
     '  environment.json  ScanReady version, operating system, Node.js version, raw-socket privilege, time,',
     '                    and the command line',
+    `  probes.pcap       ${pcap}`,
     '',
     'Sending it to the scanner vendor\'s support',
     '  When ScanReady\'s checks do not explain why the scanner reports the host "not alive" (or why the',
@@ -103,6 +133,12 @@ function readme(input: Required<Omit<BundleInput, 'command'>>, when: string): st
     '  Passwords, passphrases, private keys and tokens were removed before this file was written, and no',
     '  environment variable values are included. Host names, IP addresses, user names and the',
     '  host\'s listening ports and sudo rules are included: look through it before you send it.',
+    '',
+    'Opening it again',
+    '  `scanready show FILE` prints the summary (`--json`: result.json). It refuses an archive that is',
+    `  not a zip or is corrupt, has absolute or \`../\` entry names, more than ${MAX_BUNDLE_ENTRIES} entries, an entry over`,
+    `  ${MAX_ENTRY_BYTES / (1024 * 1024)} MB or ${MAX_TOTAL_BYTES / (1024 * 1024)} MB in all once inflated, an entry that inflates more than ${MAX_RATIO}:1 (zip bombs), a`,
+    '  bundle of a newer schemaVersion, or a zip that is not a ScanReady bundle.',
     '',
   ].join('\n');
 }
@@ -154,11 +190,13 @@ function writeError(file: string, err: unknown): BundleError {
 /** The bundle's files, redacted: name → text. Exported for the tests and for callers that want the text. */
 export function bundleContents(input: BundleInput, opts: BundleOptions = {}): Map<string, string> {
   const when = (opts.now ?? new Date()).toISOString();
-  const redOpts: RedactOptions = { secrets: opts.secrets ?? [] };
-  const clean = redact(
+  const redOpts: RedactOptions = { secrets: opts.secrets ?? [], templates: opts.templates ?? [] };
+  const secretFree = redact(
     { diagnoses: input.diagnoses ?? [], discoveries: input.discoveries ?? [], auth: input.auth ?? [] },
     redOpts,
   );
+  const hosts_ = opts.redactHosts ? hostMap(secretFree) : null;
+  const clean = hosts_ ? hosts_.value(secretFree) : secretFree;
   const hosts = [...clean.diagnoses.map((d) => d.discovery), ...clean.discoveries];
   const environment: BundleEnvironment = {
     scanready: opts.version ?? buildVersion(),
@@ -170,11 +208,18 @@ export function bundleContents(input: BundleInput, opts: BundleOptions = {}): Ma
     privilegedProbes: rawSocketsFromResults(hosts),
     time: when,
     timeZoneOffsetMinutes: -new Date(when).getTimezoneOffset(),
-    command: input.command ? redactArgv(input.command, redOpts) : null,
+    command: input.command ? redactArgv(input.command, redOpts).map((a) => (hosts_ ? hosts_.text(a) : a)) : null,
+    ...(input.source ? { source: input.source } : {}),
   };
-  const result = { kind: 'scanready-debug-bundle', version: 1, createdAt: when, ...clean };
+  const result: BundleResult = { kind: BUNDLE_KIND, schemaVersion: BUNDLE_SCHEMA_VERSION, createdAt: when, ...(input.source ? { source: input.source } : {}), ...clean };
+  const pcapNote = input.packets && input.packets.length > 0
+    ? 'the probes sent and the answers received (raw mode), for tcpdump -r or Wireshark'
+    : environment.rawSockets
+      ? 'absent: this run\'s packets were not kept (the raw transport\'s packet tap is not connected yet)'
+      : 'absent: the run was unprivileged (the operating system sent the probes; ScanReady never had the packets)';
   const files = new Map<string, string>([
-    ['README.txt', readme(clean, when)],
+    ['README.txt', readme(clean, when, pcapNote)],
+    ['report.html', reportHtml(result, environment)],
     ['summary.txt', formatSummary(clean, environment)],
     ['result.json', `${JSON.stringify(result, null, 2)}\n`],
     ['probes.csv', probesCsv(hosts)],
@@ -182,6 +227,7 @@ export function bundleContents(input: BundleInput, opts: BundleOptions = {}): Ma
   ]);
   // Belt and braces: every finished text once more (a secret split across fields, say, by the summary).
   for (const [name, text] of files) files.set(name, redactString(text, redOpts));
+  if (hosts_) for (const [name, text] of files) files.set(name, hosts_.text(text));
   return files;
 }
 
@@ -222,16 +268,22 @@ export async function writeBundle(file: string, input: BundleInput, opts: Bundle
   const mtime = opts.now ?? new Date();
   const zip = new yazl.ZipFile();
   for (const [name, text] of files) zip.addBuffer(Buffer.from(text, 'utf8'), name, { mtime, mode: 0o644, compress: opts.compress !== false });
+  const entries = [...files.keys()];
+  if (input.packets && input.packets.length > 0) {
+    const map = opts.redactHosts ? hostMap(redact({ diagnoses: input.diagnoses ?? [], discoveries: input.discoveries ?? [], auth: input.auth ?? [] })) : null;
+    const packets = map ? input.packets.flatMap((p) => { const b = mapAddresses(p.bytes, (ip) => map.packetAddress(ip)); return b ? [{ ...p, bytes: b }] : []; }) : input.packets;
+    zip.addBuffer(pcapFile(packets), 'probes.pcap', { mtime, mode: 0o644, compress: opts.compress !== false });
+    entries.push('probes.pcap');
+  }
   zip.end();
 
   const dir = path.dirname(target);
   const tmp = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    const chunks: Buffer[] = [];
-    for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
-    const fh = await fs.open(tmp, 'wx', 0o600);
+    // Streamed: the archive is never whole in memory.
+    await pipeline(zip.outputStream, createWriteStream(tmp, { flags: 'wx', mode: 0o600 }));
+    const fh = await fs.open(tmp, 'r+');
     try {
-      await fh.writeFile(Buffer.concat(chunks));
       await fh.sync();
     } finally {
       await fh.close();
@@ -254,5 +306,5 @@ export async function writeBundle(file: string, input: BundleInput, opts: Bundle
     await fs.rm(tmp, { force: true });
   }
   const st = await fs.stat(target);
-  return { file: target, bytes: st.size, entries: [...files.keys()] };
+  return { file: target, bytes: st.size, entries };
 }

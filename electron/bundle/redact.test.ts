@@ -139,7 +139,7 @@ describe('redactString', () => {
   it('literal secrets: every occurrence, longest first, short ones ignored', () => {
     expect(redactString('a hunter22 b hunter22', { secrets: ['hunter22'] })).toBe(`a ${REDACTED} b ${REDACTED}`);
     expect(redactString('x pass-long-1 y', { secrets: ['pass', 'pass-long-1'] })).toBe(`x ${REDACTED} y`);
-    expect(redactString('abc', { secrets: ['abc'] })).toBe('abc'); // shorter than MIN_LITERAL_SECRET
+    expect(redactString('xabcx abcd', { secrets: ['abc'] })).toBe('xabcx abcd'); // shorter than MIN_LITERAL_SECRET: only in context
     expect(MIN_LITERAL_SECRET).toBe(4);
     expect(redactString('a.*b a.*b', { secrets: ['a.*b'] })).toBe(`${REDACTED} ${REDACTED}`); // no regex meaning
     expect(redactString('x', { secrets: [undefined, null, ''] })).toBe('x');
@@ -179,5 +179,105 @@ describe('redactArgv', () => {
   it('scrubs URLs, key blocks and literal secrets inside other arguments', () => {
     const out = redactArgv(['serve', 'http://h/?token=abc', OPENSSH_KEY, 'ends-with-s3cr3tvalue'], { secrets: ['s3cr3tvalue'] });
     expect(out).toEqual(['serve', `http://h/?token=${REDACTED}`, REDACTED_KEY, `ends-with-${REDACTED}`]);
+  });
+});
+
+describe('issue 16.6: key names', () => {
+  it.each([
+    'passwd', 'PASSWD', 'pwd', 'db_pwd', 'pass', 'PASS', 'user-pass', 'userPass', 'credential', 'credentials', 'awsCredentials', 'CREDENTIALS',
+    'cookie', 'Set-Cookie', 'sessionCookie', 'privKey', 'priv_key', 'PRIV-KEY', 'psk', 'wifiPSK', 'wpa_psk', 'PSKValue', 'ssh_private_key',
+    'secretKey', 'access-key', 'delegationCommand', 'userpassword', 'keyPassphrase',
+  ])('%s is secret', (k) => expect(isSecretKey(k)).toBe(true));
+  it.each(['passed', 'Passed', 'bypass', 'compass', 'passport', 'hostKey', 'host_key', 'hostKeyFingerprint', 'knownFingerprint', 'serverHostKey', 'publicKey', 'keyProblem', 'keyFormat', 'nopass', 'NOPASSWD', 'grant-nopasswd', 'nopasswdRules', 'PasswordAuthentication', 'command', 'sessions', 'passwordSent'].filter((k) => k !== 'passwordSent'))(
+    '%s is not (evidence)',
+    (k) => expect(isSecretKey(k)).toBe(false),
+  );
+  it('host-key fingerprints stay; `passed` stays; nopasswd rule lists stay', () => {
+    const v = { hostKey: { algorithm: 'ssh-ed25519', fingerprint: 'SHA256:abc' }, passed: 3, data: { nopasswd: ['ALL'], nopass: ['/bin/ls'] }, passwordSent: true };
+    expect(redact(v)).toEqual(v);
+  });
+});
+
+describe('issue 16.6: free text', () => {
+  it.each([
+    ['password: hunter2', `password: ${REDACTED}`],
+    ['Password = hunter2 next', `Password = ${REDACTED} next`],
+    ['db.passwd=x1 user=bob', `db.passwd=${REDACTED} user=bob`],
+    ['PWD: abc', `PWD: ${REDACTED}`],
+    ['pass=q', `pass=${REDACTED}`],
+    ['wifi_psk="s p a c e"', `wifi_psk="${REDACTED}"`],
+    ["credentials: 'single quoted'", `credentials: '${REDACTED}'`],
+    ['privKey=AAAAB3', `privKey=${REDACTED}`],
+    ['got {"user":"u","password":"p@ss w"} back', `got {"user":"u","password":"${REDACTED}"} back`],
+    ['{\\"passphrase\\":\\"pp\\"}', `{\\"passphrase\\":\\"${REDACTED}\\"}`],
+    ['"pin": 1, "pwd": 1234', `"pin": 1, "pwd": ${REDACTED}`],
+    ['Cookie: a=b; c=d', `Cookie: ${REDACTED}`],
+    ['set-cookie: sid=xyz; Path=/', `set-cookie: ${REDACTED}`],
+    ['PasswordAuthentication=no', 'PasswordAuthentication=no'],
+    ['password: [REDACTED]', 'password: [REDACTED]'],
+  ])('%s', (input, expected) => expect(redactString(input)).toBe(expected));
+
+  it('a string that is a whole JSON document is redacted by structure (arrays under secret keys too)', () => {
+    const out = redactString(JSON.stringify({ tokens: ['t-one', 't-two'], host: 'h' }));
+    expect(JSON.parse(out)).toEqual({ tokens: REDACTED, host: 'h' });
+  });
+
+  it.each([
+    ['lowercase PEM', '-----begin rsa private key-----\nMIIEbody\n-----end rsa private key-----'],
+    ['odd dashes and spaces', '---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----\nbody==\n---- END SSH2 ENCRYPTED PRIVATE KEY ----'],
+    ['mixed case OpenSSH', '-----Begin OpenSSH Private Key-----\nb3BlbnNzaC1rZXktdjEAAAA\n-----End OpenSSH Private Key-----'],
+    ['armourless OpenSSH body', 'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\nAAAAAAAAAAEAAAAzAAAAC3NzaC1lZDI1NTE5'],
+  ])('%s', (_n, key) => {
+    const out = redactString(`x\n${key}\ny`);
+    expect(out).toBe(`x\n${REDACTED_KEY}\ny`);
+  });
+});
+
+describe('issue 16.6: known secrets in every encoding, of any length', () => {
+  const enc = (s: string): string[] => [
+    s,
+    [...s].reverse().join(''),
+    Buffer.from(s).toString('base64'),
+    Buffer.from(s).toString('base64url'),
+    Buffer.from(s).toString('hex'),
+    Buffer.from(s).toString('hex').toUpperCase(),
+    encodeURIComponent(s),
+  ];
+
+  it('long secret: every form anywhere, also inside a longer base64 text (Basic user:pw)', () => {
+    const pw = 'Tr0ub4dor&3 x/y';
+    for (const form of enc(pw)) {
+      const out = redactString(`banner ${form} end`, { secrets: [pw] });
+      expect(out, form).toBe(`banner ${REDACTED} end`);
+    }
+    for (const prefix of ['u:', 'us:', 'use:']) {
+      const b = Buffer.from(`${prefix}${pw}!`).toString('base64');
+      expect(redactString(b, { secrets: [pw] })).not.toContain(Buffer.from(pw).toString('base64').slice(4, 12));
+      expect(redactString(b, { secrets: [pw] })).toContain(REDACTED);
+    }
+  });
+
+  it('short secrets (1–3 chars): removed as an echo, after a secret word, or as a long encoded token — not everywhere', () => {
+    for (const pw of ['7', 'q7', 'a!b']) {
+      for (const form of enc(pw)) {
+        expect(redactString(form, { secrets: [pw] }), `${pw} echo ${form}`).toBe(REDACTED);
+        expect(redactString(`line one\n  ${form}  \nline three`, { secrets: [pw] })).toBe(`line one\n  ${REDACTED}  \nline three`);
+        expect(redactString(`your password is ${form} ok`, { secrets: [pw] })).toBe(`your password is ${REDACTED} ok`);
+      }
+      const b64 = Buffer.from(pw).toString('base64');
+      expect(redactString(`got ${b64} from host`, { secrets: [pw] })).toBe(`got ${REDACTED} from host`);
+    }
+    // ... but ordinary text keeps its digits and words
+    expect(redactString('uid=0(root) exit 7 q7x', { secrets: ['7', 'q7'] })).toBe('uid=0(root) exit 7 q7x');
+    expect(redactString('uid=0(root) gid=0(root)', { secrets: ['0'] })).toBe('uid=0(root) gid=0(root)');
+  });
+
+  it('a custom delegation template is removed, and its long parts where it ran', () => {
+    const t = "echo 'Sup3r' | sudo -S -p '' {cmd}";
+    const opts = { templates: [t] };
+    expect(redactString(`custom (${t})`, opts)).toBe(`custom (${REDACTED})`);
+    expect(redactString(`ran: echo 'Sup3r' | sudo -S -p '' 'sh -c id'`, opts)).toBe(`ran: ${REDACTED} 'sh -c id'`);
+    expect(redactString('sudo rules allow ALL', { templates: ['sudo {cmd}'] })).toBe('sudo rules allow ALL');
+    expect(redact({ delegationCommand: t, summary: `custom (${t})` }, opts)).toEqual({ delegationCommand: REDACTED, summary: `custom (${REDACTED})` });
   });
 });

@@ -76,7 +76,7 @@ function portsBlock(ports: OpenPort[]): string[] {
 }
 
 function authBlock(a: AuthResult, indent: string): string[] {
-  const out = [`${indent}credentials: ${a.status.toUpperCase()} (${a.user}@${a.host}:${a.port}, delegation ${a.delegation})`];
+  const out = [`${indent}credential check: ${a.status.toUpperCase()} (${a.user}@${a.host}:${a.port}, delegation ${a.delegation})`];
   if (a.hostKey) out.push(`${indent}  host key: ${a.hostKey.algorithm} ${a.hostKey.fingerprint} (${a.hostKey.status})`);
   for (const s of a.steps) {
     const mark = s.ok === true ? 'ok  ' : s.ok === false ? 'FAIL' : '--  ';
@@ -108,6 +108,8 @@ export interface BundleEnvironment {
   time: string;
   timeZoneOffsetMinutes: number;
   command: string[] | null;
+  /** Where the results came from when not from a command run now (a history entry). */
+  source?: string;
 }
 
 export function formatSummary(input: SummaryInput, env: BundleEnvironment): string {

@@ -23,7 +23,7 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'electron', 'cli', 'main.ts'), 'auth', ...args], {
       cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1', SCANREADY_HOME: path.join(dir, `home-${++n}`), ...env },
+      env: { ...process.env, NO_COLOR: '1', SCANREADY_USER_DATA: path.join(dir, `home-${++n}`), ...env },
       stdio: ['ignore', 'pipe', 'pipe'], // stdin is not a TTY: no prompts
     });
     let stdout = '';
@@ -79,10 +79,10 @@ describe('scanready auth', () => {
     expect(j.steps.find((s) => s.id === 'host-key')).toMatchObject({ ok: false, reason: 'host-key-unknown' });
   }, 60_000);
 
-  it('the default store lives in $SCANREADY_HOME; an accepted key is trusted next time', async () => {
+  it('the default store lives in $SCANREADY_USER_DATA (the app\'s); an accepted key is trusted next time', async () => {
     const home = path.join(dir, 'home-fixed');
-    const env = { SR_PW: PW, SCANREADY_HOME: home };
-    expect(defaultKnownHostsFile({ SCANREADY_HOME: home })).toBe(path.join(home, 'known_hosts.json'));
+    const env = { SR_PW: PW, SCANREADY_USER_DATA: home };
+    expect(defaultKnownHostsFile({ SCANREADY_USER_DATA: home })).toBe(path.join(home, 'known_hosts.json'));
     const a = await cli([LAB.ssh, '--user', 'srlab-nopasswd', '--password-env', 'SR_PW', '--accept-new-host-key', '--sessions', '1', '--json'], env);
     expect(JSON.parse(a.stdout)).toMatchObject({ hostKey: { status: 'accepted' } });
     expect(existsSync(path.join(home, 'known_hosts.json'))).toBe(true);

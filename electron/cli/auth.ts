@@ -8,10 +8,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { DELEGATION_METHODS, type AuthRequestInput, type AuthResult, type AuthStep, type DelegationMethod, type HostKeyInfo } from '../../shared/auth.js';
+import { checkBundleDestination, writeBundle } from '../bundle/index.js';
+import { redactor, requestSecrets } from '../bundle/redact.js';
 import { BUILTIN_PROFILES, builtinProfile, DEFAULT_PROFILE_NAME } from '../../shared/profiles.js';
 import { isSshError } from '../ssh/errors.js';
 import { templateProblem } from '../ssh/elevate.js';
 import { loadPrivateKey } from '../ssh/keys.js';
+import { defaultKnownHostsFile } from '../service/paths.js';
 import { KnownHostsStore } from '../ssh/knownHosts.js';
 import { runAuthCheck } from '../ssh/authCheck.js';
 import { action, checkUserName, CliError, EXIT, intOption } from './common.js';
@@ -34,14 +37,12 @@ export interface AuthCliOptions {
   profile?: string;
   timeout?: number;
   json?: boolean;
+  bundle?: string;
+  redactHosts?: boolean;
 }
 
-/** `$SCANREADY_HOME/known_hosts.json`, else `~/.config/scanready/known_hosts.json`. */
-export function defaultKnownHostsFile(env: NodeJS.ProcessEnv = process.env): string {
-  const home = env.SCANREADY_HOME;
-  if (home && home.trim() !== '') return path.join(home, 'known_hosts.json');
-  return path.join(os.homedir(), '.config', 'scanready', 'known_hosts.json');
-}
+// One known-hosts store for the CLI, web mode and the app (`$SCANREADY_USER_DATA/known_hosts.json`).
+export { defaultKnownHostsFile };
 
 /** The credential options, shared with `scanready diagnose` (which checks credentials when --user is given). */
 export function addCredentialOptions(cmd: Command, opts: { userRequired: boolean; userHelp?: string }): Command {
@@ -77,6 +78,8 @@ export function registerAuth(program: Command): void {
     .argument('<host>', 'address or name of the target');
   addAuthOptions(cmd)
     .option('--json', 'print one JSON object (the full result)')
+    .option('--bundle <file>', 'also write a debug bundle (ZIP, secrets redacted) for the scanner vendor\'s support')
+    .option('--redact-hosts', 'in the bundle: replace host names and addresses with placeholders (host-1, hop-2)')
     .addHelpText(
       'after',
       '\nSecrets are never taken from the command line: use --password-env / --passphrase-env /\n' +
@@ -257,7 +260,11 @@ export function formatSummary(r: AuthResult, style: Style): string {
 }
 
 async function runAuthCli(host: string, opts: AuthCliOptions): Promise<number> {
+  if (opts.bundle !== undefined) await checkBundleDestination(opts.bundle);
   const req = await authRequestFromOptions(host, opts);
+  // What is printed or bundled passes the one redactor with this run's secrets.
+  const secrets = requestSecrets(req);
+  const red = redactor(secrets);
   const knownHosts = new KnownHostsStore(opts.knownHosts ?? defaultKnownHostsFile());
   const style = makeStyle(colourEnabled(process.stdout));
   const json = opts.json === true;
@@ -294,7 +301,7 @@ async function runAuthCli(host: string, opts: AuthCliOptions): Promise<number> {
       signal: controller.signal,
       knownHosts,
       ...(confirmHostKey ? { confirmHostKey } : {}),
-      onStep: json ? undefined : (s) => process.stdout.write(`${formatStep(s, style)}\n`),
+      onStep: json ? undefined : (s) => process.stdout.write(`${formatStep(red.value(s), style)}\n`),
     });
   } catch (e) {
     if (isSshError(e) && e.code === 'aborted') throw new CliError('interrupted', EXIT.interrupted);
@@ -303,7 +310,12 @@ async function runAuthCli(host: string, opts: AuthCliOptions): Promise<number> {
   } finally {
     process.removeListener('SIGINT', onSigint);
   }
+  result = red.value(result);
   if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else process.stdout.write(`${formatSummary(result, style)}\n`);
+  if (opts.bundle !== undefined) {
+    await writeBundle(opts.bundle, { auth: [result], command: process.argv.slice(2) }, { ...secrets, redactHosts: opts.redactHosts === true });
+    process.stderr.write(`bundle written: ${opts.bundle}\n`);
+  }
   return result.status === 'passed' ? EXIT.ok : EXIT.notOk;
 }

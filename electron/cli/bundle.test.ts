@@ -30,7 +30,7 @@ describe('scanready discover --bundle', () => {
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0] ?? '')).toMatchObject({ target: '127.0.0.1', alive: true });
     expect(readFileSync(file).subarray(0, 2).toString()).toBe('PK');
-    expect(entries(file)).toEqual(['README.txt', 'environment.json', 'probes.csv', 'result.json', 'summary.txt']);
+    expect(entries(file)).toEqual(['README.txt', 'environment.json', 'probes.csv', 'report.html', 'result.json', 'summary.txt']);
   });
 
   it('an existing file: exit 2, one line, the file untouched, nothing probed', () => {

@@ -9,9 +9,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { HostKeyInfo } from '../../shared/auth.js';
-import type { Advice, DiagnosisEngineEvent, DiagnosisResult, PathHop } from '../../shared/diagnosis.js';
+import type { Advice, DiagnosisEvent, DiagnosisResult, DiagnosisStage, PathHop } from '../../shared/diagnosis.js';
 import type { DiagnoseRequestInput } from '../../shared/requests.js';
 import { checkBundleDestination, writeBundle } from '../bundle/index.js';
+import { redactor, requestSecrets } from '../bundle/redact.js';
 import { runDiagnosis } from '../diagnosis/index.js';
 import { canUseRawSockets } from '../probes/index.js';
 import { KnownHostsStore } from '../ssh/knownHosts.js';
@@ -41,6 +42,7 @@ interface DiagnoseCliOptions extends DiscoverCliOptions {
   importKnownHosts?: string | boolean;
   authTimeout?: number;
   bundle?: string;
+  redactHosts?: boolean;
 }
 
 function scannerIpOption(value: string, previous: string[] | undefined): string[] {
@@ -66,6 +68,7 @@ export function registerDiagnose(program: Command): void {
     .option('--auth-timeout <ms>', 'timeout of each credential-check step', intOption('--auth-timeout', 500, 120_000), 10_000)
     .option('--json', 'print one JSON object: { discovery, path, openPorts, auth, advice, ... }')
     .option('--bundle <file>', 'also write a debug bundle (ZIP, secrets redacted) for the scanner vendor\'s support')
+    .option('--redact-hosts', 'in the bundle: replace host names and addresses with placeholders (host-1, hop-2)')
     .addHelpText(
       'after',
       '\nSecrets are never taken from the command line: use --password-env / --passphrase-env /\n' +
@@ -121,6 +124,9 @@ async function runDiagnoseCli(target: string, opts: DiagnoseCliOptions): Promise
     ...(auth ? { auth } : {}),
   };
 
+  // What is printed or bundled passes the one redactor with this run's secrets.
+  const secrets = requestSecrets(auth);
+  const red = redactor(secrets);
   const controller = new AbortController();
   let interrupted = false;
   const onSigint = (): void => {
@@ -130,13 +136,13 @@ async function runDiagnoseCli(target: string, opts: DiagnoseCliOptions): Promise
   process.once('SIGINT', onSigint);
   process.once('SIGTERM', onSigint);
   const progress = !json && process.stderr.isTTY;
-  const onEvent = (e: DiagnosisEngineEvent): void => {
+  const onEvent = (e: DiagnosisEvent): void => {
     if (!json && e.type === 'auth' && e.event.type === 'step') {
       if (e.event.step.id === 'reach' || !authHeaderShown) {
         process.stdout.write(`${style.bold('Credentials')} ${style.dim(`(${auth?.user ?? ''}@${target}:${auth?.port ?? 22}, delegation ${auth?.delegation ?? 'sudo-su'})`)}\n`);
         authHeaderShown = true;
       }
-      process.stdout.write(`${formatStep(e.event.step, style)}\n`);
+      process.stdout.write(`${formatStep(red.value(e.event.step), style)}\n`);
     }
     if (progress && e.type === 'stage' && e.state === 'running') process.stderr.write(style.dim(`… ${STAGE_TEXT[e.stage]}\n`));
   };
@@ -176,11 +182,11 @@ async function runDiagnoseCli(target: string, opts: DiagnoseCliOptions): Promise
     process.off('SIGTERM', onSigint);
   }
 
+  result = red.value(result);
   if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else process.stdout.write(formatDiagnosis(result, style, opts.topPorts ?? 1000));
   if (opts.bundle !== undefined) {
-    const secrets = [auth?.password, auth?.passphrase, auth?.delegationPassword, auth?.privateKey];
-    await writeBundle(opts.bundle, { diagnoses: [result], command: process.argv.slice(2) }, { secrets, rawSockets: canUseRawSockets() });
+    await writeBundle(opts.bundle, { diagnoses: [result], command: process.argv.slice(2) }, { ...secrets, rawSockets: canUseRawSockets(), redactHosts: opts.redactHosts === true });
     process.stderr.write(`bundle written: ${opts.bundle}\n`);
   }
   if (interrupted) return EXIT.interrupted;
@@ -188,7 +194,7 @@ async function runDiagnoseCli(target: string, opts: DiagnoseCliOptions): Promise
   return result.discovery.alive && authOk ? EXIT.ok : EXIT.notOk;
 }
 
-const STAGE_TEXT: Record<DiagnosisEngineEvent extends infer E ? (E extends { type: 'stage'; stage: infer S } ? S & string : never) : never, string> = {
+const STAGE_TEXT: Record<DiagnosisStage, string> = {
   discovery: 'discovery probes',
   path: 'tracing the path',
   'port-finder': 'looking for any port the host answers on',

@@ -12,6 +12,7 @@ interface DiscoverOptions extends DiscoverCliOptions {
   json?: boolean;
   summary?: boolean;
   bundle?: string;
+  redactHosts?: boolean;
 }
 
 export function registerDiscover(program: Command): void {
@@ -23,6 +24,7 @@ export function registerDiscover(program: Command): void {
     .option('--summary', 'one line per host instead of the probe table')
     .option('--json', 'NDJSON: one object per host')
     .option('--bundle <file>', 'also write a debug bundle (ZIP, secrets redacted) for the scanner vendor\'s support')
+    .option('--redact-hosts', 'in the bundle: replace host names and addresses with placeholders (host-1, hop-2)')
     .addHelpText(
       'after',
       '\nExit status: 0 all hosts alive, 1 some host not alive, 2 bad input, 3 runtime failure.',
@@ -114,7 +116,7 @@ async function runDiscover(targetArgs: string[], opts: DiscoverOptions): Promise
   }
 
   if (opts.bundle !== undefined) {
-    await writeBundle(opts.bundle, { discoveries: results, command: process.argv.slice(2) }, { rawSockets: mode === 'auto' ? privileged : canUseRawSockets() });
+    await writeBundle(opts.bundle, { discoveries: results, command: process.argv.slice(2) }, { rawSockets: mode === 'auto' ? privileged : canUseRawSockets(), redactHosts: opts.redactHosts === true });
     process.stderr.write(`bundle written: ${opts.bundle}\n`);
   }
   const alive = results.filter((r) => r.alive).length;

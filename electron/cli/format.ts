@@ -33,22 +33,9 @@ function visibleLength(s: string): number {
   return s.replace(ANSI, '').length;
 }
 
-export function probeLabel(p: Pick<ProbeResult, 'protocol' | 'kind' | 'port' | 'sourcePort'>): string {
-  switch (p.kind) {
-    case 'syn':
-      return `TCP SYN ${p.port ?? ''}`;
-    case 'ack':
-      return `TCP ACK ${p.sourcePort ?? '?'}→${p.port ?? '?'}`;
-    case 'syn-ack':
-      return `TCP SYN-ACK ${p.sourcePort ?? '?'}→${p.port ?? '?'}`;
-    case 'udp':
-      return `UDP ${p.port ?? ''}`;
-    case 'echo':
-      return 'ICMP echo';
-    case 'timestamp':
-      return 'ICMP timestamp';
-  }
-}
+// One probe-label formatter for the CLI, the UI and the engine.
+import { probeLabel } from '../../shared/discovery.js';
+export { probeLabel };
 
 export function verdictText(v: Verdict, style: Style): string {
   switch (v) {

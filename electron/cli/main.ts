@@ -7,7 +7,10 @@ import { registerAuth } from './auth.js';
 import { EXIT } from './common.js';
 import { registerDiagnose } from './diagnose.js';
 import { registerDiscover } from './discover.js';
+import { registerPrivilegedHelper } from './helper.js';
+import { registerExport } from './export.js';
 import { registerServe } from './serve.js';
+import { registerShow } from './show.js';
 
 declare const SCANREADY_VERSION: string | undefined;
 
@@ -27,6 +30,9 @@ export function buildProgram(): Command {
   registerAuth(program);
   registerDiagnose(program);
   registerServe(program);
+  registerPrivilegedHelper(program);
+  registerExport(program);
+  registerShow(program);
   return program;
 }
 

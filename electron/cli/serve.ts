@@ -28,6 +28,21 @@ function cliBundle(): string | null {
   }
 }
 
+/**
+ * How "Run privileged probes" starts this same CLI: node + the bundle, or (from the sources)
+ * node + its loader flags + the entry file, all absolute, so an elevation rule can name it exactly.
+ */
+export function selfInvocation(bundle: string | null = cliBundle(), argv = process.argv, execArgv = process.execArgv): CliInvocation | null {
+  if (bundle) return { command: process.execPath, args: [bundle] };
+  const script = argv[1];
+  if (!script || !/\.ts$/.test(script)) return null;
+  try {
+    return { command: process.execPath, args: [...execArgv, realpathSync(script)] };
+  } catch {
+    return null;
+  }
+}
+
 export function defaultRendererDir(bundle: string | null = cliBundle()): string {
   const candidates = [bundle ? path.join(path.dirname(bundle), 'renderer') : null, path.resolve('dist', 'renderer')].filter((c): c is string => c !== null);
   return candidates.find((c) => existsSync(path.join(c, 'index.html'))) ?? candidates[0] ?? path.resolve('dist', 'renderer');
@@ -56,7 +71,7 @@ async function runServe(opts: ServeOptions, version: string): Promise<number> {
     );
   }
   const bundle = cliBundle();
-  const cli: CliInvocation | null = bundle ? { command: process.execPath, args: [bundle] } : null;
+  const cli = selfInvocation(bundle);
   const userDataDir = opts.userData ? path.resolve(opts.userData) : defaultUserDataDir();
   const service = createService({ userDataDir, mode: 'web', version, cli });
   let server;
@@ -75,6 +90,13 @@ async function runServe(opts: ServeOptions, version: string): Promise<number> {
     if (code === 'EADDRNOTAVAIL') throw new CliError(`${opts.host} is not an address of this machine`);
     throw err;
   }
+  // A run's failure is reported to its page by the service; a stray rejection elsewhere (a late
+  // socket callback) must not take the server down for every other page.
+  const onUnhandled = (reason: unknown): void => {
+    const message = reason instanceof Error ? reason.message : String(reason);
+    process.stderr.write(`scanready: internal error (still serving): ${message.split('\n')[0] ?? ''}\n`);
+  };
+  process.on('unhandledRejection', onUnhandled);
   process.stdout.write(`${server.url}\n`);
   process.stderr.write(`scanready: serving the UI and API; data in ${userDataDir}. Press Ctrl-C to stop.\n`);
 
@@ -89,5 +111,6 @@ async function runServe(opts: ServeOptions, version: string): Promise<number> {
   });
   await service.close();
   await server.close();
+  process.off('unhandledRejection', onUnhandled);
   return EXIT.ok;
 }

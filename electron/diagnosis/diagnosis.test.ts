@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LAB } from '../../e2e/lab/hosts.js';
-import type { DiagnosisEngineEvent, DiagnosisResult } from '../../shared/diagnosis.js';
+import type { DiagnosisEvent, DiagnosisResult } from '../../shared/diagnosis.js';
 import type { DiagnoseRequestInput } from '../../shared/requests.js';
 import { canUseRawSockets } from '../probes/index.js';
 import { KnownHostsStore } from '../ssh/knownHosts.js';
@@ -25,7 +25,7 @@ const ids = (r: DiagnosisResult): string[] => r.advice.map((a) => a.id);
 
 describe.skipIf(!privileged)('diagnosis of every lab scenario (raw probes)', () => {
   it('.10 answers everything: alive, nothing to change, no trace or port search', async () => {
-    const events: DiagnosisEngineEvent[] = [];
+    const events: DiagnosisEvent[] = [];
     const r = await diagnose(LAB.open, {}, { onEvent: (e) => events.push(e) });
     expect(r.discovery.verdict).toBe('alive');
     expect(r.advice).toEqual([]);

@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { AuthResult, HostKeyInfo } from '../../shared/auth.js';
-import type { DiagnosisEngineEvent, DiagnosisResult, OpenPort, PathResult, PortFinderSummary } from '../../shared/diagnosis.js';
+import type { DiagnosisEvent, DiagnosisResult, OpenPort, PathResult, PortFinderSummary } from '../../shared/diagnosis.js';
 import type { HostResult, ProbeResult } from '../../shared/discovery.js';
 import { builtinProfile, type DiscoveryProfile } from '../../shared/profiles.js';
 import { isCredentialAdvice } from '../../shared/advice.js';
@@ -26,7 +26,7 @@ export { TOP_TCP_PORTS } from './topPorts.js';
 
 export interface DiagnosisOptions {
   signal?: AbortSignal;
-  onEvent?: (e: DiagnosisEngineEvent) => void;
+  onEvent?: (e: DiagnosisEvent) => void;
   /** Resolves a profile name that is not built in (saved custom profiles). */
   resolveProfile?: (name: string) => DiscoveryProfile | undefined | Promise<DiscoveryProfile | undefined>;
   /** Required when the request has credentials. */
@@ -91,7 +91,7 @@ export async function runDiagnosis(input: DiagnoseRequestInput, opts: DiagnosisO
   const req = parsed.data;
   const t0 = performance.now();
   const startedAt = new Date().toISOString();
-  const emit = (e: DiagnosisEngineEvent): void => {
+  const emit = (e: DiagnosisEvent): void => {
     try {
       opts.onEvent?.(e);
     } catch {

@@ -6,29 +6,27 @@
  * Every run is bounded: maxHops, a stop after `silentHops` silent hops, and a per-attempt timeout.
  */
 import { spawn } from 'node:child_process';
-import dgram from 'node:dgram';
 import { randomInt } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { PathHop, PathResult, OpenPort } from '../../shared/diagnosis.js';
-import type { HostResult } from '../../shared/discovery.js';
+import { probeLabel as probeName, type HostResult } from '../../shared/discovery.js';
+import { icmpClass, isAdminProhibited } from '../../shared/icmp.js';
 import {
-  buildIcmpEcho,
-  buildTcpSegment,
   canonicalIp,
-  classifyIcmpError,
-  IPPROTO_ICMP,
-  IPPROTO_ICMPV6,
-  IPPROTO_TCP,
-  IPPROTO_UDP,
-  parseIncomingIcmp,
-  parseIncomingTcp,
+  echoKey,
+  RawTransport,
+  refusedDestination,
+  socketFailure,
+  tcpKey,
   TCP_ACK,
   TCP_RST,
   TCP_SYN,
+  udpKey,
+  Waiter,
   type IpFamily,
-} from '../probes/packets.js';
-import { openRawSocket, type RawSocket } from './rawSocket.js';
-import { sourceAddressFor } from './sourceAddress.js';
+  type RawReply,
+  type SocketFailure,
+} from '../net/index.js';
 
 export type TraceProbe = { protocol: 'tcp'; port: number } | { protocol: 'udp'; port: number | null } | { protocol: 'icmp' };
 
@@ -45,6 +43,10 @@ export interface TraceOptions {
   probe?: TraceProbe;
   /** true: raw sockets (fails without privilege); false: the system traceroute; undefined: raw if allowed. */
   privileged?: boolean;
+  /** Send through this transport (and its rate limiter) instead of opening one for the trace. */
+  transport?: RawTransport;
+  /** Packet rate when the trace opens its own transport (default 2000 per second). */
+  ratePps?: number;
   signal?: AbortSignal;
   /** Called for each hop as it is settled (in TTL order). */
   onHop?: (hop: PathHop) => void;
@@ -79,10 +81,11 @@ export function chooseTraceProbe(discovery: HostResult | null, openPorts: OpenPo
   return { protocol: 'udp', port: udpAnswered };
 }
 
+/** `TCP SYN 443`, `UDP 53`, `UDP 33434+`, `ICMP echo` — the shared probe label. */
 function probeLabel(p: TraceProbe): string {
-  if (p.protocol === 'tcp') return `TCP SYN ${p.port}`;
-  if (p.protocol === 'udp') return p.port === null ? 'UDP 33434+' : `UDP ${p.port}`;
-  return 'ICMP echo';
+  if (p.protocol === 'tcp') return probeName({ kind: 'syn', port: p.port, sourcePort: null });
+  if (p.protocol === 'udp') return p.port === null ? 'UDP 33434+' : probeName({ kind: 'udp', port: p.port, sourcePort: null });
+  return probeName({ kind: 'echo', port: null, sourcePort: null });
 }
 
 function abortedResult(target: string, probe: TraceProbe, method: PathResult['method'], hops: PathHop[], detail: string): PathResult {
@@ -153,11 +156,16 @@ export async function tracePath(target: string, opts: TraceOptions = {}): Promis
 }
 
 // ---------------------------------------------------------------------------------------------
-// Raw sockets
+// Raw sockets: through the one transport (electron/net). Every TTL has its own reply key — its own
+// source port (TCP, UDP) or echo sequence number (ICMP) — so replies are routed by hop.
 
-interface Pending {
-  ttl: number;
-  sentAt: number;
+/** The hop note for an ICMP error on the way to (or from) the target. */
+function icmpNote(family: IpFamily, type: number, code: number, fromTarget: boolean): PathHop['note'] {
+  const cls = icmpClass(family, type, code);
+  if (cls === 'time-exceeded') return 'time-exceeded';
+  if (cls === 'port-unreachable' && fromTarget) return 'reached';
+  if (cls === 'admin-prohibited') return 'admin-prohibited';
+  return 'unreachable';
 }
 
 async function rawTrace(
@@ -168,117 +176,68 @@ async function rawTrace(
 ): Promise<PathResult> {
   const method: PathResult['method'] = probe.protocol === 'tcp' ? 'raw-tcp' : probe.protocol === 'udp' ? 'raw-udp' : 'raw-icmp';
   const dst = canonicalIp(target);
-  const src = await sourceAddressFor(target);
-  if (src === null) return summarise({ target, method: 'none', probe: probeLabel(probe), hops: [], detail: 'no route to the target from this machine' });
-
-  const hops = new Map<number, PathHop>();
-  const sent = new Map<number, Pending>(); // key: ttl
-  const basePort = randomInt(33000, 60000 - 128);
-  const seqBase = randomInt(0, 0x7fffffff);
-  const echoId = randomInt(1, 0xffff);
-  const udpSockets = new Map<number, dgram.Socket>(); // ttl → socket
-  const udpPortToTtl = new Map<number, number>();
-
-  const record = (ttl: number, hop: Omit<PathHop, 'ttl' | 'rttMs'>, at: number): void => {
-    if (ttl < 1 || ttl > o.maxHops || hops.has(ttl)) return;
-    const p = sent.get(ttl);
-    hops.set(ttl, { ttl, rttMs: p ? Math.max(0, Math.round((at - p.sentAt) * 1000) / 1000) : null, ...hop });
-  };
-
-  const onIcmp = (buf: Buffer, source: string): void => {
-    const now = performance.now();
-    const m = parseIncomingIcmp(buf, family, source);
-    if (!m) return;
-    if (m.kind === 'echo-reply') {
-      if (probe.protocol !== 'icmp' || m.id !== echoId || canonicalIp(m.src) !== dst) return;
-      record(m.seq & 0xff, { responder: m.src, icmpType: family === 4 ? 0 : 129, icmpCode: 0, note: 'reached' }, now);
-      return;
-    }
-    if (m.kind !== 'error') return;
-    const q = m.quoted;
-    if (canonicalIp(q.dst) !== dst) return;
-    let ttl: number | undefined;
-    if (probe.protocol === 'tcp' && q.protocol === IPPROTO_TCP && q.srcPort !== undefined) ttl = q.srcPort - basePort;
-    else if (probe.protocol === 'udp' && q.protocol === IPPROTO_UDP && q.srcPort !== undefined) ttl = udpPortToTtl.get(q.srcPort);
-    else if (probe.protocol === 'icmp' && (q.protocol === IPPROTO_ICMP || q.protocol === IPPROTO_ICMPV6) && q.echoId === echoId && q.echoSeq !== undefined) {
-      ttl = q.echoSeq & 0xff;
-    }
-    if (ttl === undefined) return;
-    const cls = classifyIcmpError(family, m.type, m.code);
-    const fromTarget = canonicalIp(m.src) === dst;
-    const note: PathHop['note'] =
-      cls === 'icmp-time-exceeded'
-        ? 'time-exceeded'
-        : cls === 'icmp-port-unreachable' && fromTarget
-          ? 'reached'
-          : cls === 'icmp-admin-prohibited'
-            ? 'admin-prohibited'
-            : 'unreachable';
-    record(ttl, { responder: m.src, icmpType: m.type, icmpCode: m.code, note }, now);
-  };
-
-  const sockets: RawSocket[] = [];
-  const icmpSock = openRawSocket(family, family === 4 ? IPPROTO_ICMP : IPPROTO_ICMPV6, onIcmp); // throws without privilege
-  sockets.push(icmpSock);
-  let tcpSock: RawSocket | null = null;
+  const refused = refusedDestination(target);
+  if (refused) return summarise({ target, method: 'none', probe: probeLabel(probe), hops: [], detail: refused.detail });
+  const transport = o.transport ?? new RawTransport({ ratePps: o.ratePps ?? 2000 });
+  const keys: string[] = [];
   try {
-    if (probe.protocol === 'tcp') {
-      tcpSock = openRawSocket(family, IPPROTO_TCP, (buf, source) => {
-        const now = performance.now();
-        const t = parseIncomingTcp(buf, family, source);
-        if (!t || canonicalIp(t.src) !== dst || t.tcp.srcPort !== probe.port) return;
-        const ttl = t.tcp.dstPort - basePort;
-        const synAck = (t.tcp.flags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK);
-        const rst = (t.tcp.flags & TCP_RST) !== 0;
-        if (!synAck && !rst) return;
-        record(ttl, { responder: t.src, icmpType: null, icmpCode: null, note: 'reached' }, now);
-      });
-      sockets.push(tcpSock);
+    await transport.open(family); // rejects without privilege: tracePath falls back to the system tools
+    let src: string;
+    try {
+      src = await transport.sourceFor(dst);
+    } catch (err) {
+      return summarise({ target, method: 'none', probe: probeLabel(probe), hops: [], detail: socketFailure(err, 'no path trace').detail });
     }
+
+    const hops = new Map<number, PathHop>();
+    const sentAt = new Map<number, number>(); // ttl → performance.now() of its latest send
+    const waiter = new Waiter();
+    const basePort = randomInt(33000, 60000 - 128);
+    const seqBase = randomInt(0, 0x7fffffff);
+    let sendError: SocketFailure | null = null;
+    let sentOk = 0;
+
+    const record = (ttl: number, hop: Omit<PathHop, 'ttl' | 'rttMs'>, at: number): void => {
+      if (ttl < 1 || ttl > o.maxHops || hops.has(ttl)) return;
+      const t = sentAt.get(ttl);
+      hops.set(ttl, { ttl, rttMs: t !== undefined ? Math.max(0, Math.round((at - t) * 1000) / 1000) : null, ...hop });
+      waiter.notify();
+    };
+    const onReply = (ttl: number, r: RawReply): void => {
+      if (r.type === 'icmp-error') {
+        const fromTarget = r.responder === dst;
+        record(ttl, { responder: r.responder, icmpType: r.icmpType, icmpCode: r.icmpCode, note: icmpNote(family, r.icmpType, r.icmpCode, fromTarget) }, r.at);
+      } else if (r.type === 'tcp') {
+        const synAck = (r.tcp.flags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK);
+        if (synAck || (r.tcp.flags & TCP_RST) !== 0) record(ttl, { responder: r.responder, icmpType: null, icmpCode: null, note: 'reached' }, r.at);
+      } else if (r.type === 'udp') {
+        record(ttl, { responder: r.responder, icmpType: null, icmpCode: null, note: 'reached' }, r.at);
+      } else if (r.type === 'echo-reply') {
+        record(ttl, { responder: r.responder, icmpType: family === 4 ? 0 : 129, icmpCode: 0, note: 'reached' }, r.at);
+      }
+    };
+    const listen = (key: string, ttl: number): void => {
+      if (!keys.includes(key)) keys.push(key);
+      transport.on(key, (r) => onReply(ttl, r));
+    };
 
     const sendOne = async (ttl: number, attempt: number): Promise<void> => {
-      const now = performance.now();
-      if (!sent.has(ttl) || attempt > 0) sent.set(ttl, { ttl, sentAt: now });
-      if (probe.protocol === 'tcp' && tcpSock) {
-        const seg = buildTcpSegment({
-          family,
-          src,
-          dst,
-          srcPort: basePort + ttl,
-          dstPort: probe.port,
-          seq: (seqBase + ttl + attempt * 0x10000) >>> 0,
-          flags: TCP_SYN,
-          window: 1024,
-          mss: 1460,
-        });
-        await tcpSock.send(seg, dst, ttl);
-      } else if (probe.protocol === 'icmp') {
-        const pkt = buildIcmpEcho({ family, id: echoId, seq: ttl + attempt * 256, payload: Buffer.from('scanready-trace') });
-        await icmpSock.send(pkt, dst, ttl);
+      const srcPort = basePort + ttl;
+      let sent: number;
+      if (probe.protocol === 'tcp') {
+        listen(tcpKey(dst, probe.port, srcPort), ttl);
+        sent = await transport.sendTcp({ family, src, dst, srcPort, dstPort: probe.port, seq: (seqBase + ttl + attempt * 0x10000) >>> 0, flags: TCP_SYN, mss: 1460, ttl });
       } else if (probe.protocol === 'udp') {
-        let s = udpSockets.get(ttl);
-        if (!s) {
-          s = dgram.createSocket(family === 4 ? 'udp4' : 'udp6');
-          const sock = s;
-          udpSockets.set(ttl, sock);
-          await new Promise<void>((resolve, reject) => {
-            sock.once('error', reject);
-            sock.bind(0, () => {
-              sock.off('error', reject);
-              resolve();
-            });
-          });
-          sock.on('error', () => undefined);
-          sock.on('message', (_msg, rinfo) => {
-            if (canonicalIp(rinfo.address) !== dst) return;
-            record(ttl, { responder: rinfo.address, icmpType: null, icmpCode: null, note: 'reached' }, performance.now());
-          });
-          udpPortToTtl.set(sock.address().port, ttl);
-          sock.setTTL(ttl);
-        }
-        const port = probe.port ?? 33434 + ttl - 1;
-        await new Promise<void>((resolve) => s.send(Buffer.alloc(0), port, dst, () => resolve()));
+        const dstPort = probe.port ?? 33434 + ttl - 1;
+        listen(udpKey(dst, dstPort, srcPort), ttl);
+        sent = await transport.sendUdp({ family, src, dst, dstPort, srcPort, payload: Buffer.alloc(0), ttl });
+      } else {
+        const seq = transport.nextEchoSeq();
+        listen(echoKey(dst, transport.echoId, seq), ttl);
+        sent = await transport.sendEcho({ family, src, dst, id: transport.echoId, seq, payload: Buffer.from('scanready-trace'), ttl });
       }
+      if (!sentAt.has(ttl) || attempt > 0) sentAt.set(ttl, sent);
+      sentOk++;
     };
 
     // Rounds of up to `window` TTLs sent at once; stop at the target, at an unreachable, or after silence.
@@ -289,28 +248,35 @@ async function rawTrace(
       if (o.signal?.aborted) break;
       const from = next;
       const to = Math.min(o.maxHops, next + window - 1);
-      for (let attempt = 0; attempt < o.attempts; attempt++) {
-        const todo: number[] = [];
-        for (let ttl = from; ttl <= to; ttl++) if (!hops.has(ttl)) todo.push(ttl);
-        const settledBelow = (): number | null => {
-          for (let ttl = 1; ttl <= to; ttl++) {
-            const h = hops.get(ttl);
-            if (h && h.note !== 'time-exceeded') return ttl;
-          }
-          return null;
-        };
-        const end = settledBelow();
-        const pending = todo.filter((t) => end === null || t < end);
-        if (pending.length === 0) break;
-        for (const ttl of pending) {
-          if (o.signal?.aborted) break;
-          await sendOne(ttl, attempt).catch(() => undefined);
+      const settledBelow = (): number | null => {
+        for (let ttl = 1; ttl <= to; ttl++) {
+          const h = hops.get(ttl);
+          if (h && h.note !== 'time-exceeded') return ttl;
         }
+        return null;
+      };
+      for (let attempt = 0; attempt < o.attempts; attempt++) {
+        const end = settledBelow();
+        const pending: number[] = [];
+        for (let ttl = from; ttl <= to; ttl++) if (!hops.has(ttl) && (end === null || ttl < end)) pending.push(ttl);
+        if (pending.length === 0 || o.signal?.aborted) break;
+        // The transport's rate limiter paces the sends; a local failure is remembered, not thrown.
+        await Promise.all(
+          pending.map((ttl) =>
+            sendOne(ttl, attempt).catch((err: unknown) => {
+              if ((err as Error).name !== 'AbortError') sendError ??= socketFailure(err, 'send failed');
+            }),
+          ),
+        );
         // Done early when every pending hop below the first terminal answer has answered.
-        await waitUntil(() => {
-          const e = settledBelow();
-          return pending.every((t) => (e !== null && t >= e) || hops.has(t));
-        }, o.timeoutMs, o.signal);
+        await waiter.until(
+          () => {
+            const e = settledBelow();
+            return pending.every((t) => (e !== null && t >= e) || hops.has(t));
+          },
+          o.timeoutMs,
+          o.signal,
+        );
       }
       // Evaluate the rounds so far.
       let silentRun = 0;
@@ -327,6 +293,10 @@ async function rawTrace(
         }
       }
       next = to + 1;
+      if (sentOk === 0 && sendError) break; // nothing leaves this machine: no point in more rounds
+    }
+    if (sentOk === 0 && sendError) {
+      return summarise({ target, method: 'none', probe: probeLabel(probe), hops: [], detail: `no path trace: ${(sendError as SocketFailure).detail}` });
     }
     const last = stopAt ?? Math.min(o.maxHops, next - 1);
     const out: PathHop[] = [];
@@ -339,36 +309,9 @@ async function rawTrace(
     if (o.signal?.aborted) return abortedResult(target, probe, method, out, 'cancelled');
     return summarise({ target, method, probe: probeLabel(probe), hops: out });
   } finally {
-    for (const s of sockets) s.close();
-    for (const s of udpSockets.values()) {
-      try {
-        s.close();
-      } catch {
-        // closed
-      }
-    }
+    for (const k of keys) transport.off(k);
+    if (!o.transport) transport.close();
   }
-}
-
-/** Resolves when `cond()` holds (checked every 10 ms), after `ms`, or on abort. */
-export function waitUntil(cond: () => boolean, ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted || cond()) {
-      resolve();
-      return;
-    }
-    const deadline = setTimeout(done, ms);
-    const poll = setInterval(() => {
-      if (cond()) done();
-    }, 10);
-    function done(): void {
-      clearTimeout(deadline);
-      clearInterval(poll);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -398,8 +341,7 @@ function annotationToIcmp(flag: string, family: IpFamily): { type: number; code:
       const m = /^!(\d+)$/.exec(flag);
       if (!m) return null;
       const code = Number(m[1]);
-      const admin = family === 4 ? code === 9 || code === 10 || code === 13 : code === 1;
-      return { type: unreach, code, note: admin ? 'admin-prohibited' : 'unreachable' };
+      return { type: unreach, code, note: isAdminProhibited(family, unreach, code) ? 'admin-prohibited' : 'unreachable' };
     }
   }
 }

@@ -1,20 +1,20 @@
 /**
  * Port finder: when none of the profile's probes gets an answer, look wider for *any* port the host
  * answers on — that port is what the operator can add to the scan profile's discovery ports.
- * TCP: Nmap's top-N ports (raw SYN at a bounded packet rate when privileged, else connect() with bounded
- * concurrency). UDP: common services with a real request each (connected UDP sockets, both modes).
+ * TCP: Nmap's top-N ports; UDP: common services with a real request each (electron/net/udpPayloads).
+ * The probes are the discovery engine's own (electron/probes runHost with a wide ad-hoc profile):
+ * raw SYN through the one transport when privileged, else the unprivileged fallback's connect() and
+ * UDP sockets — one rate limiter, event-driven waits, every socket error a probe result.
  * Bounded: every port gets 1 + retries attempts, each with a timeout, plus an overall deadline.
  */
-import dgram from 'node:dgram';
 import { setMaxListeners } from 'node:events';
 import net from 'node:net';
-import { randomInt } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { OpenPort } from '../../shared/diagnosis.js';
-import { buildTcpSegment, canonicalIp, IPPROTO_TCP, parseIncomingTcp, TCP_ACK, TCP_RST, TCP_SYN, type IpFamily } from '../probes/packets.js';
-import { udpPayloadFor } from '../probes/udpPayloads.js';
-import { waitUntil } from './path.js';
-import { openRawSocket } from './rawSocket.js';
-import { sourceAddressFor } from './sourceAddress.js';
+import type { ProbeResult } from '../../shared/discovery.js';
+import type { DiscoveryProfile } from '../../shared/profiles.js';
+import type { RawTransport } from '../net/index.js';
+import { canUseRawSockets, createDriver, runHost, type ProbeDriver } from '../probes/index.js';
 import { TCP_SERVICE_NAMES, TOP_TCP_PORTS } from './topPorts.js';
 
 /** Common UDP services probed by default. */
@@ -52,6 +52,8 @@ export interface PortFinderOptions {
   retries?: number;
   /** true: raw SYN (fails without privilege); false: connect(); undefined: raw if allowed. */
   privileged?: boolean;
+  /** Send raw probes through this transport (shared rate limiter) instead of opening one. */
+  transport?: RawTransport;
   /** Overall deadline in milliseconds (default 60000). */
   deadlineMs?: number;
   signal?: AbortSignal;
@@ -69,6 +71,8 @@ export interface PortFinderResult {
   cancelled: boolean;
   /** The deadline stopped the search before every port had its attempts. */
   truncated: boolean;
+  /** Probes could not be sent at all (errno and plain words), e.g. no route to the target. */
+  error?: { errno: string; detail: string };
 }
 
 /** The first `n` ports of Nmap's top list; past 1000, the other ports in numeric order. */
@@ -85,17 +89,56 @@ function serviceName(protocol: 'tcp' | 'udp', port: number): string | undefined 
   return protocol === 'tcp' ? TCP_SERVICE_NAMES[port] : UDP_SERVICE_NAMES[port];
 }
 
-/** SSDP, mDNS and TFTP requests (the discovery engine's payload table covers the rest). */
-function udpRequest(port: number): Buffer {
-  switch (port) {
-    case 1900:
-      return Buffer.from('M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 1\r\nST: ssdp:all\r\n\r\n');
-    case 5353:
-      return udpPayloadFor(53).payload; // a unicast DNS query to the mDNS port gets a unicast answer
-    case 69:
-      return Buffer.concat([Buffer.from([0, 1]), Buffer.from('scanready\0octet\0')]); // TFTP RRQ
-    default:
-      return udpPayloadFor(port).payload;
+/** Ports per engine run: bounds sockets (unprivileged) and queued packets (raw) at once. */
+const RAW_CHUNK = 4096;
+const CONNECT_CHUNK_MAX = 512;
+const UDP_CHUNK_MAX = 64;
+
+function portProfile(protocol: 'tcp' | 'udp', ports: number[], timeoutMs: number, retries: number): DiscoveryProfile {
+  return {
+    name: 'port-finder',
+    description: '',
+    scanner: 'custom',
+    tcpSyn: protocol === 'tcp' ? ports : [],
+    tcpAck: [],
+    tcpSynAck: [],
+    udp: protocol === 'udp' ? ports : [],
+    icmpEcho: false,
+    icmpTimestamp: false,
+    timeoutMs,
+    retries,
+  };
+}
+
+/** The answer that shows a port is reachable, or null. */
+function openPortOf(p: ProbeResult): OpenPort | null {
+  if (!p.countsAsAlive || p.port === null) return null;
+  if (p.protocol === 'tcp' && (p.result === 'syn-ack' || p.result === 'rst')) return { protocol: 'tcp', port: p.port, result: p.result };
+  if (p.protocol === 'udp' && (p.result === 'udp-reply' || p.result === 'icmp-port-unreachable')) return { protocol: 'udp', port: p.port, result: p.result };
+  return null;
+}
+
+/** Runs the engine over `ports` in chunks of `chunk`, one chunk after the other. */
+async function probePorts(
+  address: string,
+  family: 4 | 6,
+  driver: ProbeDriver,
+  protocol: 'tcp' | 'udp',
+  ports: number[],
+  chunk: number,
+  timeoutMs: number,
+  retries: number,
+  signal: AbortSignal,
+  emit: (p: OpenPort) => void,
+  onError: (p: ProbeResult) => void,
+): Promise<void> {
+  for (let i = 0; i < ports.length && !signal.aborted; i += chunk) {
+    const profile = portProfile(protocol, ports.slice(i, i + chunk), timeoutMs, retries);
+    await runHost({ target: address, address, family }, { driver, profile, signal }, (probe) => {
+      const open = openPortOf(probe);
+      if (open) emit(open);
+      else if (probe.result === 'error') onError(probe);
+    });
   }
 }
 
@@ -108,12 +151,15 @@ export async function findOpenPorts(target: string, opts: PortFinderOptions = {}
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), deadlineMs);
   const signal = opts.signal ? AbortSignal.any([opts.signal, deadline.signal]) : deadline.signal;
-  setMaxListeners(0, signal); // one listener per open socket, bounded by the concurrency
+  setMaxListeners(0, signal);
   const tcpPorts = [...new Set(opts.tcpPorts ?? topTcpPorts(opts.topPorts ?? 1000))].filter((p) => p >= 1 && p <= 65535);
   const udpPorts = [...new Set(opts.udpPorts ?? COMMON_UDP_PORTS)].filter((p) => p >= 1 && p <= 65535);
   const timeoutMs = Math.min(Math.max(opts.timeoutMs ?? 1000, 50), 10_000);
   const retries = Math.min(Math.max(opts.retries ?? 1, 0), 3);
+  const ratePps = Math.min(Math.max(opts.ratePps ?? 2000, 1), 100_000);
+  const concurrency = Math.max(1, opts.concurrency ?? 256);
   const found: OpenPort[] = [];
+  let error: PortFinderResult['error'];
   const emit = (p: OpenPort): void => {
     if (found.some((f) => f.protocol === p.protocol && f.port === p.port)) return;
     const service = serviceName(p.protocol, p.port);
@@ -121,203 +167,54 @@ export async function findOpenPorts(target: string, opts: PortFinderOptions = {}
     found.push(withName);
     opts.onPort?.(withName);
   };
+  const onError = (p: ProbeResult): void => {
+    error ??= { errno: p.errno ?? 'EUNKNOWN', detail: p.detail ?? 'error' };
+  };
 
+  const privileged = opts.privileged ?? canUseRawSockets();
+  if (privileged && !canUseRawSockets()) {
+    clearTimeout(timer);
+    throw Object.assign(new Error('raw sockets are not available: run as root (or grant CAP_NET_RAW)'), { code: 'not-permitted' });
+  }
+  const address = target;
+  const fam = family === 4 ? 4 : 6;
+  // One driver (one rate limiter) for TCP and UDP; in the fallback, connect() gets one attempt
+  // (the kernel retransmits the SYN itself), as before.
+  const driver = createDriver({ privileged, ratePps, timeoutMs, ...(opts.transport ? { transport: opts.transport } : {}) });
   try {
-    let tcpMethod: PortFinderResult['tcpMethod'] = 'none';
-    const udpJob = udpPorts.length > 0 ? udpSearch(target, family === 4 ? 4 : 6, udpPorts, timeoutMs, retries, opts.concurrency ?? 128, signal, emit) : Promise.resolve();
+    const udpJob =
+      udpPorts.length > 0
+        ? probePorts(address, fam, driver, 'udp', udpPorts, privileged ? RAW_CHUNK : Math.min(concurrency, UDP_CHUNK_MAX), timeoutMs, retries, signal, emit, onError)
+        : Promise.resolve();
     if (tcpPorts.length > 0) {
-      let done = false;
-      if (opts.privileged !== false) {
-        try {
-          await rawSynSearch(target, family === 4 ? 4 : 6, tcpPorts, { ...opts, timeoutMs, retries }, signal, emit);
-          tcpMethod = 'raw-syn';
-          done = true;
-        } catch (err) {
-          if (opts.privileged === true) throw err;
-        }
-      }
-      if (!done) {
-        await connectSearch(target, tcpPorts, timeoutMs, opts.concurrency ?? 256, signal, emit);
-        tcpMethod = 'connect';
-      }
+      await probePorts(
+        address,
+        fam,
+        driver,
+        'tcp',
+        tcpPorts,
+        privileged ? RAW_CHUNK : Math.min(concurrency, CONNECT_CHUNK_MAX),
+        timeoutMs,
+        privileged ? retries : 0,
+        signal,
+        emit,
+        onError,
+      );
     }
     await udpJob;
     const order = (p: OpenPort): number => (p.protocol === 'tcp' ? 0 : 100000) + p.port;
     return {
       openPorts: found.sort((a, b) => order(a) - order(b)),
-      tcpMethod,
+      tcpMethod: tcpPorts.length === 0 ? 'none' : privileged ? 'raw-syn' : 'connect',
       tcpProbed: tcpPorts.length,
       udpProbed: udpPorts.length,
       durationMs: Math.round(performance.now() - started),
       cancelled: opts.signal?.aborted === true,
       truncated: deadline.signal.aborted && opts.signal?.aborted !== true,
+      ...(error && found.length === 0 ? { error } : {}),
     };
   } finally {
     clearTimeout(timer);
+    driver.close();
   }
-}
-
-async function rawSynSearch(
-  target: string,
-  family: IpFamily,
-  ports: number[],
-  opts: PortFinderOptions & { timeoutMs: number; retries: number },
-  signal: AbortSignal,
-  emit: (p: OpenPort) => void,
-): Promise<void> {
-  const dst = canonicalIp(target);
-  const src = await sourceAddressFor(target);
-  if (src === null) return;
-  const srcPort = randomInt(40000, 60000);
-  const seq = randomInt(0, 0x7fffffff);
-  const wanted = new Set(ports);
-  const answered = new Set<number>();
-  const sock = openRawSocket(family, IPPROTO_TCP, (buf, source) => {
-    const t = parseIncomingTcp(buf, family, source);
-    if (!t || canonicalIp(t.src) !== dst || t.tcp.dstPort !== srcPort || !wanted.has(t.tcp.srcPort)) return;
-    if (answered.has(t.tcp.srcPort)) return;
-    const synAck = (t.tcp.flags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK);
-    const rst = (t.tcp.flags & TCP_RST) !== 0;
-    if (!synAck && !rst) return;
-    answered.add(t.tcp.srcPort);
-    emit({ protocol: 'tcp', port: t.tcp.srcPort, result: synAck ? 'syn-ack' : 'rst' });
-  });
-  try {
-    const pps = Math.min(Math.max(opts.ratePps ?? 2000, 1), 100_000);
-    const tickMs = 10;
-    const perTick = Math.max(1, Math.round((pps * tickMs) / 1000));
-    for (let attempt = 0; attempt <= opts.retries && !signal.aborted; attempt++) {
-      const todo = ports.filter((p) => !answered.has(p));
-      if (todo.length === 0) break;
-      for (let i = 0; i < todo.length && !signal.aborted; i += perTick) {
-        const tickStart = performance.now();
-        for (const port of todo.slice(i, i + perTick)) {
-          const seg = buildTcpSegment({ family, src, dst, srcPort, dstPort: port, seq, flags: TCP_SYN, window: 1024, mss: 1460 });
-          await sock.send(seg, dst, 64).catch(() => undefined);
-        }
-        const spent = performance.now() - tickStart;
-        if (spent < tickMs) await new Promise((r) => setTimeout(r, tickMs - spent));
-      }
-      await waitUntil(() => todo.every((p) => answered.has(p)), opts.timeoutMs, signal);
-    }
-  } finally {
-    sock.close();
-  }
-}
-
-async function connectSearch(
-  target: string,
-  ports: number[],
-  timeoutMs: number,
-  concurrency: number,
-  signal: AbortSignal,
-  emit: (p: OpenPort) => void,
-): Promise<void> {
-  await eachPort(ports, Math.min(concurrency, 512), signal, async (port) => {
-    const r = await connectOnce(target, port, timeoutMs, signal);
-    if (r) emit({ protocol: 'tcp', port, result: r });
-  });
-}
-
-/** Runs `probe` over `ports` with at most `concurrency` in flight, stopping early on abort. */
-async function eachPort(ports: number[], concurrency: number, signal: AbortSignal, probe: (port: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < ports.length && !signal.aborted) {
-      const port = ports[next++];
-      if (port === undefined) break;
-      await probe(port);
-    }
-  };
-  const n = Math.min(Math.max(concurrency, 1), ports.length);
-  await Promise.all(Array.from({ length: n }, () => worker()));
-}
-
-function connectOnce(host: string, port: number, timeoutMs: number, signal: AbortSignal): Promise<'syn-ack' | 'rst' | null> {
-  return new Promise((resolve) => {
-    const sock = new net.Socket();
-    let settled = false;
-    const finish = (r: 'syn-ack' | 'rst' | null): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      sock.destroy();
-      resolve(r);
-    };
-    const onAbort = (): void => finish(null);
-    const timer = setTimeout(() => finish(null), signal.aborted ? 0 : timeoutMs);
-    signal.addEventListener('abort', onAbort, { once: true });
-    sock.once('connect', () => finish('syn-ack'));
-    sock.once('error', (err: NodeJS.ErrnoException) => finish(err.code === 'ECONNREFUSED' ? 'rst' : null));
-    sock.connect({ host, port });
-  });
-}
-
-async function udpSearch(
-  target: string,
-  family: IpFamily,
-  ports: number[],
-  timeoutMs: number,
-  retries: number,
-  concurrency: number,
-  signal: AbortSignal,
-  emit: (p: OpenPort) => void,
-): Promise<void> {
-  await eachPort(ports, Math.min(concurrency, 64), signal, async (port) => {
-    const r = await udpOnce(target, family, port, timeoutMs, retries, signal);
-    if (r) emit({ protocol: 'udp', port, result: r });
-  });
-}
-
-function udpOnce(
-  host: string,
-  family: IpFamily,
-  port: number,
-  timeoutMs: number,
-  retries: number,
-  signal: AbortSignal,
-): Promise<'udp-reply' | 'icmp-port-unreachable' | null> {
-  return new Promise((resolve) => {
-    const sock = dgram.createSocket(family === 4 ? 'udp4' : 'udp6');
-    let settled = false;
-    let attempt = 0;
-    let timer: NodeJS.Timeout | undefined;
-    const finish = (r: 'udp-reply' | 'icmp-port-unreachable' | null): void => {
-      if (settled) return;
-      settled = true;
-      if (timer) clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      try {
-        sock.close();
-      } catch {
-        // not running
-      }
-      resolve(r);
-    };
-    const onAbort = (): void => finish(null);
-    if (signal.aborted) {
-      finish(null);
-      return;
-    }
-    signal.addEventListener('abort', onAbort, { once: true });
-    sock.on('message', () => finish('udp-reply'));
-    sock.on('error', (err: NodeJS.ErrnoException) => finish(err.code === 'ECONNREFUSED' ? 'icmp-port-unreachable' : null));
-    const send = (): void => {
-      if (settled) return;
-      sock.send(udpRequest(port), (err) => {
-        if (err) finish(null);
-      });
-      timer = setTimeout(() => {
-        attempt++;
-        if (attempt > retries) finish(null);
-        else send();
-      }, timeoutMs);
-    };
-    try {
-      sock.connect(port, host, send);
-    } catch {
-      finish(null);
-    }
-  });
 }

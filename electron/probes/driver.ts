@@ -28,6 +28,12 @@ export interface ProbeDriver {
   readonly graceMs: number;
   /** How a probe is sent; `none` means it cannot be (result `needs-privilege`). */
   methodFor(spec: ProbeSpec, family: 4 | 6): ProbeMethod;
+  /**
+   * Checked once per host before anything is sent: the local address toward `address`. Rejects
+   * with the errno when this machine cannot send there at all (EACCES for a broadcast address,
+   * ENETUNREACH / EHOSTUNREACH for no route, EADDRNOTAVAIL) — a UDP connect() that sends nothing.
+   */
+  route(address: string): Promise<string>;
   /** Sends attempt `attempt` (1-based). Resolves once on the wire; rejects on a local error. */
   send(p: ActiveProbe, attempt: number): Promise<void>;
   /** The attempt's window closed without an answer (release per-attempt resources). */

@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import type { HostResult, ProbeResult } from '../../shared/discovery.js';
 import { profileWarnings, type DiscoveryProfile } from '../../shared/profiles.js';
 import type { ActiveProbe, ProbeDriver } from './driver.js';
-import { canonicalIp } from './packets.js';
+import { canonicalIp, refusedDestination, socketFailure } from '../net/index.js';
 import { emptyResult, finalizeResult, probeSpecs, type ProbeAnswer } from './plan.js';
 import type { ResolvedTarget } from './types.js';
 import { decideVerdict } from './verdict.js';
@@ -48,6 +48,7 @@ export async function runHost(
       r.ttl = a.ttl ?? null;
       r.rttMs = a.rttMs ?? null;
       if (a.detail !== undefined) r.detail = a.detail;
+      if (a.errno !== undefined) r.errno = a.errno;
     }
     finalizeResult(r, target.address);
     driver.release(p);
@@ -79,6 +80,21 @@ export async function runHost(
     }
   }
 
+  // Before anything is sent: destinations we refuse (link-local without scope), and the route
+  // (a broadcast address, no route, no source address). Every probe then ends as an `error` with
+  // the errno — nothing is sent, and the verdict says so.
+  let refused = refusedDestination(input.address) ?? refusedDestination(target.address);
+  if (!refused && open > 0 && !signal.aborted) {
+    try {
+      await driver.route(target.address);
+    } catch (err) {
+      if (!isAbort(err)) refused = socketFailure(err, 'not sent');
+    }
+  }
+  if (refused) {
+    for (const p of probes) if (!p.done) finish(p, { result: 'error', responder: null, errno: refused.errno, detail: refused.detail });
+  }
+
   const onAbort = (): void => wake?.();
   signal.addEventListener('abort', onAbort);
   try {
@@ -89,8 +105,8 @@ export async function runHost(
       const sends = batch.map((p) =>
         driver.send(p, attempt).catch((err: unknown) => {
           if (isAbort(err) || signal.aborted) return;
-          const e = err as NodeJS.ErrnoException;
-          finish(p, { result: 'error', responder: null, detail: e.code ? `${e.code}: ${e.message}` : String(e.message ?? err) });
+          const f = socketFailure(err, 'send failed');
+          finish(p, { result: 'error', responder: null, errno: f.errno, detail: f.detail });
         }),
       );
       // Wait until every probe of the attempt is on the wire (the rate limiter paces them) ...

@@ -14,11 +14,10 @@ import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { ProbeMethod } from '../../shared/discovery.js';
 import type { ActiveProbe, ProbeDriver } from './driver.js';
-import { canonicalIp, classifyIcmpError, describeIcmp } from './packets.js';
+import { describeIcmp, icmpOutcome } from '../../shared/icmp.js';
+import { canonicalIp, localAddressFor, socketFailure, TransportClosedError, udpPayloadFor, type RateLimiter } from '../net/index.js';
 import type { ProbeAnswer } from './plan.js';
-import { TransportClosedError, type RateLimiter } from './raw.js';
 import type { ProbeSpec } from './types.js';
-import { udpPayloadFor } from './udpPayloads.js';
 
 export const RESPONDER_UNKNOWN = 'responder unknown without raw sockets';
 
@@ -97,7 +96,7 @@ export function parsePingOutput(stdout: string, stderr: string, family: 4 | 6): 
     const [type, code] = hit ? [hit[1], hit[2]] : family === 4 ? [3, 1] : [1, 0];
     return {
       answer: {
-        result: classifyIcmpError(family, type, code),
+        result: icmpOutcome(family, type, code),
         responder: canonicalIp(from[1] ?? ''),
         icmpType: type,
         icmpCode: code,
@@ -124,6 +123,12 @@ export function pingArgs(address: string, family: 4 | 6, timeoutMs: number): str
 function errCode(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
   return e?.code ?? e?.message ?? String(err);
+}
+
+/** A local failure as the probe's answer: `error` with the errno and plain words. */
+function failed(err: unknown, what: string): ProbeAnswer {
+  const f = socketFailure(err, what);
+  return { result: 'error', responder: null, errno: f.errno, detail: f.detail };
 }
 
 export class FallbackDriver implements ProbeDriver {
@@ -162,6 +167,10 @@ export class FallbackDriver implements ProbeDriver {
     return w;
   }
 
+  route(address: string): Promise<string> {
+    return localAddressFor(address);
+  }
+
   private token(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       if (this.closed) reject(new TransportClosedError());
@@ -190,7 +199,13 @@ export class FallbackDriver implements ProbeDriver {
   private sendConnect(p: ActiveProbe, st: FallbackState, idx: number): Promise<void> {
     const started = performance.now();
     p.sentAt[idx] = started;
-    const sock = net.connect({ host: p.target.address, port: p.spec.port ?? 0, family: p.target.family });
+    let sock: net.Socket;
+    try {
+      sock = net.connect({ host: p.target.address, port: p.spec.port ?? 0, family: p.target.family });
+    } catch (err) {
+      p.answer(failed(err, 'connect()'));
+      return Promise.resolve();
+    }
     st.tcp = sock;
     const ms = (): number => Math.round((performance.now() - started) * 1000) / 1000;
     sock.once('connect', () => {
@@ -208,7 +223,7 @@ export class FallbackDriver implements ProbeDriver {
       } else if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
         p.answer({ result: 'icmp-unreachable', responder: null, ttl: null, rttMs: ms(), detail: `connect(): ${code} — ${RESPONDER_UNKNOWN}` });
       } else if (code !== 'ETIMEDOUT' && code !== 'ECONNRESET') {
-        p.answer({ result: 'error', responder: null, detail: `connect(): ${code}` });
+        p.answer(failed(err, 'connect()'));
       }
       sock.destroy();
     });
@@ -233,21 +248,26 @@ export class FallbackDriver implements ProbeDriver {
           rttMs: ms(),
           detail: `${description}: ECONNREFUSED — an ICMP port unreachable (sender taken to be the target; raw sockets show it)`,
         });
-      } else if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
+      } else if ((code === 'EHOSTUNREACH' || code === 'ENETUNREACH') && (err as NodeJS.ErrnoException).syscall === 'recvmsg') {
+        // An ICMP error that came back (reported on receive), not a local refusal to send.
         p.answer({ result: 'icmp-unreachable', responder: null, ttl: null, rttMs: ms(), detail: `${description}: ${code} — ${RESPONDER_UNKNOWN}` });
       } else {
-        p.answer({ result: 'error', responder: null, detail: `UDP: ${code}` });
+        p.answer(failed(err, 'UDP'));
       }
     };
-    return new Promise<void>((resolve, reject) => {
+    // Every failure (connect, send, a later ICMP error) ends as this probe's answer: resolve, never throw.
+    return new Promise<void>((resolve) => {
       const doSend = (sock: dgram.Socket): void => {
         p.sentAt[idx] = performance.now();
-        sock.send(payload, (err) => {
-          if (err) {
-            onError(err);
-            reject(err);
-          } else resolve();
-        });
+        try {
+          sock.send(payload, (err) => {
+            if (err) onError(err);
+            resolve();
+          });
+        } catch (err) {
+          onError(err);
+          resolve();
+        }
       };
       if (st.udp) {
         doSend(st.udp);
@@ -265,14 +285,25 @@ export class FallbackDriver implements ProbeDriver {
           detail: `${description} answered: ${msg.length}-byte reply`,
         });
       });
-      sock.connect(port, p.target.address, () => {
+      const connected = (err?: Error): void => {
+        // Node hands a connect() failure to this callback (not to 'error'); the socket stays unconnected.
+        if (err) {
+          onError(err);
+          resolve();
+          return;
+        }
         try {
           p.result.sourcePort = sock.address().port;
         } catch {
           /* closed meanwhile */
         }
         doSend(sock);
-      });
+      };
+      try {
+        sock.connect(port, p.target.address, connected);
+      } catch (err) {
+        connected(err instanceof Error ? err : new Error(String(err)));
+      }
     });
   }
 
@@ -293,14 +324,14 @@ export class FallbackDriver implements ProbeDriver {
       });
       child.once('error', (e) => {
         if (st.ping === child) st.ping = undefined;
-        p.answer({ result: 'error', responder: null, detail: `system ping: ${errCode(e)}` });
+        p.answer(failed(e, 'system ping'));
         reject(e);
       });
       child.once('close', (code) => {
         if (st.ping === child) st.ping = undefined;
         const parsed = parsePingOutput(out, err, p.target.family);
         if (parsed.answer) p.answer(parsed.answer);
-        else if (parsed.error && code !== 1) p.answer({ result: 'error', responder: null, detail: `system ping: ${parsed.error}` });
+        else if (parsed.error && code !== 1) p.answer({ result: 'error', responder: null, errno: 'EPING', detail: `system ping: ${parsed.error}` });
       });
     });
   }

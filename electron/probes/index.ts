@@ -10,10 +10,9 @@ import { performance } from 'node:perf_hooks';
 import type { DiscoveryEvent, HostResult, ProbeResult } from '../../shared/discovery.js';
 import type { ProbeDriver } from './driver.js';
 import { runHost } from './engine.js';
-import { canonicalIp } from './packets.js';
 import { FallbackDriver } from './fallback.js';
 import { RawDriver } from './rawDriver.js';
-import { canOpenRawSocket, RateLimiter, RawTransport } from './raw.js';
+import { canonicalIp, canUseRawSockets, RateLimiter, RawTransport, type PacketTap } from '../net/index.js';
 import {
   DEFAULT_CONCURRENCY,
   DEFAULT_RATE_PPS,
@@ -23,22 +22,26 @@ import {
 } from './types.js';
 
 export type { DiscoverMode, DiscoverOptions, ProbeSpec, ResolvedTarget } from './types.js';
+export type { ProbeDriver } from './driver.js';
+export { runHost, type HostRunContext } from './engine.js';
 export { DEFAULT_CONCURRENCY, DEFAULT_RATE_PPS, FALLBACK_CONCURRENCY } from './types.js';
-export { decideVerdict, aliveByOf, probeLabel, type VerdictResult } from './verdict.js';
+export { decideVerdict, aliveByOf, type VerdictResult } from './verdict.js';
+export { probeLabel } from '../../shared/discovery.js';
 export { probeSpecs } from './plan.js';
-export { udpPayloadFor } from './udpPayloads.js';
 export { parsePingOutput } from './fallback.js';
-// The packet and raw-socket layer, for traceroute and the port finder.
-export * as packets from './packets.js';
-export { RawTransport, RateLimiter, tcpKey, udpKey, echoKey, localAddressFor, type RawReply } from './raw.js';
+export { canUseRawSockets } from '../net/index.js';
 
 /**
- * True when this process may open raw sockets (tries to open a raw ICMP socket and closes it).
- * Always false on Windows, where the OS blocks sending crafted TCP on raw sockets.
+ * A probe driver: raw sockets through the one transport (electron/net) when `privileged`, else the
+ * unprivileged fallback (connect(), UDP sockets, system ping). Every probe takes a token from one
+ * rate limiter. A given `transport` is shared: closing the driver then leaves it open.
  */
-export function canUseRawSockets(): boolean {
-  if (process.platform === 'win32') return false;
-  return canOpenRawSocket(4);
+export function createDriver(opts: { privileged: boolean; ratePps: number; timeoutMs: number; transport?: RawTransport; onPacket?: PacketTap }): ProbeDriver {
+  if (!opts.privileged) return new FallbackDriver(new RateLimiter(opts.ratePps), opts.timeoutMs);
+  if (!opts.transport) return new RawDriver(new RawTransport({ ratePps: opts.ratePps, ...(opts.onPacket ? { onPacket: opts.onPacket } : {}) }));
+  const shared = new RawDriver(opts.transport);
+  shared.close = () => undefined;
+  return shared;
 }
 
 function makeDriver(opts: DiscoverOptions): ProbeDriver {
@@ -52,7 +55,7 @@ function makeDriver(opts: DiscoverOptions): ProbeDriver {
     }
     privileged = true;
   } else privileged = canUseRawSockets();
-  return privileged ? new RawDriver(new RawTransport({ ratePps: rate })) : new FallbackDriver(new RateLimiter(rate), opts.profile.timeoutMs);
+  return createDriver({ privileged, ratePps: rate, timeoutMs: opts.profile.timeoutMs, ...(opts.onPacket ? { onPacket: opts.onPacket } : {}) });
 }
 
 /** Probes one host; `onProbe` sees each probe's result as soon as it is final. */

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiscoveryEvent, ProbeResult } from '../../shared/discovery.js';
 import { profileSchema } from '../../shared/profiles.js';
 import { canUseRawSockets, discover, discoverHost } from './index.js';
-import { localAddressFor, RateLimiter } from './raw.js';
+import { localAddressFor, RateLimiter } from '../net/index.js';
 
 let server: net.Server;
 let udpServer: dgram.Socket;

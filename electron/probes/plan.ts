@@ -3,7 +3,7 @@
  */
 import type { DiscoveryProfile } from '../../shared/profiles.js';
 import { ALIVE_OUTCOMES, type ProbeMethod, type ProbeOutcome, type ProbeResult } from '../../shared/discovery.js';
-import { canonicalIp } from './packets.js';
+import { canonicalIp } from '../net/index.js';
 import type { ProbeSpec } from './types.js';
 
 /** The probes of a profile in a stable order: SYN, ACK, SYN-ACK, UDP, ICMP echo, ICMP timestamp. */
@@ -56,4 +56,6 @@ export interface ProbeAnswer {
   ttl?: number | null;
   rttMs?: number | null;
   detail?: string;
+  /** For `error`: the errno (see ProbeResult.errno). */
+  errno?: string;
 }

@@ -5,11 +5,10 @@
 import { randomInt } from 'node:crypto';
 import type { ProbeMethod } from '../../shared/discovery.js';
 import type { ActiveProbe, ProbeDriver } from './driver.js';
-import { classifyIcmpError, describeIcmp, TCP_ACK, TCP_RST, TCP_SYN } from './packets.js';
+import { describeIcmp, icmpOutcome } from '../../shared/icmp.js';
+import { echoKey, tcpKey, TCP_ACK, TCP_RST, TCP_SYN, udpKey, udpPayloadFor, type RawReply, type RawTransport } from '../net/index.js';
 import type { ProbeAnswer } from './plan.js';
-import { echoKey, tcpKey, udpKey, type RawReply, type RawTransport } from './raw.js';
 import type { ProbeSpec } from './types.js';
-import { udpPayloadFor } from './udpPayloads.js';
 
 /** Source ports for SYN probes: the Linux ephemeral range, where a stray reply harms nobody. */
 const SRC_PORT_MIN = 32768;
@@ -28,7 +27,7 @@ interface RawState {
 function icmpAnswer(p: ActiveProbe, reply: Extract<RawReply, { type: 'icmp-error' }>, attemptIdx: number): ProbeAnswer {
   const family = p.target.family;
   return {
-    result: classifyIcmpError(family, reply.icmpType, reply.icmpCode),
+    result: icmpOutcome(family, reply.icmpType, reply.icmpCode),
     responder: reply.responder,
     icmpType: reply.icmpType,
     icmpCode: reply.icmpCode,
@@ -59,6 +58,10 @@ export class RawDriver implements ProbeDriver {
 
   warnings(): string[] {
     return [];
+  }
+
+  route(address: string): Promise<string> {
+    return this.transport.sourceFor(address);
   }
 
   private state(p: ActiveProbe): RawState {

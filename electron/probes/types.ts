@@ -3,6 +3,7 @@
  */
 import type { DiscoveryProfile } from '../../shared/profiles.js';
 import type { ProbeKind, ProbeProtocol } from '../../shared/discovery.js';
+import type { PacketTap } from '../net/index.js';
 
 /** One address to probe, as produced by the target parser (electron/targets/). */
 export interface ResolvedTarget {
@@ -28,6 +29,8 @@ export interface DiscoverOptions {
   /** Hosts probed at the same time (default DEFAULT_CONCURRENCY; lower in the unprivileged fallback). */
   concurrency?: number;
   signal?: AbortSignal;
+  /** Packet tap on the raw transport (raw mode only): every packet sent and received, for a pcap. */
+  onPacket?: PacketTap;
 }
 
 /** One probe of a profile, before it is sent. */

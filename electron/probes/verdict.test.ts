@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { ProbeOutcome, ProbeResult } from '../../shared/discovery.js';
 import { builtinProfile } from '../../shared/profiles.js';
 import { emptyResult, finalizeResult, probeSpecs } from './plan.js';
-import { aliveByOf, decideVerdict, probeLabel } from './verdict.js';
+import { probeLabel } from '../../shared/discovery.js';
+import { aliveByOf, decideVerdict } from './verdict.js';
 
 const T = '198.18.1.13';
 const qualys = builtinProfile('qualys-default')!;
@@ -38,7 +39,7 @@ describe('probe plan', () => {
   it('qualys-default has 13 SYN, 2 ACK, 1 SYN-ACK, 6 UDP and echo probes, in that order', () => {
     const specs = probeSpecs(qualys, 4);
     expect(specs.map((s) => probeLabel({ ...s }))).toEqual([
-      ...[21, 22, 23, 25, 53, 80, 110, 111, 135, 139, 443, 445, 5631].map((p) => `TCP ${p}`),
+      ...[21, 22, 23, 25, 53, 80, 110, 111, 135, 139, 443, 445, 5631].map((p) => `TCP SYN ${p}`),
       'TCP ACK 80→2869',
       'TCP ACK 25→12531',
       'TCP SYN-ACK 80→41641',
@@ -163,7 +164,14 @@ describe('decideVerdict', () => {
   it('local errors and cancellation make silence inconclusive', () => {
     const probes = matrix(true);
     answer(probes, (p) => p.kind === 'udp', 'error', null, { detail: 'ENETUNREACH' });
-    expect(decideVerdict(probes, T, true).reason).toContain('6 UDP probes failed locally (ENETUNREACH)');
+    expect(decideVerdict(probes, T, true).reason).toContain('6 UDP probes failed on this machine, not sent (ENETUNREACH)');
+    // Every probe errored: the reason says nothing was learnt, not "no response".
+    const all = matrix(true);
+    answer(all, () => true, 'error', null, { detail: 'not sent: the operating system refused to send (EACCES)', errno: 'EACCES' });
+    const e = decideVerdict(all, T, true);
+    expect(e.verdict).toBe('inconclusive');
+    expect(e.reason).toContain('every probe failed on this machine before reaching the network: not sent: the operating system refused to send (EACCES)');
+    expect(e.reason).not.toMatch(/no answer|no response/);
     const c = matrix(true).map((p) => ({ ...p, result: 'cancelled' as const }));
     const v = decideVerdict(c, T, true);
     expect(v.verdict).toBe('inconclusive');

@@ -1,8 +1,9 @@
 /**
  * The host verdict: a pure function of the probe results (domain.md §2).
  */
-import { ALIVE_OUTCOMES, type ProbeOutcome, type ProbeResult, type Verdict } from '../../shared/discovery.js';
-import { canonicalIp, describeIcmp } from './packets.js';
+import { ALIVE_OUTCOMES, probeLabel, type ProbeOutcome, type ProbeResult, type Verdict } from '../../shared/discovery.js';
+import { describeIcmp } from '../../shared/icmp.js';
+import { canonicalIp } from '../net/index.js';
 
 export interface VerdictResult {
   alive: boolean;
@@ -24,24 +25,6 @@ const ICMP_ERRORS: ReadonlySet<ProbeOutcome> = new Set<ProbeOutcome>([
   'icmp-unreachable',
   'icmp-time-exceeded',
 ]);
-
-/** Short label of a probe, e.g. `TCP 22`, `TCP ACK 80→2869`, `UDP 53`, `ICMP echo`. */
-export function probeLabel(p: Pick<ProbeResult, 'kind' | 'port' | 'sourcePort'>): string {
-  switch (p.kind) {
-    case 'syn':
-      return `TCP ${p.port}`;
-    case 'ack':
-      return `TCP ACK ${p.sourcePort}→${p.port}`;
-    case 'syn-ack':
-      return `TCP SYN-ACK ${p.sourcePort}→${p.port}`;
-    case 'udp':
-      return `UDP ${p.port}`;
-    case 'echo':
-      return 'ICMP echo';
-    case 'timestamp':
-      return 'ICMP timestamp';
-  }
-}
 
 /** `a`, `a and b`, `a, b and c`. */
 function joinAnd(items: string[]): string {
@@ -238,13 +221,24 @@ export function decideVerdict(
       aliveBy: '',
     };
   }
+  if (errors.length > 0 && silent.length === 0 && cancelled.length === 0) {
+    // Nothing was answered and nothing went unanswered: the probes never left this machine.
+    const reasons = [...new Set(errors.map((p) => p.detail ?? p.errno ?? 'error'))];
+    const what = `${errors.length === probes.length - notSent.length ? (notSent.length > 0 ? 'every other probe' : 'every probe') : countGroups(errors)} failed on this machine before reaching the network: ${reasons.slice(0, 2).join('; ')}`;
+    return {
+      alive: false,
+      verdict: 'inconclusive',
+      reason: `inconclusive: nothing is known about ${target} — ${what}${tail(notSent.length > 0 ? [privilegeNote] : [])}`,
+      aliveBy: '',
+    };
+  }
   if (notSent.length > 0 || errors.length > 0 || cancelled.length > 0) {
     const extra: string[] = [];
     if (notSent.length > 0) {
       const stateless = notSent.some((p) => p.kind === 'ack' || p.kind === 'syn-ack');
       extra.push(`${privilegeNote}${stateless ? ' — ACK/SYN-ACK probes are the ones that pass stateless SYN filters' : ''}`);
     }
-    if (errors.length > 0) extra.push(`${countGroups(errors)} failed locally (${errors[0]?.detail ?? 'error'})`);
+    if (errors.length > 0) extra.push(`${countGroups(errors)} failed on this machine, not sent (${errors[0]?.detail ?? 'error'})`);
     if (cancelled.length > 0) extra.push(`${countGroups(cancelled)} cancelled before an answer`);
     return { alive: false, verdict: 'inconclusive', reason: `inconclusive: ${silentPart}${tail(extra)}`, aliveBy: '' };
   }

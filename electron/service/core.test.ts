@@ -3,9 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuthResult } from '../../shared/auth.js';
+import type { DiscoveryEvent, HostResult } from '../../shared/discovery.js';
 import type { HostKeyPrompt, HostKeyPromptClosed, IpcResult, PushChannel } from '../../shared/ipc.js';
 import { BUILTIN_PROFILES } from '../../shared/profiles.js';
 import { applyOverrides, createServiceCore, expandTargetEntries, type Service } from './core.js';
+import type { Engines } from './engines.js';
 import { HistoryStore, newHistoryId, summarizeAuth } from './history.js';
 import { unavailableEngines } from './testEngines.js';
 
@@ -357,5 +359,122 @@ describe('auth runs and the host-key prompt', () => {
     expect(start.ok).toBe(true);
     for (let i = 0; i < 100 && service.activeRuns() > 0; i++) await new Promise((r) => setTimeout(r, 10));
     expect(pushes).toEqual([{ runId: start.ok && start.value.runId, event: { type: 'run-error', code: 'unavailable', message: 'the credential check is not available in this build' } }]);
+  });
+});
+
+describe('a failing run ends that run, never the service', () => {
+  type Failure = 'sync-throw' | 'reject' | 'throw-after-events' | 'bad-event' | 'non-error' | 'works';
+  let failure: Failure = 'works';
+  const hostResult = (address: string): HostResult => ({
+    target: address,
+    address,
+    family: 4,
+    alive: true,
+    verdict: 'alive',
+    reason: 'echo reply',
+    aliveBy: 'ICMP',
+    privileged: false,
+    profile: 'qualys-default',
+    probes: [],
+    warnings: [],
+    startedAt: new Date().toISOString(),
+    durationMs: 1,
+  });
+  const boom = (): never => {
+    if (failure === 'non-error') throw 'a string, not an Error'; // eslint-disable-line @typescript-eslint/only-throw-error -- the point of the test
+    throw new TypeError("Cannot read properties of undefined (reading 'probes')");
+  };
+  const failingEngines: Partial<Engines> = {
+    discover: (targets) => {
+      if (failure === 'sync-throw' || failure === 'non-error') boom();
+      return (async function* (): AsyncGenerator<DiscoveryEvent> {
+        await Promise.resolve();
+        if (failure === 'reject') boom();
+        yield { type: 'start', total: targets.length, privileged: false, profile: 'qualys-default' };
+        yield { type: 'host-start', target: targets[0]!.target, address: targets[0]!.address };
+        if (failure === 'throw-after-events') boom();
+        if (failure === 'bad-event') yield null as unknown as DiscoveryEvent;
+        yield { type: 'host-done', result: hostResult(targets[0]!.address) };
+        yield { type: 'end', done: 1, total: 1, alive: 1, cancelled: false, durationMs: 1 };
+      })();
+    },
+    runDiagnosis: (req) => {
+      if (failure === 'sync-throw' || failure === 'non-error') boom();
+      if (failure !== 'works') return Promise.reject(new RangeError('Invalid array length'));
+      return Promise.resolve({ target: req.target, discovery: hostResult(req.target), path: null, openPorts: null, auth: null, advice: [] });
+    },
+    runAuthCheck: (req) => {
+      if (failure === 'sync-throw' || failure === 'non-error') boom();
+      if (failure !== 'works') return Promise.reject(new Error('socket hang up'));
+      return Promise.resolve(fakeAuthResult(req.host));
+    },
+  };
+
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown): void => {
+    unhandled.push(reason);
+  };
+  beforeEach(() => {
+    unhandled.length = 0;
+    process.on('unhandledRejection', onUnhandled);
+  });
+  afterEach(() => {
+    process.off('unhandledRejection', onUnhandled);
+  });
+
+  /** Starts one run and waits (bounded) until it has ended; returns its events. */
+  async function runOnce(svc: Service, pushes: { channel: PushChannel; payload: unknown }[], kind: 'discover' | 'diagnose' | 'auth'): Promise<{ type: string; code?: string; message?: string }[]> {
+    const start =
+      kind === 'discover'
+        ? await svc.invoke('scanready:discover:start', { targets: ['127.0.0.1'] })
+        : kind === 'diagnose'
+          ? await svc.invoke('scanready:diagnose:start', { target: '127.0.0.1', trace: false, portFinder: false })
+          : await svc.invoke('scanready:auth:start', { host: '127.0.0.1', user: 'u', password: 'pw' });
+    if (!start.ok) throw new Error(start.error.message);
+    for (let i = 0; i < 500 && svc.activeRuns() > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(svc.activeRuns()).toBe(0);
+    return pushes
+      .filter((p) => p.channel === `scanready:${kind}:event` && (p.payload as { runId: string }).runId === start.value.runId)
+      .map((p) => (p.payload as { event: { type: string; code?: string; message?: string } }).event);
+  }
+
+  for (const kind of ['discover', 'diagnose', 'auth'] as const) {
+    it(`${kind}: a throwing, rejecting or mid-stream failing engine gives a run-error, and the next run works`, async () => {
+      const pushes: { channel: PushChannel; payload: unknown }[] = [];
+      const svc = make(failingEngines);
+      svc.on((channel, payload) => pushes.push({ channel, payload }));
+      const failures: Failure[] = kind === 'discover' ? ['sync-throw', 'reject', 'throw-after-events', 'bad-event', 'non-error'] : ['sync-throw', 'reject', 'non-error'];
+      for (const f of failures) {
+        failure = f;
+        const events = await runOnce(svc, pushes, kind);
+        const last = events.at(-1);
+        expect(last, f).toMatchObject({ type: 'run-error', code: 'internal' });
+        expect(last?.message, f).toMatch(/\S/);
+        expect(last?.message, f).not.toMatch(/\n|\bat .+:\d+:\d+/);
+        expect(events.filter((e) => e.type === 'run-error'), f).toHaveLength(1);
+        // The service still answers calls while and after a run failed.
+        expect((await svc.invoke('scanready:app:info', null)).ok, f).toBe(true);
+        failure = 'works';
+        const next = await runOnce(svc, pushes, kind);
+        expect(next.some((e) => e.type === 'run-error'), `${f}: next run`).toBe(false);
+        expect(next.some((e) => e.type === (kind === 'discover' ? 'end' : 'done')), `${f}: next run`).toBe(true);
+      }
+      await svc.close();
+      expect(unhandled).toEqual([]);
+    });
+  }
+
+  it('a listener that throws (a dead window, a closed socket) does not stop the run', async () => {
+    const pushes: { channel: PushChannel; payload: unknown }[] = [];
+    const svc = make(failingEngines);
+    svc.on(() => {
+      throw new Error('the window is gone');
+    });
+    svc.on((channel, payload) => pushes.push({ channel, payload }));
+    failure = 'works';
+    const events = await runOnce(svc, pushes, 'discover');
+    expect(events.map((e) => e.type)).toEqual(['start', 'host-start', 'host-done', 'end', 'saved']);
+    await svc.close();
+    expect(unhandled).toEqual([]);
   });
 });

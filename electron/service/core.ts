@@ -9,7 +9,6 @@
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { z } from 'zod';
 import { authRequestSchema, type AuthRequest, type AuthResult, type HostKeyInfo } from '../../shared/auth.js';
 import type { DiagnosisResult } from '../../shared/diagnosis.js';
@@ -19,7 +18,7 @@ import {
   isInvokeChannel,
   ok,
   type AppInfo,
-  type DiagnosisEvent,
+  type DiagnosePush,
   type InvokeChannel,
   type InvokeValue,
   type IpcResult,
@@ -44,12 +43,14 @@ import {
   type DiscoverOverrides,
   type ProfileRef,
 } from '../../shared/requests.js';
+import { redactor, requestSecrets } from '../bundle/redact.js';
 import { KnownHostsStore } from '../ssh/knownHosts.js';
 import { parseTargets, type ResolvedTarget } from '../targets/index.js';
-import { elevationStatus, ElevationError, runElevatedDiscover, type CliInvocation, type ElevationPlan } from './elevate.js';
+import { elevationStatus, ElevationError, runElevatedDiscover, type CliInvocation } from './elevate.js';
 import type { Engines } from './engines.js';
 import { badInput, ServiceError } from './errors.js';
 import { HistoryStore, newHistoryId, summarizeAuth, summarizeDiagnosis, summarizeDiscovery } from './history.js';
+import { knownHostsFile as knownHostsFileIn } from './paths.js';
 import { ProfileStore } from './profiles.js';
 import { SettingsStore } from './settings.js';
 
@@ -99,8 +100,6 @@ export interface ServiceOptions {
   /** Opens an allow-listed URL in the OS browser (Electron's shell.openExternal); absent in web mode. */
   openExternal?: (url: string) => Promise<void>;
   platform?: NodeJS.Platform;
-  /** Tests: replaces the OS elevation tool (and its availability check) with a plain command line. */
-  elevationPlan?: (cliArgs: string[], files: { stdoutFile: string; stderrFile: string }) => ElevationPlan;
 }
 
 export interface Service {
@@ -114,12 +113,21 @@ export interface Service {
   activeRuns(): number;
 }
 
+type RunKind = 'discover' | 'auth' | 'diagnose';
+
+/** Where each kind of run reports its events (and its `run-error`). */
+const RUN_EVENT_CHANNEL = {
+  discover: 'scanready:discover:event',
+  auth: 'scanready:auth:event',
+  diagnose: 'scanready:diagnose:event',
+} as const satisfies Record<RunKind, PushChannel>;
+
 interface Prompt {
   resolve(accepted: boolean, by: 'user' | 'timeout' | 'run-ended'): void;
 }
 
 interface Run {
-  kind: 'discover' | 'auth' | 'diagnose';
+  kind: RunKind;
   controller: AbortController;
   prompts: Map<string, Prompt>;
   done: Promise<void>;
@@ -186,7 +194,7 @@ export function createServiceCore(options: ServiceOptions): Service {
   const profiles = new ProfileStore(options.userDataDir);
   const settings = new SettingsStore(options.userDataDir);
   const history = new HistoryStore(options.userDataDir);
-  const knownHostsFile = path.join(options.userDataDir, 'known_hosts.json');
+  const knownHostsFile = knownHostsFileIn(options.userDataDir);
   const listeners = new Set<PushListener>();
   const runs = new Map<string, Run>();
   let closed = false;
@@ -218,12 +226,12 @@ export function createServiceCore(options: ServiceOptions): Service {
     }
   }
 
-  function checkMode(mode: string, elevate: boolean): void {
+  async function checkMode(mode: string, elevate: boolean): Promise<void> {
     if (closed) throw new ServiceError('unavailable', 'ScanReady is shutting down');
     if (elevate) {
-      const status = options.elevationPlan && options.cli ? { available: true } : elevationStatus(platform, options.cli ?? null);
-      if (!status.available) throw new ServiceError('unavailable', `privileged probes cannot be started here: ${('reason' in status && status.reason) || 'no elevation method'}`);
       if (mode === 'unprivileged') throw badInput('"unprivileged" mode and "run privileged probes" contradict each other: pick one');
+      const status = await elevationStatus(platform, options.cli ?? null);
+      if (!status.available) throw new ServiceError('unavailable', `privileged probes cannot be started here: ${status.reason ?? 'no elevation method'}`);
     } else if (mode === 'raw' && !engines.canUseRawSockets()) {
       throw new ServiceError('unavailable', 'raw sockets are not available to this process: use "Run privileged probes" or mode "auto"');
     }
@@ -237,6 +245,10 @@ export function createServiceCore(options: ServiceOptions): Service {
     run.done = (async () => {
       try {
         await body(runId, run);
+      } catch (err) {
+        // Anything a run did not expect ends that run, never the process: the user sees why.
+        const f = toFailure(err);
+        if (!f.ok) emit(RUN_EVENT_CHANNEL[kind], { runId, event: { type: 'run-error', ...f.error } });
       } finally {
         for (const prompt of run.prompts.values()) prompt.resolve(false, 'run-ended');
         runs.delete(runId);
@@ -303,7 +315,7 @@ export function createServiceCore(options: ServiceOptions): Service {
   const handlers: Handlers = {
     'scanready:discover:start': async (raw: z.infer<typeof discoverRequestSchema>) => {
       const req = raw;
-      checkMode(req.mode, req.elevate);
+      await checkMode(req.mode, req.elevate);
       const profile = await resolveProfile(req.profile, req.overrides);
       const targets = await resolveTargets(req.targets, req.force);
       const ratePps = req.overrides.ratePps ?? (await settings.get()).ratePps;
@@ -314,17 +326,7 @@ export function createServiceCore(options: ServiceOptions): Service {
         let cancelled = false;
         try {
           const source: AsyncIterable<DiscoveryEvent> = req.elevate
-            ? runElevatedDiscover({
-                platform,
-                cli: options.cli as CliInvocation,
-                entries,
-                total: targets.length,
-                profile,
-                force: req.force,
-                ratePps,
-                signal,
-                ...(options.elevationPlan ? { plan: options.elevationPlan } : {}),
-              })
+            ? runElevatedDiscover({ platform, cli: options.cli as CliInvocation, entries, profile, force: req.force, ratePps, signal })
             : engines.discover(targets, { profile, mode: req.mode, ratePps, signal });
           for await (const event of source) {
             if (event.type === 'host-done') hosts.push(event.result);
@@ -351,23 +353,28 @@ export function createServiceCore(options: ServiceOptions): Service {
       if (!req.password && !req.privateKey && !req.agent) {
         throw badInput('give a password, a private key, or use the SSH agent');
       }
+      // Everything this run shows or stores passes the redactor with the run's own secrets.
+      const secrets = requestSecrets(req);
+      const red = redactor(secrets);
       const runId = startRun('auth', async (id, run) => {
         const signal = run.controller.signal;
         let result: AuthResult;
         try {
-          result = await engines.runAuthCheck(req, {
-            signal,
-            knownHostsFile,
-            onStep: (step) => emit('scanready:auth:event', { runId: id, event: { type: 'step', step } }),
-            confirmHostKey: hostKeyAsker(id, run, req.host, req.port),
-          });
+          result = red.value(
+            await engines.runAuthCheck(req, {
+              signal,
+              knownHostsFile,
+              onStep: (step) => emit('scanready:auth:event', { runId: id, event: { type: 'step', step: red.value(step) } }),
+              confirmHostKey: hostKeyAsker(id, run, req.host, req.port),
+            }),
+          );
         } catch (err) {
           const f = toFailure(err);
-          if (!f.ok) emit('scanready:auth:event', { runId: id, event: { type: 'run-error', ...f.error } });
+          if (!f.ok) emit('scanready:auth:event', { runId: id, event: { type: 'run-error', ...red.value(f.error) } });
           return;
         }
         emit('scanready:auth:event', { runId: id, event: { type: 'done', result } });
-        const historyId = await saveHistory((hid, at, limit) => history.add('auth', summarizeAuth(hid, result, at), result, limit));
+        const historyId = await saveHistory((hid, at, limit) => history.add('auth', summarizeAuth(hid, result, at), result, limit, secrets));
         if (historyId) emit('scanready:auth:event', { runId: id, event: { type: 'saved', historyId } });
       });
       return { runId };
@@ -381,7 +388,7 @@ export function createServiceCore(options: ServiceOptions): Service {
     },
 
     'scanready:diagnose:start': async (req: z.infer<typeof diagnoseRequestSchema>) => {
-      checkMode(req.mode, req.elevate);
+      await checkMode(req.mode, req.elevate);
       if (req.auth && !req.auth.password && !req.auth.privateKey && !req.auth.agent) {
         throw badInput('credential check: give a password, a private key, or use the SSH agent');
       }
@@ -400,9 +407,11 @@ export function createServiceCore(options: ServiceOptions): Service {
       const scannerIps = req.scannerIps.length > 0 ? req.scannerIps : current.scannerIps;
       const { elevate, ...rest } = req;
       const engineRequest = { ...rest, elevate: false, profile, overrides: { ratePps }, scannerIps };
+      const secrets = requestSecrets(req.auth);
+      const red = redactor(secrets);
       const runId = startRun('diagnose', async (id, run) => {
         const signal = run.controller.signal;
-        const push = (event: DiagnosisEvent): void => emit('scanready:diagnose:event', { runId: id, event });
+        const push = (event: DiagnosePush['event']): void => emit('scanready:diagnose:event', { runId: id, event: red.value(event) });
         let result: DiagnosisResult;
         try {
           result = await engines.runDiagnosis(engineRequest, {
@@ -411,8 +420,9 @@ export function createServiceCore(options: ServiceOptions): Service {
             confirmHostKey: hostKeyAsker(id, run, req.target, req.auth?.port ?? 22),
             onProgress: (ev) => {
               if (ev.type === 'done') return; // ours carries the history id
-              if (elevate && ev.type === 'discovery' && ev.event.type === 'start') push({ type: 'discovery', event: { ...ev.event, privileged: true } });
-              else push(ev);
+              // Elevated: the discovery start comes from the helper itself (below), not from this process.
+              if (elevate && ev.type === 'discovery' && ev.event.type === 'start') return;
+              push(ev);
             },
             ...(elevate
               ? {
@@ -422,13 +432,12 @@ export function createServiceCore(options: ServiceOptions): Service {
                       platform,
                       cli: options.cli as CliInvocation,
                       entries: [target.target],
-                      total: 1,
                       profile: opts.profile,
                       force: false,
                       ratePps,
                       signal: opts.signal ?? signal,
-                      ...(options.elevationPlan ? { plan: options.elevationPlan } : {}),
                     })) {
+                      if (ev.type === 'start') push({ type: 'discovery', event: ev });
                       if (ev.type === 'probe') onProbe?.(ev.probe);
                       if (ev.type === 'host-done') host = ev.result;
                     }
@@ -447,7 +456,8 @@ export function createServiceCore(options: ServiceOptions): Service {
           push({ type: 'run-error', code: 'internal', message: 'the diagnosis was cancelled' });
           return;
         }
-        const historyId = await saveHistory((hid, at, limit) => history.add('diagnosis', summarizeDiagnosis(hid, result, at), result, limit));
+        result = red.value(result);
+        const historyId = await saveHistory((hid, at, limit) => history.add('diagnosis', summarizeDiagnosis(hid, result, at), result, limit, secrets));
         push({ type: 'done', result, historyId });
       });
       return { runId, total: 1 };
@@ -521,9 +531,9 @@ export function createServiceCore(options: ServiceOptions): Service {
       arch: os.arch(),
       userDataDir: options.userDataDir,
     }),
-    'scanready:app:privilege': () => ({
+    'scanready:app:privilege': async () => ({
       rawSockets: engines.canUseRawSockets(),
-      elevation: elevationStatus(platform, options.cli ?? null),
+      elevation: await elevationStatus(platform, options.cli ?? null),
     }),
     'scanready:app:open-external': async (req: { url: string }) => {
       if (!options.openExternal) return { opened: false, url: req.url };

@@ -1,198 +1,192 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+/**
+ * The plumbing of "Run privileged probes": command construction per OS, exit classification,
+ * and the pipe protocol with the REAL helper (`scanready privileged-helper`) run here without an
+ * elevation tool — as this process's user (root: raw sockets) and as srlab-user (none). That the
+ * elevation itself works is elevate.lab.test.ts (the service as an ordinary user, sudo).
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { LAB } from '../../e2e/lab/hosts.js';
 import type { DiscoveryEvent } from '../../shared/discovery.js';
-import { BUILTIN_PROFILES } from '../../shared/profiles.js';
-import {
-  classifyExit,
-  cmdQuote,
-  discoverCliArgs,
-  elevationStatus,
-  planElevation,
-  runElevatedDiscover,
-  shQuote,
-  type ElevationPlan,
-} from './elevate.js';
+import { profileSchema, type DiscoveryProfile } from '../../shared/profiles.js';
+import { classifyExit, helperArgv, listenForHelper, planElevation, streamHelper, type CliInvocation, type ElevationPlan } from './elevate.js';
+import { HELPER_COMMAND, HELPER_PROTOCOL_VERSION, type HelperRequest } from './helperProtocol.js';
 
-const profile = BUILTIN_PROFILES[0]!;
-let dir: string;
-let helper: string;
+const ROOT = path.resolve(__dirname, '..', '..');
+const LOADER = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs');
+const cli: CliInvocation = { command: process.execPath, args: ['--import', LOADER, path.join(ROOT, 'electron', 'cli', 'main.ts')] };
+const FAST: DiscoveryProfile = profileSchema.parse({ name: 'lab-ack', tcpSyn: [22], udp: [], tcpAck: [{ sourcePort: 80, port: 2869 }], tcpSynAck: [], icmpEcho: false, timeoutMs: 500, retries: 0 });
+const request = (entries: string[], profile = FAST): HelperRequest => ({ v: HELPER_PROTOCOL_VERSION, entries, profile, force: false });
 
-/**
- * A stand-in for `scanready discover --json` (the same argv contract): reads the targets and
- * profile files it is given, prints one HostResult line per target with a pause between them,
- * and exits with the status a target named `exitN` asks for.
- */
-const HELPER = `
-const fs = require('node:fs');
-const args = process.argv.slice(2);
-const at = (flag) => args[args.indexOf(flag) + 1];
-if (args[0] !== 'discover' || !args.includes('--json')) { process.stderr.write('scanready: bad argv ' + args.join(' ') + '\\n'); process.exit(2); }
-const targets = fs.readFileSync(at('--targets-file'), 'utf8').split('\\n').filter(Boolean);
-const profile = JSON.parse(fs.readFileSync(at('--profile'), 'utf8'));
-let i = 0;
-const next = () => {
-  const t = targets[i++];
-  if (t === undefined) process.exit(0);
-  const m = /^exit(\\d+)$/.exec(t);
-  if (m) { process.stderr.write('scanready: helper says no to ' + t + '\\n'); process.exit(Number(m[1])); }
-  const r = { target: t, address: t, family: 4, alive: true, verdict: 'alive', reason: 'echo reply', aliveBy: 'ICMP', privileged: true,
-    profile: profile.name, probes: [{ protocol: 'icmp', kind: 'echo', port: null, sourcePort: null, method: 'raw', result: 'echo-reply',
-    responder: t, fromTarget: true, icmpType: 0, icmpCode: 0, ttl: 64, rttMs: 0.1, attempts: 1, countsAsAlive: true }],
-    warnings: [], startedAt: new Date().toISOString(), durationMs: 1 };
-  // Split one line across two writes: the reader must reassemble it.
-  const line = JSON.stringify(r) + '\\n';
-  process.stdout.write(line.slice(0, 10));
-  setTimeout(() => { process.stdout.write(line.slice(10)); setTimeout(next, 400); }, 20);
-};
-next();
-`;
-
-beforeAll(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'scanready-elev-'));
-  helper = path.join(dir, 'helper with space.cjs');
-  writeFileSync(helper, HELPER);
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const cli = (): { command: string; args: string[] } => ({ command: process.execPath, args: [helper] });
-const stdoutPlan = (args: string[]): ElevationPlan => ({ method: 'pkexec', command: process.execPath, args: [helper, ...args], output: { kind: 'stdout' } });
-/** The macOS/Windows shape (output redirected into a file we tail), run through sh instead of an elevation prompt. */
-const filePlan = (args: string[], files: { stdoutFile: string; stderrFile: string }): ElevationPlan => ({
-  method: 'osascript',
-  command: '/bin/sh',
-  args: ['-c', `${[process.execPath, helper, ...args].map(shQuote).join(' ')} > ${shQuote(files.stdoutFile)} 2> ${shQuote(files.stderrFile)}`],
-  output: { kind: 'file', ...files },
+/** The stdio shape (sudo / pkexec) without the tool: the helper runs as this user, or as `asUser`. */
+const stdioPlan = (asUser?: string): ElevationPlan => ({
+  method: 'sudo',
+  command: asUser ? 'runuser' : cli.command,
+  args: asUser ? ['-u', asUser, '--', ...helperArgv(cli)] : helperArgv(cli).slice(1),
+  channel: 'stdio',
 });
 
-async function collect(
-  entries: string[],
-  plan: (a: string[], f: { stdoutFile: string; stderrFile: string }) => ElevationPlan,
-  signal = new AbortController().signal,
-  onEvent?: (ev: DiscoveryEvent, ms: number) => void,
-): Promise<DiscoveryEvent[]> {
+async function collect(gen: AsyncGenerator<DiscoveryEvent>, onEvent?: (ev: DiscoveryEvent) => void): Promise<DiscoveryEvent[]> {
   const out: DiscoveryEvent[] = [];
-  const t0 = Date.now();
-  for await (const ev of runElevatedDiscover({ cli: cli(), entries, total: entries.length, profile, force: false, signal, plan })) {
+  for await (const ev of gen) {
     out.push(ev);
-    onEvent?.(ev, Date.now() - t0);
+    onEvent?.(ev);
   }
   return out;
 }
 
 describe('command construction', () => {
-  const files = { stdoutFile: '/tmp/d ir/out.ndjson', stderrFile: "/tmp/d ir/it's.txt" };
-  const args = discoverCliArgs({ targetsFile: '/tmp/d ir/targets.txt', profileFile: '/tmp/d ir/profile.json', force: true, ratePps: 500 });
+  const app: CliInvocation = { command: '/Applications/Scan Ready.app/Contents/MacOS/ScanReady', args: ["--it's", '--scanready-cli'] };
+  const connect = { port: 41234, nonce: 'ab'.repeat(32) };
 
-  it('builds the helper argv', () => {
-    expect(args).toEqual(['discover', '--json', '--targets-file', '/tmp/d ir/targets.txt', '--profile', '/tmp/d ir/profile.json', '--force', '--rate', '500']);
+  it('the helper argv carries no target, profile or file: only the subcommand (and where to connect)', () => {
+    expect(helperArgv(cli)).toEqual([...[cli.command, ...cli.args], HELPER_COMMAND]);
+    expect(helperArgv(app, connect)).toEqual([app.command, ...app.args, HELPER_COMMAND, '--connect', '41234', '--nonce', connect.nonce]);
   });
 
-  it('linux: pkexec with the absolute helper and untouched argv', () => {
-    const plan = planElevation('linux', { command: '/opt/ScanReady/scanready', args: ['--no-sandbox', '--scanready-cli'] }, args, files);
-    expect(plan).toEqual({ method: 'pkexec', command: 'pkexec', args: ['/opt/ScanReady/scanready', '--no-sandbox', '--scanready-cli', ...args], output: { kind: 'stdout' } });
-    expect(() => planElevation('linux', { command: 'node', args: [] }, args, files)).toThrow(/absolute/);
-  });
-
-  it('macOS: the AppleScript wraps a shell line that survives spaces and quotes (run for real through sh)', () => {
-    const plan = planElevation('darwin', { command: '/Applications/Scan Ready.app/Contents/MacOS/ScanReady', args: ['--scanready-cli'] }, args, files);
-    expect(plan.command).toBe('/usr/bin/osascript');
-    expect(plan.output).toEqual({ kind: 'file', ...files });
-    const script = plan.args[1]!;
-    const m = /^do shell script "(.*)" with administrator privileges$/.exec(script);
+  it('macOS: the AppleScript wraps a shell line that survives spaces and quotes and redirects only to /dev/null (run for real through sh)', async () => {
+    const plan = await planElevation('darwin', app, connect);
+    expect(plan).toMatchObject({ method: 'osascript', command: '/usr/bin/osascript', channel: 'connect' });
+    const m = /^do shell script "(.*)" with administrator privileges$/.exec(plan!.args[1]!);
     expect(m).not.toBeNull();
     const shLine = m![1]!.replace(/\\(["\\])/g, '$1');
-    // Replace the redirections with nothing and let sh print the argv it would run.
-    const argvLine = shLine.replace(/ > .*$/, '');
+    expect(shLine.endsWith(' < /dev/null > /dev/null 2>&1')).toBe(true);
+    const argvLine = shLine.replace(/ < \/dev\/null > \/dev\/null 2>&1$/, '');
     const printed = execFileSync('/bin/sh', ['-c', `printf '%s\\n' ${argvLine}`], { encoding: 'utf8' }).trimEnd().split('\n');
-    expect(printed).toEqual(['/Applications/Scan Ready.app/Contents/MacOS/ScanReady', '--scanready-cli', ...args]);
-    expect(shLine).toContain(`> '/tmp/d ir/out.ndjson' 2> '/tmp/d ir/it'\\''s.txt'`);
+    expect(printed).toEqual(helperArgv(app, connect));
   });
 
-  it('windows: Start-Process -Verb RunAs around a cmd line with quoted paths', () => {
-    const winFiles = { stdoutFile: 'C:\\Users\\a b\\AppData\\Local\\Temp\\x\\out.ndjson', stderrFile: 'C:\\Users\\a b\\AppData\\Local\\Temp\\x\\err.txt' };
-    const plan = planElevation('win32', { command: 'C:\\Program Files\\ScanReady\\ScanReady.exe', args: ['--scanready-cli'] }, ['discover', '--json'], winFiles);
-    expect(plan.command).toBe('powershell.exe');
-    expect(plan.args.slice(0, 5)).toEqual(['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-Command']);
-    expect(plan.args[5]).toBe(
-      `$p = Start-Process -FilePath 'cmd.exe' -ArgumentList '/d /s /c ""C:\\Program Files\\ScanReady\\ScanReady.exe" "--scanready-cli" "discover" "--json" > "${winFiles.stdoutFile}" 2> "${winFiles.stderrFile}""' -Verb RunAs -WindowStyle Hidden -Wait -PassThru; exit $p.ExitCode`,
+  it('windows: Start-Process -Verb RunAs on the helper itself (no cmd.exe, no redirection)', async () => {
+    const win: CliInvocation = { command: 'C:\\Program Files\\ScanReady\\ScanReady.exe', args: ['--scanready-cli'] };
+    const plan = await planElevation('win32', win, connect);
+    expect(plan?.command).toBe('powershell.exe');
+    expect(plan?.args.slice(0, 5)).toEqual(['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-Command']);
+    expect(plan?.args[5]).toBe(
+      `$p = Start-Process -FilePath 'C:\\Program Files\\ScanReady\\ScanReady.exe' -ArgumentList '--scanready-cli','${HELPER_COMMAND}','--connect','41234','--nonce','${connect.nonce}' -Verb RunAs -WindowStyle Hidden -Wait -PassThru; exit $p.ExitCode`,
     );
-    expect(() => cmdQuote('a"b')).toThrow(/cmd\.exe/);
-    expect(() => cmdQuote('100%')).toThrow(/cmd\.exe/);
-    expect(() => planElevation('win32', { command: "C:\\it's\\x.exe", args: [] }, [], winFiles)).not.toThrow();
+    expect(plan?.args.join(' ')).not.toMatch(/cmd|>/);
   });
 
-  it('unsupported platforms and a missing helper say why', () => {
-    expect(() => planElevation('aix', cli(), [], files)).toThrow(/not supported on aix/);
-    expect(elevationStatus('linux', null)).toMatchObject({ available: false, reason: expect.stringMatching(/helper/) as unknown });
-    expect(elevationStatus('darwin', cli())).toEqual({ available: true, method: 'osascript' });
-    expect(elevationStatus('win32', cli())).toEqual({ available: true, method: 'runas' });
+  it('linux: pkexec in a desktop session (sudo not even asked), else sudo when a rule allows the helper, else pkexec, else none', async () => {
+    const bin = mkdtempSync(path.join(os.tmpdir(), 'sr-elev-bin-'));
+    try {
+      const asked = path.join(bin, 'sudo-asked');
+      const tool = (name: string, body: string): void => writeFileSync(path.join(bin, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+      tool('pkexec', 'exit 0');
+      tool('sudo', `printf '%s\\n' "$*" >> '${asked}'; exit 0`);
+      const desktop = await planElevation('linux', cli, undefined, { PATH: bin, DISPLAY: ':0' });
+      expect(desktop).toEqual({ method: 'pkexec', command: path.join(bin, 'pkexec'), args: helperArgv(cli), channel: 'stdio' });
+      expect(existsSync(asked)).toBe(false);
+      const headless = await planElevation('linux', cli, undefined, { PATH: bin });
+      expect(headless).toEqual({ method: 'sudo', command: path.join(bin, 'sudo'), args: ['-n', '--', ...helperArgv(cli)], channel: 'stdio' });
+      expect(readFileSync(asked, 'utf8').trim()).toBe(['-n', '-l', '--', ...helperArgv(cli)].join(' '));
+      tool('sudo', 'echo "sudo: a password is required" >&2; exit 1');
+      expect(await planElevation('linux', cli, undefined, { PATH: bin })).toMatchObject({ method: 'pkexec' });
+      rmSync(path.join(bin, 'pkexec'));
+      expect(await planElevation('linux', cli, undefined, { PATH: bin })).toBeNull();
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
   });
 
-  it('classifies exits', () => {
-    expect(classifyExit('pkexec', 0, '')).toBeNull();
-    expect(classifyExit('pkexec', 1, '')).toBeNull();
-    expect(classifyExit('pkexec', 126, '')).toMatchObject({ code: 'elevation-failed' });
-    expect(classifyExit('osascript', 1, '')).toBeNull();
-    expect(classifyExit('osascript', 255, '0:1: execution error: User canceled. (-128)')).toMatchObject({ code: 'elevation-failed' });
-    expect(classifyExit('runas', 1, 'This command cannot be run due to the error: The operation was canceled by the user.')).toBeNull();
-    expect(classifyExit('runas', 255, 'The operation was canceled by the user.')).toMatchObject({ code: 'elevation-failed' });
-    expect(classifyExit('pkexec', 2, 'scanready: bad target "x"\n')).toMatchObject({ code: 'bad-input', message: 'bad target "x"' });
-    expect(classifyExit('pkexec', 3, 'boom\nscanready: raw socket failed\n')).toMatchObject({ code: 'internal', message: expect.stringMatching(/exit 3\): raw socket failed$/) as unknown });
+  it('refuses a relative helper path and unsupported platforms', async () => {
+    await expect(planElevation('linux', { command: 'node', args: [] })).rejects.toThrow(/absolute/);
+    expect(await planElevation('aix', cli)).toBeNull();
+  });
+
+  it('classifies exits; quotes only the elevation tool\'s own words', () => {
+    expect(classifyExit('sudo', 0, '', true)).toBeNull();
+    expect(classifyExit('sudo', 0, '', false)).toMatchObject({ code: 'elevation-failed' });
+    expect(classifyExit('pkexec', 126, '', false)).toMatchObject({ code: 'elevation-failed', message: expect.stringMatching(/cancelled or refused/) as unknown });
+    expect(classifyExit('osascript', 1, '0:1: execution error: User canceled. (-128)', false)).toMatchObject({ code: 'elevation-failed' });
+    expect(classifyExit('runas', 1, 'The operation was canceled by the user.', false)).toMatchObject({ code: 'elevation-failed' });
+    const sudo = classifyExit('sudo', 1, 'junk \u001b]0;owned\u0007 line\nsudo: a password is required\n', false);
+    expect(sudo).toMatchObject({ code: 'elevation-failed', message: expect.stringMatching(/\(sudo: a password is required\)/) as unknown });
+    expect(sudo?.message).not.toMatch(/owned|junk/);
+    const crashed = classifyExit('sudo', 3, 'Error: bad target "secret-host\u001b[31m"\n    at x.js:1:1', true);
+    expect(crashed).toMatchObject({ code: 'internal', message: 'The privileged probe helper failed (exit 3).' });
   });
 });
 
-describe('streaming the helper output', () => {
-  it('stdout mode: events arrive while the helper still runs', async () => {
-    const times: Record<string, number> = {};
-    const events = await collect(['198.18.1.10', '198.18.1.11', '198.18.1.12'], stdoutPlan, undefined, (ev, ms) => {
-      if (ev.type === 'host-done') times[ev.result.target] = ms;
-      if (ev.type === 'end') times.end = ms;
-    });
-    expect(events.map((e) => e.type)).toEqual([
-      'start',
-      ...Array.from({ length: 3 }, () => ['host-start', 'probe', 'host-done', 'progress']).flat(),
-      'end',
-    ]);
-    expect(events[0]).toEqual({ type: 'start', total: 3, privileged: true, profile: 'qualys-default' });
-    expect(events.at(-1)).toMatchObject({ type: 'end', done: 3, total: 3, alive: 3, cancelled: false });
-    // The first host was delivered long before the helper finished (≈400 ms per host).
-    expect(times.end! - times['198.18.1.10']!).toBeGreaterThan(600);
+describe('the pipe protocol with the real helper (no elevation tool)', () => {
+  it('stdio: request in, the helper\'s hello and its engine\'s events out; the start event names the helper', async () => {
+    const events = await collect(streamHelper(stdioPlan(), request([LAB.synFilter]), new AbortController().signal));
+    expect(events.map((e) => e.type)).toEqual(['start', 'host-start', 'probe', 'probe', 'host-done', 'progress', 'end']);
+    const start = events[0] as Extract<DiscoveryEvent, { type: 'start' }>;
+    expect(start).toMatchObject({ total: 1, privileged: true, profile: 'lab-ack', helper: { euid: 0 } });
+    expect(start.helper?.pid).not.toBe(process.pid);
+    const done = events.find((e) => e.type === 'host-done');
+    expect(done).toMatchObject({ result: { address: LAB.synFilter, alive: true, privileged: true } });
+    const ack = events.flatMap((e) => (e.type === 'probe' && e.probe.kind === 'ack' ? [e.probe] : []));
+    expect(ack).toEqual([expect.objectContaining({ method: 'raw', result: 'rst', port: 2869, sourcePort: 80 })]);
   });
 
-  it('file mode (macOS/Windows shape): the tail streams too', async () => {
-    const times: number[] = [];
-    const events = await collect(['198.18.1.10', '198.18.1.11'], filePlan, undefined, (ev, ms) => {
-      if (ev.type === 'host-done' || ev.type === 'end') times.push(ms);
-    });
-    expect(events.filter((e) => e.type === 'host-done')).toHaveLength(2);
-    expect(times[2]! - times[0]!).toBeGreaterThan(300);
+  it('connect-back (the macOS/Windows channel): only the connection with the nonce is the pipe', async () => {
+    const listener = await listenForHelper();
+    try {
+      // An impostor that does not know the nonce is dropped.
+      const net = await import('node:net');
+      const impostor = net.connect(listener.port, '127.0.0.1');
+      impostor.on('error', () => undefined);
+      impostor.write('not-the-nonce\n');
+      const plan: ElevationPlan = { method: 'osascript', command: cli.command, args: helperArgv(cli, { port: listener.port, nonce: listener.nonce }).slice(1), channel: 'connect' };
+      const events = await collect(streamHelper(plan, request([LAB.synFilter]), new AbortController().signal, listener));
+      expect(events[0]).toMatchObject({ type: 'start', privileged: true, helper: { euid: 0 } });
+      expect(events.find((e) => e.type === 'host-done')).toMatchObject({ result: { alive: true } });
+      impostor.destroy();
+    } finally {
+      listener.close();
+    }
   });
 
-  it('helper refusals and failures become typed errors after the hosts it did report', async () => {
-    const seen: DiscoveryEvent[] = [];
-    await expect(
-      (async () => {
-        for await (const ev of runElevatedDiscover({ cli: cli(), entries: ['198.18.1.10', 'exit2'], total: 2, profile, force: false, signal: new AbortController().signal, plan: stdoutPlan })) seen.push(ev);
-      })(),
-    ).rejects.toMatchObject({ code: 'bad-input', message: 'helper says no to exit2' });
-    expect(seen.filter((e) => e.type === 'host-done')).toHaveLength(1);
-    await expect(collect(['exit126'], stdoutPlan)).rejects.toMatchObject({ code: 'elevation-failed' });
-    await expect(collect(['exit3'], filePlan)).rejects.toMatchObject({ code: 'internal', message: expect.stringMatching(/helper says no to exit3/) as unknown });
-    const missing = (): ElevationPlan => ({ method: 'pkexec', command: path.join(dir, 'no-such-tool'), args: [], output: { kind: 'stdout' } });
-    await expect(collect(['x'], missing)).rejects.toMatchObject({ code: 'unavailable', message: expect.stringMatching(/cannot start/) as unknown });
+  it('a helper without raw sockets (run as srlab-user) says so, and produces no results', async () => {
+    const err = await collect(streamHelper(stdioPlan(LAB.unprivilegedUser), request([LAB.synFilter]), new AbortController().signal)).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'unavailable', message: expect.stringMatching(/no raw sockets: it did not run as root/) as unknown });
   });
 
-  it('cancel ends the run promptly, marked cancelled', async () => {
+  it('a hostile request gets a field-naming refusal that never echoes its content', async () => {
+    const marker = '\u001b]0;owned\u0007\u001b[31mSECRET-LINE';
+    const run = (line: string): Promise<{ code: number | null; out: string }> =>
+      new Promise((resolve) => {
+        const child = spawn(cli.command, helperArgv(cli).slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+        child.on('close', (code) => resolve({ code, out }));
+        // The helper stops reading at its cap: the rest of a huge write fails with EPIPE, as it should.
+        child.stdin.on('error', () => undefined);
+        child.stdin.write(line);
+      });
+    const cases = [
+      `${marker}\n`,
+      `${JSON.stringify({ ...request([marker]), profile: { ...FAST, name: marker, tcpSyn: [70000] } })}\n`,
+      `${JSON.stringify(request([`${marker}.invalid..name`]))}\n`,
+      `${JSON.stringify({ ...request(['198.18.1.13']), extra: marker })}\n`,
+    ];
+    const [big, ...replies] = await Promise.all([run(`{"v":1,"entries":["${'a'.repeat(2 * 1024 * 1024)}`), ...cases.map(run)]);
+    // Oversized: refused at the cap, without reading it all.
+    expect(big.out).toMatch(/larger than 1048576 bytes/);
+    for (const [i, line] of cases.entries()) {
+      const r = replies[i]!;
+      expect(r.code, line).toBe(2);
+      expect(r.out, line).toMatch(/"type":"helper-error","code":"bad-input"/);
+      expect(r.out, line).not.toContain('SECRET-LINE');
+      expect(r.out, line).not.toContain('owned');
+    }
+  }, 180_000);
+
+  it('cancel closes the pipe: the helper stops and the run ends marked cancelled', async () => {
     const controller = new AbortController();
-    const t0 = Date.now();
-    const events = await collect(['198.18.1.10', '198.18.1.11', '198.18.1.12', '198.18.1.13', '198.18.1.14'], stdoutPlan, controller.signal, (ev) => {
-      if (ev.type === 'host-done') controller.abort();
-    });
-    expect(Date.now() - t0).toBeLessThan(1500);
-    expect(events.filter((e) => e.type === 'host-done')).toHaveLength(1);
-    expect(events.at(-1)).toMatchObject({ type: 'end', cancelled: true, done: 1 });
+    const events = await collect(
+      streamHelper(stdioPlan(), request([LAB.farmCidr], { ...FAST, timeoutMs: 1000 }), controller.signal),
+      (ev) => {
+        if (ev.type === 'host-done') controller.abort();
+      },
+    );
+    expect(events.at(-1)).toMatchObject({ type: 'end', cancelled: true });
+    expect((events.at(-1) as { done: number }).done).toBeLessThan(254);
   });
 });

@@ -4,7 +4,7 @@
  * here and nowhere else. `realEngines()` wires the real modules; tests may pass their own.
  */
 import type { AuthRequest, AuthResult, AuthStep, HostKeyInfo } from '../../shared/auth.js';
-import type { DiagnosisEngineEvent, DiagnosisResult } from '../../shared/diagnosis.js';
+import type { DiagnosisEvent, DiagnosisResult } from '../../shared/diagnosis.js';
 import type { DiscoveryEvent, HostResult, ProbeResult } from '../../shared/discovery.js';
 import type { DiscoveryProfile } from '../../shared/profiles.js';
 import type { DiagnoseRequestInput, ProbeMode } from '../../shared/requests.js';
@@ -32,7 +32,7 @@ export interface AuthEngineOptions extends HostKeyHooks {
 export interface DiagnosisEngineOptions extends HostKeyHooks {
   signal: AbortSignal;
   /** Every engine event as it happens (stage, discovery, hop, port, path, open-ports, auth, done). */
-  onProgress: (ev: DiagnosisEngineEvent) => void;
+  onProgress: (ev: DiagnosisEvent) => void;
   /** Replaces the discovery step (the elevated helper for "Run privileged probes"). */
   discoverHost?: (target: ResolvedTarget, opts: { profile: DiscoveryProfile; signal?: AbortSignal; ratePps?: number }, onProbe?: (probe: ProbeResult) => void) => Promise<HostResult>;
 }

@@ -1,8 +1,9 @@
 /**
  * History of finished runs: `history/index.json` (summaries, newest first) plus one file per
  * entry with the full result, so the list stays small and an entry reopens exactly as it was.
- * Capped by count (settings.historyLimit) and by entry size. Never holds secrets: results
- * carry none (AuthResult has no passwords or keys), and requests are not stored.
+ * Capped by count (settings.historyLimit) and by entry size. Never holds secrets: requests are
+ * not stored, and every entry but a sweep's (which has no credentials) goes through the one
+ * redactor (electron/bundle/redact.ts) with the run's own secrets and delegation template.
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -11,6 +12,7 @@ import type { AuthResult } from '../../shared/auth.js';
 import type { DiagnosisResult } from '../../shared/diagnosis.js';
 import type { HostResult } from '../../shared/discovery.js';
 import type { HistoryEntry, HistoryKind, HistorySummary } from '../../shared/ipc.js';
+import { redact, type RedactOptions } from '../bundle/redact.js';
 import { readJsonFile, SerialQueue, setAside, writeFileAtomic, writeJsonAtomic } from './atomic.js';
 import { ServiceError } from './errors.js';
 
@@ -123,9 +125,10 @@ export class HistoryStore {
    * The entry file is written before the index points at it, so a crash never leaves a
    * listed entry without its data.
    */
-  add(kind: HistoryKind, summary: HistorySummary, result: unknown, limit: number): Promise<string | null> {
+  add(kind: HistoryKind, summary: HistorySummary, result: unknown, limit: number, secrets: RedactOptions = {}): Promise<string | null> {
     return this.queue.run(async () => {
-      const entry = { summary: { ...summary, kind }, result };
+      const raw = { summary: { ...summary, kind }, result };
+      const entry = kind === 'discovery' ? raw : redact(raw, secrets);
       const text = `${JSON.stringify(entry)}\n`;
       if (Buffer.byteLength(text) > MAX_ENTRY_BYTES) return null;
       await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });

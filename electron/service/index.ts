@@ -8,7 +8,7 @@ import { realEngines } from './realEngines.js';
 export type { Service, ServiceOptions, PushListener } from './core.js';
 export { INVOKE_SCHEMAS, expandTargetEntries, applyOverrides } from './core.js';
 export type { CliInvocation } from './elevate.js';
-export { defaultUserDataDir } from './paths.js';
+export { defaultKnownHostsFile, defaultUserDataDir, knownHostsFile, USER_DATA_ENV } from './paths.js';
 
 export function createService(options: Omit<ServiceOptions, 'engines'> & Partial<Pick<ServiceOptions, 'engines'>>): Service {
   return createServiceCore({ ...options, engines: options.engines ?? realEngines() });

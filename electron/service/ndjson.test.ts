@@ -1,12 +1,7 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { LineSplitter, readNdjson, tailFile, type NdjsonItem } from './ndjson.js';
+import { describe, expect, it } from 'vitest';
+import { LineSplitter, readNdjson, type NdjsonItem } from './ndjson.js';
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'scanready-ndjson-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function* chunks(...parts: (string | Buffer)[]): AsyncGenerator<Buffer | string> {
   for (const p of parts) {
@@ -59,32 +54,5 @@ describe('readNdjson', () => {
     expect(values).toEqual([{ i: 0 }, { i: 1 }, { i: 2 }]);
     // One by one, not all at exit.
     expect(arrivals[2]! - arrivals[0]!).toBeGreaterThan(400);
-  });
-});
-
-describe('tailFile', () => {
-  it('follows a file written by another process until the writer is done', async () => {
-    const file = path.join(dir, 'grow.ndjson');
-    let done = false;
-    const child = spawn(process.execPath, ['-e', `const fs=require('fs');let i=0;const t=setInterval(()=>{fs.appendFileSync(${JSON.stringify(file)}, JSON.stringify({i})+'\\n'); if(++i===4){clearInterval(t)}},150)`]);
-    child.on('close', () => {
-      done = true;
-    });
-    const got: unknown[] = [];
-    for await (const item of readNdjson(tailFile(file, { isDone: () => done, intervalMs: 50 }))) if (item.ok) got.push(item.value);
-    expect(got).toEqual([{ i: 0 }, { i: 1 }, { i: 2 }, { i: 3 }]);
-  });
-
-  it('stops on abort', async () => {
-    const file = path.join(dir, 'never.ndjson');
-    writeFileSync(file, '');
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(), 200);
-    const t0 = Date.now();
-    const got: Buffer[] = [];
-    setTimeout(() => appendFileSync(file, 'abc'), 50);
-    for await (const c of tailFile(file, { isDone: () => false, signal: controller.signal, intervalMs: 30 })) got.push(c);
-    expect(Date.now() - t0).toBeLessThan(1000);
-    expect(Buffer.concat(got).toString()).toBe('abc');
   });
 });

@@ -1,9 +1,7 @@
 /**
- * NDJSON plumbing for the elevated probe helper: split a byte stream into lines (UTF-8 safe,
- * bounded line length), parse each line as JSON, and follow a file that another process is
- * writing (macOS and Windows elevation cannot pipe stdout back to us).
+ * NDJSON plumbing for the elevated probe helper's pipe: split a byte stream into lines (UTF-8
+ * safe, bounded line length) and parse each line as JSON.
  */
-import { promises as fs } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 
 /** One JSON line may not exceed this (a HostResult with every probe is a few KB). */
@@ -55,50 +53,5 @@ export async function* readNdjson(source: AsyncIterable<Buffer | string>): Async
   for (const line of splitter.flush()) {
     const item = parse(line);
     if (item) yield item;
-  }
-}
-
-export interface TailOptions {
-  /** True once the writer has finished; the tail then drains what is left and ends. */
-  isDone: () => boolean;
-  signal?: AbortSignal;
-  intervalMs?: number;
-}
-
-/** Yields what is appended to `file` until the writer is done (file may not exist yet). */
-export async function* tailFile(file: string, opts: TailOptions): AsyncGenerator<Buffer> {
-  const interval = opts.intervalMs ?? 100;
-  let offset = 0;
-  const buf = Buffer.alloc(64 * 1024);
-  for (;;) {
-    if (opts.signal?.aborted) return;
-    const done = opts.isDone();
-    let fh: fs.FileHandle | null = null;
-    try {
-      fh = await fs.open(file, 'r');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-    if (fh) {
-      try {
-        for (;;) {
-          const { bytesRead } = await fh.read(buf, 0, buf.length, offset);
-          if (bytesRead === 0) break;
-          offset += bytesRead;
-          yield Buffer.from(buf.subarray(0, bytesRead));
-        }
-      } finally {
-        await fh.close();
-      }
-    }
-    // `done` was sampled before the last read, so everything written before exit has been read.
-    if (done) return;
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, interval);
-      opts.signal?.addEventListener('abort', () => {
-        clearTimeout(t);
-        resolve();
-      }, { once: true });
-    });
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The service with the real engines against the real lab: discovery runs pushed live, saved to
- * history and reopened; cancel mid-sweep; "Run privileged probes" through the real CLI (the
- * elevation prompt itself replaced by a plain command line — pkexec cannot be answered here).
+ * history and reopened; cancel mid-sweep. "Run privileged probes" (a really elevated helper, the
+ * service as an ordinary user) is elevate.lab.test.ts.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -10,10 +10,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LAB } from '../../e2e/lab/hosts.js';
 import type { DiscoveryEvent, HostResult } from '../../shared/discovery.js';
 import type { AuthResult } from '../../shared/auth.js';
-import type { AuthPush, DiagnosePush, DiagnosisEvent, DiscoverPush, HostKeyPrompt } from '../../shared/ipc.js';
+import type { AuthPush, DiagnosePush, DiscoverPush, HostKeyPrompt } from '../../shared/ipc.js';
 import { createService, type Service } from './index.js';
 
-const root = path.resolve(__dirname, '..', '..');
 let dir: string;
 let service: Service;
 let pushes: DiscoverPush[];
@@ -98,33 +97,11 @@ describe('discovery through the service (real engine, real lab)', () => {
     expect(end).toMatchObject({ type: 'end', cancelled: true });
     expect((end as { done: number }).done).toBeLessThan(254);
   });
-
-  it('"Run privileged probes" streams the helper CLI\'s results back as events', async () => {
-    // The same pipeline as pkexec, minus the prompt: node + tsx running electron/cli/main.ts.
-    service = make({
-      cli: { command: process.execPath, args: ['--import', 'tsx', path.join(root, 'electron/cli/main.ts')] },
-      platform: 'linux',
-      elevationPlan: (cliArgs) => ({
-        method: 'pkexec',
-        command: process.execPath,
-        args: ['--import', 'tsx', path.join(root, 'electron/cli/main.ts'), ...cliArgs],
-        output: { kind: 'stdout' },
-      }),
-    });
-    const start = await service.invoke('scanready:discover:start', { targets: [LAB.synFilter], profile: 'qualys-default', overrides: { timeoutMs: 500, retries: 0 }, elevate: true });
-    if (!start.ok) throw new Error(start.error.message);
-    const runId = start.value.runId;
-    await until(() => events(runId).some((e) => e.type === 'end') || pushes.some((p) => p.runId === runId && p.event.type === 'run-error'), 60_000);
-    const err = pushes.find((p) => p.runId === runId && p.event.type === 'run-error');
-    expect(err).toBeUndefined();
-    const done = events(runId).find((e) => e.type === 'host-done');
-    // The SYN filter host is alive only through the raw ACK probes: proof the helper ran them.
-    expect(done).toMatchObject({ type: 'host-done', result: { address: LAB.synFilter, alive: true, privileged: true } });
-  });
+  // "Run privileged probes" with a really elevated helper: elevate.lab.test.ts.
 });
 
 describe('diagnosis through the service (real engine, real lab)', () => {
-  const diagEvents = (runId: string): DiagnosisEvent[] => diag.filter((p) => p.runId === runId).map((p) => p.event);
+  const diagEvents = (runId: string): DiagnosePush['event'][] => diag.filter((p) => p.runId === runId).map((p) => p.event);
   const ended = (runId: string) => (): boolean => diagEvents(runId).some((e) => e.type === 'done' || e.type === 'run-error');
 
   it('the silent host: live stages and probes, a verdict with advice, saved and reopenable', async () => {
@@ -151,23 +128,6 @@ describe('diagnosis through the service (real engine, real lab)', () => {
     service = make();
     expect(await service.invoke('scanready:diagnose:start', { target: LAB.farmCidr })).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringMatching(/one host/) as unknown } });
     expect(service.activeRuns()).toBe(0);
-  });
-
-  it('"Run privileged probes" in a diagnosis: discovery comes from the helper CLI', async () => {
-    service = make({
-      cli: { command: process.execPath, args: ['--import', 'tsx', path.join(root, 'electron/cli/main.ts')] },
-      platform: 'linux',
-      elevationPlan: (cliArgs) => ({ method: 'pkexec', command: process.execPath, args: ['--import', 'tsx', path.join(root, 'electron/cli/main.ts'), ...cliArgs], output: { kind: 'stdout' } }),
-    });
-    const start = await service.invoke('scanready:diagnose:start', { target: LAB.synFilter, overrides: { timeoutMs: 500, retries: 0 }, trace: false, portFinder: false, elevate: true });
-    if (!start.ok) throw new Error(start.error.message);
-    await until(ended(start.value.runId), 60_000);
-    const evs = diagEvents(start.value.runId);
-    const done = evs.at(-1);
-    if (done?.type !== 'done') throw new Error(`no result: ${JSON.stringify(done)}`);
-    expect(done.result.discovery).toMatchObject({ address: LAB.synFilter, alive: true, privileged: true });
-    expect(evs).toContainEqual({ type: 'discovery', event: expect.objectContaining({ type: 'start', privileged: true }) as unknown });
-    expect(evs.filter((e) => e.type === 'discovery' && e.event.type === 'probe').length).toBe(done.result.discovery.probes.length);
   });
 });
 

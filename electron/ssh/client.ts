@@ -7,6 +7,7 @@ import net from 'node:net';
 import ssh2, { type AnyAuthMethod, type AuthenticationType, type Client, type ClientChannel, type ParsedKey } from 'ssh2';
 import { abortError, SshError } from './errors.js';
 import { keyAlgorithm, sha256Fingerprint } from './hostKey.js';
+import { parseBanner } from './steps/banner.js';
 import { CappedBuffer, cleanText, DEFAULT_OUTPUT_CAP } from './text.js';
 
 const NET_CODES: Record<string, string> = {
@@ -216,11 +217,7 @@ export async function sshConnect(o: SshConnectOptions): Promise<SshConnection> {
     const sniff = (chunk: Buffer): void => {
       if (trace.firstBytes.length < 512) {
         trace.firstBytes = Buffer.concat([trace.firstBytes, chunk]).subarray(0, 512);
-        if (trace.remoteIdent === null) {
-          const text = trace.firstBytes.toString('latin1');
-          const m = /(?:^|\n)(SSH-[^\r\n]{1,250})\r?\n/.exec(text);
-          if (m?.[1]) trace.remoteIdent = cleanText(m[1]);
-        }
+        if (trace.remoteIdent === null) trace.remoteIdent = parseBanner(trace.firstBytes);
       }
     };
 

@@ -3,9 +3,9 @@
  * (`sudo -S -p`), a random success marker printed through the elevated shell
  * (`echo MARKER; id -u`), and the well-known failure texts classified.
  */
-import { randomBytes } from 'node:crypto';
 import type { DelegationMethod, ElevateFailure } from '../../shared/auth.js';
 import type { SshConnection } from './client.js';
+import { findMarkerLine, randomToken } from './markers.js';
 import { shQuote } from './quote.js';
 import { clip, scrub } from './text.js';
 
@@ -73,10 +73,6 @@ export function methodNeedsPty(method: DelegationMethod): boolean {
 /** sudo-like methods whose rules `sudo -l` can list, and that `requiretty` affects. */
 export function isSudoFamily(method: DelegationMethod): boolean {
   return method === 'sudo' || method === 'sudo-su' || method === 'dzdo';
-}
-
-export function randomToken(): string {
-  return randomBytes(8).toString('hex');
 }
 
 export interface BuiltCommand {
@@ -272,18 +268,6 @@ export async function become(conn: SshConnection, cfg: BecomeConfig, script: str
     visiblepw: failure === 'requiretty' && VISIBLEPW_REFUSAL.test(before),
     ms: res.ms,
   };
-}
-
-function findMarkerLine(text: string, marker: string): number {
-  // The marker must start a line: the echoed command line (if a PTY ever echoes it) contains "echo MARKER".
-  let from = 0;
-  for (let i = 0; i < 1000; i++) {
-    const at = text.indexOf(marker, from);
-    if (at < 0) return -1;
-    if (at === 0 || text[at - 1] === '\n') return at;
-    from = at + marker.length;
-  }
-  return -1;
 }
 
 function decodeAll(stdout: Buffer, stderr: Buffer, pty: boolean): string {

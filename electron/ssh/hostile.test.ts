@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import ssh2, { type Connection, type ServerChannel } from 'ssh2';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { AuthResult, AuthStep } from '../../shared/auth.js';
+import { findStep, stepData, type AuthResult, type AuthStepDataMap, type AuthStepId, type AuthStepOf } from '../../shared/auth.js';
 import { runAuthCheck } from './authCheck.js';
 import { KnownHostsStore } from './knownHosts.js';
 
@@ -72,7 +72,8 @@ export const HOST_KEY_B = ssh2.utils.generateKeyPairSync('ed25519').private;
 
 /** Default behaviour of a cooperative fake host: uid 1000, sudo works, markers echoed. */
 function cooperative(cmd: string): ExecReply {
-  if (cmd.includes('id -u; id -un; id')) return { out: ['1000\nscan\nuid=1000(scan) gid=1000(scan)\n'] };
+  const uid = /SR-uid-[0-9a-f]+:/.exec(cmd)?.[0]; // the uid step's marker prefix (electron/ssh/markers.ts)
+  if (uid) return { out: [`${uid}uid=1000\n${uid}name=scan\n${uid}id=uid=1000(scan) gid=1000(scan)\n`] };
   const marker = /echo (SCANREADY-BECOME-OK-[0-9a-f]+)/.exec(cmd)?.[1];
   if (marker) return { out: [`${marker}\n0\n`] };
   return { out: [''], code: 0 };
@@ -127,10 +128,16 @@ async function fakeSsh(o: FakeOptions = {}): Promise<Fake> {
   return fake;
 }
 
-const step = (r: AuthResult, id: AuthStep['id']): AuthStep => {
-  const s = r.steps.find((x) => x.id === id);
+const step = <Id extends AuthStepId>(r: AuthResult, id: Id): AuthStepOf<Id> => {
+  const s = findStep(r.steps, id);
   if (!s) throw new Error(`no step ${id}`);
   return s;
+};
+/** The evidence of a step that ran (the test fails when it is missing). */
+const data = <Id extends AuthStepId>(r: AuthResult, id: Id): AuthStepDataMap[Id] => {
+  const d = stepData(r.steps, id);
+  if (!d) throw new Error(`step ${id} has no evidence: ${JSON.stringify(findStep(r.steps, id))}`);
+  return d;
 };
 
 function check(port: number, extra: Record<string, unknown> = {}, store = freshStore()): Promise<AuthResult> {
@@ -168,7 +175,7 @@ describe('hostile servers (in-process, 127.0.0.1)', () => {
     expect(r.status).toBe('not-attempted');
     expect(step(r, 'handshake').ok).toBe(false);
     expect(['handshake-failed', 'handshake-timeout']).toContain(step(r, 'handshake').reason);
-    expect(step(r, 'handshake').data?.banner).toBe('SSH-2.0-OpenSSH_9.9p1 Totally-Real');
+    expect(data(r, 'handshake')?.banner).toBe('SSH-2.0-OpenSSH_9.9p1 Totally-Real');
   }, 15_000);
 
   it.each([
@@ -214,8 +221,9 @@ describe('hostile servers (in-process, 127.0.0.1)', () => {
     const fake = await fakeSsh({
       exec: (cmd) => {
         const marker = /echo (SCANREADY-BECOME-OK-[0-9a-f]+)/.exec(cmd)?.[1];
-        if (marker && cmd.includes('netstat')) {
-          return { out: [`${marker}\n0\nSRL:netstat-anp\ntcp 0 0 0.0.0.0:2222 0.0.0.0:* LISTEN 1/\xff\xfesshd\n`, ...Array.from({ length: 6 }, () => junk)] };
+        const listen = /SR-listen-[0-9a-f]+:/.exec(cmd)?.[0]; // the listening step's marker prefix (electron/ssh/markers.ts)
+        if (marker && listen && cmd.includes('netstat')) {
+          return { out: [`${marker}\n0\n${listen}tool=netstat-anp\ntcp 0 0 0.0.0.0:2222 0.0.0.0:* LISTEN 1/\xff\xfesshd\n`, ...Array.from({ length: 6 }, () => junk)] };
         }
         return cooperative(cmd);
       },
@@ -223,13 +231,14 @@ describe('hostile servers (in-process, 127.0.0.1)', () => {
     const r = await check(fake.port);
     const l = step(r, 'listening');
     expect(l.ok).toBe(true);
-    expect(l.data?.truncated).toBe(true);
+    expect(data(r, 'listening').truncated).toBe(true);
     expect(r.listening).toContainEqual(expect.objectContaining({ protocol: 'tcp', port: 2222, candidate: true }));
     expect(r.status).toBe('passed');
+    expect(data(r, 'uid').uid).toBe(1000); // the cooperative host answers the uid step's markers
   }, 40_000);
 
   it('uid output that is not a number: uid step fails, nothing crashes', async () => {
-    const fake = await fakeSsh({ exec: (cmd) => (cmd.includes('id -u; id -un') ? { out: [Buffer.from([0xff, 0xfe, 0x0a, 0x1b, 0x5d])] } : cooperative(cmd)) });
+    const fake = await fakeSsh({ exec: (cmd) => (/SR-uid-[0-9a-f]+:/.test(cmd) ? { out: [Buffer.from([0xff, 0xfe, 0x0a, 0x1b, 0x5d])] } : cooperative(cmd)) });
     const r = await check(fake.port);
     expect(step(r, 'uid')).toMatchObject({ ok: false, reason: 'exec-failed' });
   }, 40_000);
@@ -238,7 +247,7 @@ describe('hostile servers (in-process, 127.0.0.1)', () => {
     const store = freshStore();
     const first = await fakeSsh({ hostKey: HOST_KEY_A });
     const r1 = await check(first.port, {}, store);
-    expect(step(r1, 'host-key').data?.status).toBe('accepted');
+    expect(data(r1, 'host-key')?.status).toBe('accepted');
     expect(first.authAttempts.some((a) => a.method === 'password')).toBe(true);
     await closers.pop()?.();
     // Same host:port, different key.

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuthRequestInput, AuthResult, AuthStep } from '../../shared/auth.js';
+import { findStep, stepData, type AuthRequestInput, type AuthResult, type AuthStepDataMap, type AuthStepId, type AuthStepOf } from '../../shared/auth.js';
 import { LAB, LAB_NAMESPACES } from '../../e2e/lab/hosts.js';
 import { runAuthCheck } from './authCheck.js';
 import { KnownHostsStore } from './knownHosts.js';
@@ -41,10 +41,16 @@ function run(req: Partial<AuthRequestInput> & { user: string }, store?: KnownHos
     { knownHosts: store ?? new KnownHostsStore(path.join(dir, `kh-${++n}.json`)) },
   );
 }
-const step = (r: AuthResult, id: AuthStep['id']): AuthStep => {
-  const s = r.steps.find((x) => x.id === id);
+const step = <Id extends AuthStepId>(r: AuthResult, id: Id): AuthStepOf<Id> => {
+  const s = findStep(r.steps, id);
   if (!s) throw new Error(`no step ${id}`);
   return s;
+};
+/** The evidence of a step that ran (the test fails when it is missing). */
+const data = <Id extends AuthStepId>(r: AuthResult, id: Id): AuthStepDataMap[Id] => {
+  const d = stepData(r.steps, id);
+  if (!d) throw new Error(`step ${id} has no evidence: ${JSON.stringify(findStep(r.steps, id))}`);
+  return d;
 };
 const key = (name: string): string => readFileSync(path.join(FIX, name), 'utf8');
 
@@ -67,20 +73,20 @@ describe('statuses against real sshd', () => {
     for (const id of ['reach', 'handshake', 'host-key', 'login', 'uid', 'elevate', 'uid-elevated', 'sudo-rules', 'tmp-exec', 'sessions', 'commands', 'listening'] as const) {
       expect(step(r, id).ok, `${id}: ${step(r, id).summary}`).toBe(true);
     }
-    expect(step(r, 'handshake').data?.banner).toMatch(/^SSH-2\.0-OpenSSH_/);
+    expect(data(r, 'handshake')?.banner).toMatch(/^SSH-2\.0-OpenSSH_/);
     expect(r.hostKey).toMatchObject({ status: 'accepted', fingerprint: expect.stringMatching(/^SHA256:/) as string });
-    expect(step(r, 'login').data).toMatchObject({ method: 'password', offeredMethods: ['publickey', 'password'] });
-    expect(step(r, 'uid').data?.uid).toBeGreaterThan(0);
-    expect(step(r, 'uid-elevated').data?.uid).toBe(0);
-    expect(step(r, 'sudo-rules').data).toMatchObject({ restricted: false, all: true, nopasswd: true });
-    expect(step(r, 'sessions').data).toMatchObject({ requested: 10, connections: { ok: 10 }, channels: { ok: 10 } });
-    const cmds = step(r, 'commands').data as { present: { name: string }[]; os: Record<string, string> };
+    expect(data(r, 'login')).toMatchObject({ method: 'password', offeredMethods: ['publickey', 'password'] });
+    expect(data(r, 'uid')?.uid).toBeGreaterThan(0);
+    expect(data(r, 'uid-elevated')?.uid).toBe(0);
+    expect(data(r, 'sudo-rules')).toMatchObject({ restricted: false, all: true, nopasswd: true });
+    expect(data(r, 'sessions')).toMatchObject({ requested: 10, connections: { ok: 10 }, channels: { ok: 10 } });
+    const cmds = data(r, 'commands');
     expect(cmds.present.map((p) => p.name)).toEqual(expect.arrayContaining(['uname', 'dpkg', 'awk', 'netstat']));
     expect(cmds.os.ID).toBe('debian');
     // sshd on 22 is in the Qualys profile; HTTP on 80 is too: the listening step saw both.
     expect(r.listening).toEqual(expect.arrayContaining([expect.objectContaining({ protocol: 'tcp', port: 22, candidate: false })]));
     expect(r.listening.some((p) => p.port === 80)).toBe(true);
-    expect(step(r, 'listening').data?.tool).toBe('netstat-anp');
+    expect(data(r, 'listening')?.tool).toBe('netstat-anp');
     expect(step(r, 'history').ok).toBeNull();
     expect(step(r, 'auditd')).toMatchObject({ ok: null, data: { running: false } });
   }, 60_000);
@@ -91,7 +97,7 @@ describe('statuses against real sshd', () => {
     expect(step(r, 'elevate')).toMatchObject({ ok: false, reason: 'not-in-sudoers' });
     expect(step(r, 'uid-elevated')).toMatchObject({ ok: false, reason: 'not-root' });
     expect(step(r, 'sudo-rules')).toMatchObject({ ok: false, reason: 'no-sudo-rules' });
-    expect(step(r, 'tmp-exec').data?.ranAs).toBe('srlab-nosudo');
+    expect(data(r, 'tmp-exec')?.ranAs).toBe('srlab-nosudo');
     expect(r.advice.map((a) => a.id)).toContain('unrestricted-sudo');
   }, 60_000);
 
@@ -121,7 +127,7 @@ describe('statuses against real sshd', () => {
 describe('delegation failure reasons against real sudo/su', () => {
   it('password-required: key login, sudo wants a password, none given', async () => {
     const r = await run({ user: 'srlab-sudopw', privateKey: key('id_ed25519_plain') });
-    expect(step(r, 'login').data?.method).toBe('publickey');
+    expect(data(r, 'login')?.method).toBe('publickey');
     expect(step(r, 'elevate')).toMatchObject({ ok: false, reason: 'password-required' });
     expect(r.status).toBe('passed-insufficient');
     expect(r.advice.map((a) => a.id)).toContain('grant-nopasswd');
@@ -131,13 +137,13 @@ describe('delegation failure reasons against real sudo/su', () => {
     const r = await run({ user: 'srlab-sudopw', password: PW.sudopw });
     expect(r.status).toBe('passed');
     expect(step(r, 'elevate')).toMatchObject({ ok: true, data: { promptSeen: true, passwordSent: true } });
-    expect(step(r, 'sudo-rules').data).toMatchObject({ restricted: false, all: true, nopasswd: false });
+    expect(data(r, 'sudo-rules')).toMatchObject({ restricted: false, all: true, nopasswd: false });
   }, 60_000);
 
   it('wrong-password: one attempt only, then stop', async () => {
     const r = await run({ user: 'srlab-sudopw', password: PW.sudopw, delegationPassword: 'Not-The-Password-9' });
     expect(step(r, 'elevate')).toMatchObject({ ok: false, reason: 'wrong-password' });
-    expect(step(r, 'elevate').data?.evidence).toMatch(/Sorry, try again/);
+    expect(data(r, 'elevate')?.evidence).toMatch(/Sorry, try again/);
     expect(JSON.stringify(r)).not.toContain('Not-The-Password-9');
     expect(r.status).toBe('passed-insufficient');
   }, 60_000);
@@ -146,14 +152,14 @@ describe('delegation failure reasons against real sudo/su', () => {
     const r = await run({ user: 'srlab-restricted', password: PW.restricted });
     expect(step(r, 'elevate')).toMatchObject({ ok: false, reason: 'command-not-allowed' });
     expect(step(r, 'sudo-rules')).toMatchObject({ ok: false, reason: 'restricted', data: { restricted: true } });
-    expect(step(r, 'sudo-rules').data?.allowedAsRoot).toEqual(['/usr/bin/id', '/usr/bin/dpkg -l']);
+    expect(data(r, 'sudo-rules')?.allowedAsRoot).toEqual(['/usr/bin/id', '/usr/bin/dpkg -l']);
     expect(step(r, 'sudo-rules').explanation).toMatch(/false negative/);
   }, 60_000);
 
   it('rules that allow exactly "su -": the literal, interactive sudo su - is used, as the scanner does', async () => {
     const r = await run({ user: 'srlab-suallowed', password: 'SrLab-suallowed-pw1' });
     expect(step(r, 'elevate')).toMatchObject({ ok: true, data: { form: 'interactive', promptSeen: true, passwordSent: true } });
-    expect(step(r, 'uid-elevated').data?.uid).toBe(0);
+    expect(data(r, 'uid-elevated')?.uid).toBe(0);
     expect(step(r, 'sudo-rules')).toMatchObject({ ok: true, data: { restricted: true, effectivelyAll: true, rootShell: '/usr/bin/su -' } });
     expect(step(r, 'tmp-exec')).toMatchObject({ ok: true, data: { ranAs: 'root' } });
     expect(step(r, 'listening').ok).toBe(true);
@@ -164,7 +170,7 @@ describe('delegation failure reasons against real sudo/su', () => {
     const r = await run({ user: 'srlab-tty', password: PW.tty });
     expect(step(r, 'elevate')).toMatchObject({ ok: false, reason: 'requiretty', data: { requiretty: true, retriedWithPty: true, ptyResult: 'root', pty: true } });
     expect(step(r, 'uid-elevated')).toMatchObject({ ok: true, data: { uid: 0 } });
-    expect(step(r, 'tmp-exec').data?.ranAs).toBe('root');
+    expect(data(r, 'tmp-exec')?.ranAs).toBe('root');
     expect(r.status).toBe('passed');
     expect(r.advice.map((a) => a.id)).toContain('disable-requiretty');
   }, 60_000);
@@ -172,7 +178,7 @@ describe('delegation failure reasons against real sudo/su', () => {
   it('not-root: a custom delegation that does not change the user', async () => {
     const r = await run({ user: 'srlab-nopasswd', password: PW.nopasswd, delegation: 'custom', delegationCommand: 'sh -c {cmd}' });
     expect(step(r, 'elevate')).toMatchObject({ ok: false, reason: 'not-root', data: { markerSeen: true } });
-    expect(step(r, 'uid-elevated').data?.uid).toBeGreaterThan(0);
+    expect(data(r, 'uid-elevated')?.uid).toBeGreaterThan(0);
     expect(r.status).toBe('passed-insufficient');
   }, 60_000);
 
@@ -226,14 +232,14 @@ describe('doas (OpenDoas, rules in /etc/doas.conf)', () => {
   it('permit with a password: doas\'s own prompt on the PTY is answered once; a wrong one → wrong-password', async () => {
     const r = await run({ user: 'srlab-doaspw', password: PW.doaspw, delegation: 'doas' });
     expect(step(r, 'elevate')).toMatchObject({ ok: true, data: { pty: true, promptSeen: true, passwordSent: true } });
-    expect(String(step(r, 'elevate').data?.evidence)).toMatch(/^doas \(srlab-doaspw@[^)]+\) password:/);
-    expect(step(r, 'uid-elevated').data?.uid).toBe(0);
+    expect(String(data(r, 'elevate')?.evidence)).toMatch(/^doas \(srlab-doaspw@[^)]+\) password:/);
+    expect(data(r, 'uid-elevated')?.uid).toBe(0);
     expect(r.status).toBe('passed');
     expect(JSON.stringify(r)).not.toContain(PW.doaspw);
 
     const bad = await run({ user: 'srlab-doaspw', password: PW.doaspw, delegation: 'doas', delegationPassword: 'Not-The-Password-9', sessions: 1 });
     expect(step(bad, 'elevate')).toMatchObject({ ok: false, reason: 'wrong-password', data: { promptSeen: true, passwordSent: true } });
-    expect(step(bad, 'elevate').data?.evidence).toMatch(/doas: Authentication failed/);
+    expect(data(bad, 'elevate')?.evidence).toMatch(/doas: Authentication failed/);
     expect(step(bad, 'elevate').explanation).toMatch(/doas rejected the password/);
     expect(JSON.stringify(bad)).not.toContain('Not-The-Password-9');
     expect(bad.status).toBe('passed-insufficient');
@@ -254,7 +260,7 @@ describe('Defaults !visiblepw', () => {
     const r = await run({ user: 'srlab-visiblepw', password: PW.visiblepw, delegation: 'custom', delegationCommand: "sudo -p 'Password:' sh -c {cmd}" });
     const el = step(r, 'elevate');
     expect(el).toMatchObject({ ok: false, reason: 'requiretty', data: { visiblepw: true, requiretty: true, retriedWithPty: true, ptyResult: 'root', pty: true } });
-    expect(el.data?.firstEvidence).toMatch(/a terminal is required to read the password/);
+    expect(data(r, 'elevate').firstEvidence).toMatch(/a terminal is required to read the password/);
     expect(el.summary).toMatch(/!visiblepw/);
     expect(el.explanation).toMatch(/visiblepw/);
     expect(step(r, 'uid-elevated')).toMatchObject({ ok: true, data: { uid: 0 } });
@@ -289,11 +295,11 @@ describe('a fail2ban-like ban (srlab-sshban: the 4th new connection within 30 s 
     expect(step(r, 'elevate').ok).toBe(true);
     const s = step(r, 'sessions');
     expect(s).toMatchObject({ ok: false, reason: 'banned' });
-    const data = s.data as { requested: number; connections: { ok: number; failed: number; errors: Record<string, number> }; channels: { ok: number } };
-    expect(data.requested).toBe(6);
-    expect(data.connections.ok).toBe(LAB.sshBanAllowed - 1);
-    expect(data.connections.errors['connection-refused']).toBe(6 - (LAB.sshBanAllowed - 1));
-    expect(data.channels.ok).toBe(6); // sessions on the established connection are unaffected
+    const d = data(r, 'sessions');
+    expect(d.requested).toBe(6);
+    expect(d.connections.ok).toBe(LAB.sshBanAllowed - 1);
+    expect(d.connections.errors['connection-refused']).toBe(6 - (LAB.sshBanAllowed - 1));
+    expect(d.channels.ok).toBe(6); // sessions on the established connection are unaffected
     expect(s.summary).toMatch(/refused part-way: a ban \(fail2ban, sshguard\)/);
     expect(s.explanation).toMatch(/whitelist the scanner/);
     expect(step(r, 'commands').ok).toBe(true); // later steps still ran on the first connection
@@ -314,7 +320,7 @@ describe('keys and agent', () => {
   ])('key-only account with a passphrase-protected %s key', async (file, format) => {
     const r = await run({ user: 'srlab-keyonly', privateKey: key(file), passphrase: KEYPASS, sessions: 2 });
     expect(step(r, 'login')).toMatchObject({ ok: true, data: { method: 'publickey' } });
-    expect(String(step(r, 'login').data?.keyFormat)).toContain(format);
+    expect(String(data(r, 'login')?.keyFormat)).toContain(format);
     expect(r.status).toBe('passed');
   }, 60_000);
 
@@ -352,7 +358,7 @@ describe('what else breaks authenticated scans', () => {
   it('/tmp mounted noexec (mount namespace): tmp-exec fails with noexec', async () => {
     const r = await run({ host: LAB.sshNoExec, user: 'srlab-nopasswd', password: PW.nopasswd });
     expect(step(r, 'tmp-exec')).toMatchObject({ ok: false, reason: 'noexec' });
-    expect(String(step(r, 'tmp-exec').data?.mount)).toContain('noexec');
+    expect(String(data(r, 'tmp-exec')?.mount)).toContain('noexec');
     expect(r.status).toBe('passed');
     expect(r.advice.map((a) => a.id)).toContain('tmp-exec');
   }, 60_000);
@@ -362,10 +368,10 @@ describe('what else breaks authenticated scans', () => {
     const s = step(r, 'sessions');
     expect(s.ok).toBe(false);
     expect(['max-startups', 'max-sessions']).toContain(s.reason);
-    const data = s.data as { connections: { failed: number; errors: Record<string, number> }; channels: { ok: number; failed: number } };
-    expect(data.connections.errors['max-startups']).toBeGreaterThan(0);
-    expect(data.channels.ok).toBe(1);
-    expect(data.channels.failed).toBe(5);
+    const d = data(r, 'sessions');
+    expect(d.connections.errors['max-startups']).toBeGreaterThan(0);
+    expect(d.channels.ok).toBe(1);
+    expect(d.channels.failed).toBe(5);
     expect(s.summary).toMatch(/MaxStartups/);
     expect(s.summary).toMatch(/MaxSessions/);
     // One session at a time: every other step still ran on the limited host.

@@ -37,6 +37,21 @@ export function scrub(s: string, secrets: readonly (string | undefined)[]): stri
   return out;
 }
 
+/**
+ * `value` with every string in it (at any depth up to 8, keys kept) passed through `scrub`.
+ * Evidence objects are plain JSON (strings, numbers, booleans, null, arrays, objects).
+ */
+export function scrubDeep<T>(value: T, secrets: readonly (string | undefined)[]): T {
+  const walk = (v: unknown, depth: number): unknown => {
+    if (typeof v === 'string') return scrub(v, secrets);
+    if (depth > 8 || v === null || typeof v !== 'object') return v;
+    if (Array.isArray(v)) return v.map((x) => walk(x, depth + 1));
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, depth + 1)]));
+  };
+  // Same shape in, same shape out: only string values change.
+  return walk(value, 0) as T;
+}
+
 /** Collects stream chunks up to a byte cap; remembers that it cut. */
 export class CappedBuffer {
   private chunks: Buffer[] = [];

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -9,10 +10,10 @@ import WebSocket from 'ws';
 import { LAB } from '../../e2e/lab/hosts.js';
 import type { PushMap, Settings } from '../../shared/ipc.js';
 import { createApiClient } from '../../shared/ipc-client.js';
-import { createWebTransport, type MinimalWebSocket } from '../../shared/web-transport.js';
+import { createWebTransport, pageToken, type MinimalWebSocket } from '../../shared/web-transport.js';
 import { createServiceCore, type Service } from '../service/core.js';
 import { unavailableEngines } from '../service/testEngines.js';
-import { cookieName, parseHostHeader, startWebServer, type WebServer } from './server.js';
+import { parseHostHeader, sameOriginPath, startWebServer, type WebServer } from './server.js';
 
 const root = path.resolve(__dirname, '..', '..');
 let dir: string;
@@ -47,10 +48,34 @@ const good = (): Record<string, string> => ({ host: `127.0.0.1:${server.port}`, 
 const api = (channel: string, headers: Record<string, string>, body = 'null'): Promise<Reply> =>
   request({ method: 'POST', path: `/api/${channel}`, headers: { 'content-type': 'application/json', ...headers }, body });
 
-/** Attempts a WebSocket upgrade; resolves with the HTTP status of a refusal, or 101 when it opened. */
-function upgrade(headers: Record<string, string>, origin?: string): Promise<number> {
+/** Sends raw bytes and resolves with everything the server answers until it closes (bounded). */
+function raw(text: string): Promise<string> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api/events`, { headers, ...(origin ? { origin } : {}) });
+    const socket = net.connect(server.port, '127.0.0.1');
+    let out = '';
+    const timer = setTimeout(() => socket.destroy(), 5_000);
+    socket.setEncoding('utf8');
+    socket.on('data', (d: string) => {
+      out += d;
+      // An accepted upgrade stays open: the status line and headers are all we need.
+      if (out.startsWith('HTTP/1.1 101') && out.includes('\r\n\r\n')) socket.destroy();
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(out);
+    });
+    socket.write(text);
+  });
+}
+
+const upgradeHeaders = (extra = ''): string =>
+  `Host: 127.0.0.1:${server.port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n${extra}\r\n`;
+
+/** Attempts a WebSocket upgrade; resolves with the HTTP status of a refusal, or 101 when it opened. */
+function upgrade(headers: Record<string, string>, origin?: string, protocols?: string[]): Promise<number> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api/events`, protocols ?? [], { headers, ...(origin ? { origin } : {}) });
     ws.on('unexpected-response', (_req, res) => {
       resolve(res.statusCode ?? 0);
       ws.terminate();
@@ -115,17 +140,31 @@ describe('binding', () => {
 });
 
 describe('HTTP checks', () => {
-  it('token: missing → 401, wrong → 403, right → 200', async () => {
+  it('token: missing → 401, wrong → 403, right → 200; the renderer\'s files need none', async () => {
     expect((await api('scanready:app:info', { host: good().host! })).status).toBe(401);
     expect((await api('scanready:app:info', { ...good(), 'x-scanready-token': 'nope' })).status).toBe(403);
-    expect((await api('scanready:app:info', { host: good().host!, cookie: `${cookieName(server.port)}=nope` })).status).toBe(403);
-    // A cookie for another port's server does not count.
-    expect((await api('scanready:app:info', { host: good().host!, cookie: `${cookieName(server.port + 1)}=${TOKEN}` })).status).toBe(401);
     const ok = await api('scanready:app:info', good());
     expect(ok.status).toBe(200);
     expect(JSON.parse(ok.body)).toMatchObject({ ok: true, value: { name: 'ScanReady', version: '1.2.3', mode: 'web' } });
-    expect((await request({ path: '/', headers: { host: good().host! } })).status).toBe(401);
-    expect((await request({ path: '/assets/app.js', headers: { host: good().host! } })).status).toBe(401);
+    // The static files are the public build (no secrets): the page's API calls carry the token.
+    expect((await request({ path: '/', headers: { host: good().host! } })).status).toBe(200);
+    expect((await request({ path: '/assets/app.js', headers: { host: good().host! } })).status).toBe(200);
+  });
+
+  it('no cookie: never set, never read, so none leaks to other ports and a planted one cannot shadow the token', async () => {
+    // A cookie carrying the right token is not a credential (cookies go to every port of 127.0.0.1).
+    expect((await api('scanready:app:info', { host: good().host!, cookie: `scanready_token_${server.port}=${TOKEN}` })).status).toBe(401);
+    // Cookies another local page planted (same name, narrower Path, first in the header) change nothing.
+    const planted = `scanready_token_${server.port}=planted; scanready_token=planted; x=${TOKEN.slice(0, 5)}`;
+    expect((await api('scanready:app:info', { ...good(), cookie: planted })).status).toBe(200);
+    expect(await upgrade({ host: good().host!, cookie: planted }, `http://127.0.0.1:${server.port}`, ['scanready.v1', `scanready.token.${TOKEN}`])).toBe(101);
+    const replies = [
+      await request({ path: `/?token=${TOKEN}`, headers: { host: good().host! } }),
+      await request({ path: '/', headers: good() }),
+      await api('scanready:app:info', good()),
+      await api('scanready:app:info', { host: good().host! }),
+    ];
+    for (const r of replies) expect(r.headers['set-cookie']).toBeUndefined();
   });
 
   it('Host: another name (DNS rebinding) or port → 403 even with the right token; localhost is fine', async () => {
@@ -143,22 +182,21 @@ describe('HTTP checks', () => {
     expect((await api('scanready:app:info', { ...good(), origin: `http://127.0.0.1:${server.port}` })).status).toBe(200);
   });
 
-  it('bootstrap: ?token= sets an HttpOnly SameSite cookie and redirects to a token-free URL', async () => {
+  it('bootstrap: ?token= redirects to the same path with the token in the fragment (never sent to a server again)', async () => {
     expect((await request({ path: '/?token=wrong', headers: { host: good().host! } })).status).toBe(403);
     const boot = await request({ path: `/?token=${TOKEN}`, headers: { host: good().host! } });
     expect(boot.status).toBe(303);
-    expect(boot.headers.location).toBe('/');
+    expect(boot.headers.location).toBe(`/#token=${TOKEN}`);
     expect(boot.headers['referrer-policy']).toBe('no-referrer');
-    const cookie = boot.headers['set-cookie']?.[0] ?? '';
-    expect(cookie).toMatch(new RegExp(`^${cookieName(server.port)}=${TOKEN}; HttpOnly; SameSite=Strict; Path=/$`));
-    const page = await request({ path: '/', headers: { host: good().host!, cookie: cookie.split(';')[0]! } });
+    expect((await request({ path: `/history/abc?token=${TOKEN}`, headers: { host: good().host! } })).headers.location).toBe(`/history/abc#token=${TOKEN}`);
+    const page = await request({ path: '/', headers: { host: good().host! } });
     expect(page.status).toBe(200);
     expect(page.body).toContain('<title>ScanReady</title>');
     expect(page.headers['content-security-policy']).toMatch(/script-src 'self'/);
     expect(page.headers['content-security-policy']).not.toMatch(/unsafe-eval|unsafe-inline/);
     expect(page.headers['content-security-policy']).toContain(`ws://127.0.0.1:${server.port}`);
     expect(page.headers['x-frame-options']).toBe('DENY');
-    const js = await request({ path: '/assets/app.js', headers: { host: good().host!, cookie: cookie.split(';')[0]! } });
+    const js = await request({ path: '/assets/app.js', headers: { host: good().host! } });
     expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
   });
 
@@ -186,13 +224,68 @@ describe('HTTP checks', () => {
   });
 });
 
+describe('hostile requests (raw sockets)', () => {
+  const alive = async (): Promise<void> => {
+    expect((await api('scanready:app:info', good())).status).toBe(200);
+  };
+
+  it('an upgrade with an unparsable URL (and a valid token) is refused; the server lives on', async () => {
+    for (const target of ['http://[', 'http://[::1', '//[', '/api/events%', '/api/%E0%A4%A']) {
+      const reply = await raw(`GET ${target} HTTP/1.1\r\n${upgradeHeaders(`X-ScanReady-Token: ${TOKEN}\r\n`)}`);
+      expect(reply, target).toMatch(/^HTTP\/1\.1 (400|404) /);
+      await alive();
+    }
+    // Half a handshake, then the client vanishes.
+    const s = net.connect(server.port, '127.0.0.1');
+    s.on('error', () => undefined);
+    s.write(`GET /api/events HTTP/1.1\r\n${upgradeHeaders(`X-ScanReady-Token: ${TOKEN}\r\n`)}`);
+    s.resetAndDestroy();
+    await alive();
+  });
+
+  it('bad percent-escapes in a path are 400, never 500', async () => {
+    for (const p of ['/api/scanready:app%E0%A4%A', '/api/%', '/%zz', '/assets/%E0%A4%A.js', '/%C0']) {
+      const r = await raw(`POST ${p} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nX-ScanReady-Token: ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 4\r\nConnection: close\r\n\r\nnull`);
+      expect(r, p).toMatch(/^HTTP\/1\.1 400 /);
+      const g = await raw(`GET ${p} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nConnection: close\r\n\r\n`);
+      expect(g, p).toMatch(/^HTTP\/1\.1 400 /);
+    }
+    await alive();
+  });
+
+  it('redirects stay on this origin (no //host, /\\host or absolute URLs in Location)', async () => {
+    for (const p of ['/.//evil.com', '//evil.com', '/\\evil.com', '/%2F%2Fevil.com', '/./\\/evil.com', '/..//evil.com', '/http://evil.com']) {
+      const r = await raw(`GET ${p}?token=${TOKEN} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nConnection: close\r\n\r\n`);
+      if (!r.startsWith('HTTP/1.1 303')) {
+        expect(r, p).toMatch(/^HTTP\/1\.1 4\d\d /);
+        continue;
+      }
+      const location = /\r\nlocation: ([^\r]*)\r\n/i.exec(r)?.[1] ?? '';
+      expect(location, p).toMatch(/^\/(?![/\\])/);
+      // Resolved the way a browser does, it is this server.
+      expect(new URL(location, `http://127.0.0.1:${server.port}${p}`).origin, p).toBe(`http://127.0.0.1:${server.port}`);
+    }
+    expect(sameOriginPath('//evil.com')).toBe('/evil.com');
+    expect(sameOriginPath('/\\evil.com')).toBe('/evil.com');
+    expect(sameOriginPath('/a\\b')).toBe('/');
+    await alive();
+  });
+});
+
 describe('WebSocket checks', () => {
   it('refuses upgrades without the token, with a wrong one, a foreign Host or a foreign Origin', async () => {
     expect(await upgrade({})).toBe(401);
     expect(await upgrade({ 'x-scanready-token': 'nope' })).toBe(403);
     expect(await upgrade({ 'x-scanready-token': TOKEN, host: `evil.example:${server.port}` })).toBe(403);
     expect(await upgrade({ 'x-scanready-token': TOKEN }, 'http://evil.example')).toBe(403);
-    expect(await upgrade({ cookie: `${cookieName(server.port)}=${TOKEN}` }, `http://127.0.0.1:${server.port}`)).toBe(101);
+    // What a browser does: the token as a subprotocol next to scanready.v1 (which the server picks).
+    expect(await upgrade({}, `http://127.0.0.1:${server.port}`, ['scanready.v1', `scanready.token.${TOKEN}`])).toBe(101);
+    expect(await upgrade({}, `http://127.0.0.1:${server.port}`, ['scanready.v1', 'scanready.token.nope'])).toBe(403);
+    expect(await upgrade({}, `http://127.0.0.1:${server.port}`, ['scanready.v1'])).toBe(401);
+    const accepted = await raw(`GET /api/events HTTP/1.1\r\n${upgradeHeaders(`Sec-WebSocket-Protocol: scanready.v1, scanready.token.${TOKEN}\r\n`)}`);
+    expect(accepted).toMatch(/^HTTP\/1\.1 101/);
+    expect(accepted).toMatch(/sec-websocket-protocol: scanready\.v1\r\n/i);
+    expect(accepted).not.toContain(TOKEN);
   });
 
   it('the web transport + client: invoke over HTTP, pushes over the socket, unsubscribe works', async () => {
@@ -308,5 +401,22 @@ describe('parseHostHeader', () => {
     expect(parseHostHeader('LocalHost')).toEqual({ name: 'localhost', port: null });
     expect(parseHostHeader('a:b:c')).toBeNull();
     expect(parseHostHeader(undefined)).toBeNull();
+  });
+});
+
+describe('pageToken (the page side of the bootstrap)', () => {
+  it('takes the token from the fragment, removes it from the address bar, and finds it again after a reload', () => {
+    const store = new Map<string, string>();
+    const replaced: string[] = [];
+    const g = {
+      location: { origin: 'http://127.0.0.1:1', hash: `#token=${TOKEN}`, pathname: '/history/x', search: '?a=1' },
+      history: { replaceState: (_d: unknown, _u: string, url: string) => replaced.push(url) },
+      sessionStorage: { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => store.set(k, v) },
+    };
+    expect(pageToken(g)).toBe(TOKEN);
+    expect(replaced).toEqual(['/history/x?a=1']);
+    expect(pageToken({ ...g, location: { ...g.location, hash: '' } })).toBe(TOKEN);
+    expect(pageToken({ location: { ...g.location, hash: '' }, sessionStorage: { getItem: () => null, setItem: () => undefined } })).toBeUndefined();
+    expect(pageToken({ location: { ...g.location, hash: '#token=<script>' } })).toBeUndefined();
   });
 });

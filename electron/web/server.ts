@@ -9,10 +9,15 @@
  *   1. Host header: the bound address, `localhost`, or (bound to a wildcard) an IP literal,
  *      with the bound port. A DNS-rebinding page has its own host name here → 403.
  *   2. Origin (when the browser sends one): must be this same origin → 403 otherwise.
- *   3. The per-run token: `X-ScanReady-Token` header or the HttpOnly cookie → 401 missing, 403 wrong.
- * The printed URL carries the token once (`/?token=…`); that request sets the cookie and
- * redirects to `/`, so the token is not left in the address bar, history or a Referer
- * (also `Referrer-Policy: no-referrer` on everything).
+ *   3. The per-run token on every API call and WebSocket: the `X-ScanReady-Token` header, or
+ *      (browsers cannot set headers on a WebSocket) the subprotocol `scanready.token.<token>`
+ *      → 401 missing, 403 wrong.
+ * No cookie is set or read: cookies are not isolated by port (another server on 127.0.0.1
+ * would receive it) and a cookie planted by another local page could shadow ours. The printed
+ * URL `/?token=…` answers 303 to `/#token=…`; the page keeps the fragment's token in
+ * sessionStorage (per origin, so per port), removes it from the address bar and sends it as the
+ * header. The renderer's static files carry no secret and are served without the token (after
+ * the Host/Origin checks). Malformed URLs get 400; the upgrade handler never throws.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
@@ -20,7 +25,7 @@ import { isIP } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { isInvokeChannel, type PushChannel, type PushMap } from '../../shared/ipc.js';
-import { EVENTS_PATH, INVOKE_PREFIX, TOKEN_HEADER } from '../../shared/web-transport.js';
+import { EVENTS_PATH, INVOKE_PREFIX, TOKEN_HEADER, TOKEN_PROTOCOL_PREFIX, WS_PROTOCOL } from '../../shared/web-transport.js';
 import type { Service } from '../service/index.js';
 import { readStatic, rendererCsp } from './static.js';
 
@@ -75,16 +80,33 @@ export function parseHostHeader(value: string | undefined): { name: string; port
   return { name: m[1].replace(/^\[|\]$/g, '').toLowerCase(), port: m[2] === undefined ? null : Number(m[2]) };
 }
 
-export function cookieName(port: number): string {
-  // Cookies ignore ports: name it per port so two servers on one host do not clobber each other.
-  return `scanready_token_${port}`;
+/** The request target as a URL, or null when it cannot be parsed (`GET http://[ HTTP/1.1`). */
+export function parseRequestUrl(raw: string | undefined): URL | null {
+  try {
+    const url = new URL(raw ?? '/', 'http://localhost');
+    // Percent-escapes must decode: `/%E0%A4%A` is a malformed request, not a missing file.
+    decodeURIComponent(url.pathname);
+    return url;
+  } catch {
+    return null;
+  }
 }
 
-function readCookie(header: string | undefined, name: string): string | undefined {
+/**
+ * A same-origin path to redirect to: one leading `/`, never `//host` or `/\host` (which a browser
+ * reads as another origin), else `/`.
+ */
+export function sameOriginPath(pathname: string): string {
+  const p = `/${pathname.replace(/^[/\\]+/, '')}`;
+  return /^\/[^/\\]/.test(p) && !/[\\\s]/.test(p) ? p : '/';
+}
+
+/** The token offered as a WebSocket subprotocol (`scanready.token.<token>`), if any. */
+function tokenFromProtocols(header: string | undefined): string | undefined {
   if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === name) return part.slice(i + 1).trim();
+  for (const part of header.split(',')) {
+    const p = part.trim();
+    if (p.startsWith(TOKEN_PROTOCOL_PREFIX)) return p.slice(TOKEN_PROTOCOL_PREFIX.length);
   }
   return undefined;
 }
@@ -129,9 +151,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     return { ok: true };
   }
 
-  function checkToken(req: http.IncomingMessage): Check {
+  function checkToken(req: http.IncomingMessage, upgrade = false): Check {
     const header = req.headers[TOKEN_HEADER];
-    const given = (typeof header === 'string' ? header : undefined) ?? readCookie(req.headers.cookie, cookieName(port));
+    const given = (typeof header === 'string' ? header : undefined) ?? (upgrade ? tokenFromProtocols(req.headers['sec-websocket-protocol']) : undefined);
     if (given === undefined || given === '') {
       return { ok: false, status: 401, message: 'unauthorized: open the URL that `scanready serve` printed (it carries the access token)' };
     }
@@ -166,37 +188,22 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const hostCheck = checkHostAndOrigin(req);
     if (!hostCheck.ok) return deny(res, hostCheck);
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = parseRequestUrl(req.url);
+    if (!url) return sendJson(res, 400, { ok: false, error: { code: 'bad-input', message: 'malformed request path' } });
 
-    // The bootstrap: exchange the printed URL's token for a cookie, then drop it from the URL.
+    // The printed URL: move the token from the query (sent to the server, kept in logs) into the
+    // fragment (never sent anywhere), where the page picks it up. The path stays on this origin.
     const queryToken = url.searchParams.get('token');
-    if (req.method === 'GET' && queryToken !== null && !url.pathname.startsWith('/api/')) {
+    if (req.method === 'GET' && queryToken !== null && !url.pathname.startsWith(INVOKE_PREFIX)) {
       if (!sameToken(queryToken, token)) return deny(res, { ok: false, status: 403, message: 'forbidden: wrong access token' });
-      res.writeHead(303, {
-        ...SECURITY_HEADERS,
-        location: url.pathname,
-        'set-cookie': `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`,
-        'content-length': '0',
-      });
+      res.writeHead(303, { ...SECURITY_HEADERS, location: `${sameOriginPath(url.pathname)}#token=${token}`, 'content-length': '0' });
       res.end();
       return;
     }
 
-    const tokenCheck = checkToken(req);
-    if (!tokenCheck.ok) {
-      if (req.method === 'GET' && !url.pathname.startsWith('/api/')) {
-        return send(
-          res,
-          tokenCheck.status,
-          '<!doctype html><meta charset="utf-8"><title>ScanReady</title><p>This ScanReady page needs its access token: open the URL that <code>scanready serve</code> printed.</p>',
-          'text/html; charset=utf-8',
-          { 'content-security-policy': rendererCsp() },
-        );
-      }
-      return deny(res, tokenCheck);
-    }
-
     if (url.pathname.startsWith(INVOKE_PREFIX)) {
+      const tokenCheck = checkToken(req);
+      if (!tokenCheck.ok) return deny(res, tokenCheck);
       const channel = decodeURIComponent(url.pathname.slice(INVOKE_PREFIX.length));
       if (url.pathname === EVENTS_PATH) return sendJson(res, 426, { ok: false, error: { code: 'bad-input', message: 'use a WebSocket here' } });
       if (req.method !== 'POST') return sendJson(res, 405, { ok: false, error: { code: 'bad-input', message: 'use POST' } });
@@ -222,6 +229,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       return sendJson(res, 200, await service.invoke(channel, payload));
     }
 
+    // The renderer's files (no secrets in them): the page authenticates its API calls itself.
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { ok: false, error: { code: 'bad-input', message: 'method not allowed' } });
     const file = await readStatic(options.rendererDir, url.pathname);
     const csp = rendererCsp([`ws://${req.headers.host ?? ''}`]);
@@ -249,18 +257,22 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   server.requestTimeout = 60_000;
   server.headersTimeout = 20_000;
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  // The browser offers [scanready.v1, scanready.token.<token>]; we answer with the first, so the
+  // token is never echoed back.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, handleProtocols: (offered) => (offered.has(WS_PROTOCOL) ? WS_PROTOCOL : false) });
   const clients = new Set<WebSocket>();
 
-  server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) => {
+  function onUpgrade(req: http.IncomingMessage, socket: Socket, head: Buffer): void {
     const reject = (status: number, message: string): void => {
       socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}\r\ncontent-type: text/plain\r\nconnection: close\r\ncontent-length: ${Buffer.byteLength(message)}\r\n\r\n${message}`);
     };
     const hostCheck = checkHostAndOrigin(req);
     if (!hostCheck.ok) return reject(hostCheck.status, hostCheck.message);
-    const tokenCheck = checkToken(req);
+    const tokenCheck = checkToken(req, true);
     if (!tokenCheck.ok) return reject(tokenCheck.status, tokenCheck.message);
-    if (new URL(req.url ?? '/', 'http://localhost').pathname !== EVENTS_PATH) return reject(404, 'not found');
+    const url = parseRequestUrl(req.url);
+    if (!url) return reject(400, 'malformed request path');
+    if (url.pathname !== EVENTS_PATH) return reject(404, 'not found');
     wss.handleUpgrade(req, socket, head, (ws) => {
       clients.add(ws);
       (ws as WebSocket & { isAlive?: boolean }).isAlive = true;
@@ -270,6 +282,17 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       // The socket is push-only; anything the page sends is ignored.
       ws.on('message', () => undefined);
     });
+  }
+
+  server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) => {
+    // A reset before the handshake ends is that client's problem, not the server's.
+    socket.on('error', () => socket.destroy());
+    try {
+      onUpgrade(req, socket, head);
+    } catch {
+      // Whatever a hostile upgrade request trips over ends that connection only.
+      socket.destroy();
+    }
   });
 
   const heartbeat = setInterval(() => {

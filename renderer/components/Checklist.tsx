@@ -1,4 +1,4 @@
-import { AUTH_STEP_IDS, type AuthStep } from '../../shared/auth.js';
+import { AUTH_STEP_IDS, isSkipped, type AuthStep } from '../../shared/auth.js';
 import { formatMs, STEP_LABEL } from '../lib/format.js';
 
 /** The credential check as a checklist that fills in step by step. */
@@ -11,8 +11,8 @@ export function Checklist({ steps, running }: { steps: readonly AuthStep[]; runn
       {AUTH_STEP_IDS.map((id, i) => {
         const s = byId.get(id);
         const inProgress = running && !s && i === lastIndex + 1;
-        // The engine reports steps it did not run as ok: null with data.skipped.
-        const skipped = s !== undefined && s.ok === null && s.data?.skipped === true;
+        // The engine reports steps it did not run with reason `skipped`.
+        const skipped = s !== undefined && isSkipped(s);
         const mark = !s || skipped ? 'wait' : s.ok === true ? 'ok' : s.ok === false ? 'bad' : 'info';
         const symbol = !s ? (inProgress ? '…' : '·') : skipped ? '–' : s.ok === true ? '✓' : s.ok === false ? '✗' : 'i';
         const status = !s ? (inProgress ? 'in progress' : 'not run') : skipped ? 'skipped' : s.ok === true ? 'passed' : s.ok === false ? 'failed' : 'information';

@@ -1,7 +1,7 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import type { OpenPort } from '../../shared/diagnosis.js';
 import type { HostResult } from '../../shared/discovery.js';
-import type { DiagnosisStage } from '../../shared/ipc.js';
+import type { DiagnosisStage } from '../../shared/diagnosis.js';
 import {
   useDiagnosisActions,
   useDiagnosisAuth,

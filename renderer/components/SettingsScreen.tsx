@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { KnownHost } from '../../shared/ipc.js';
 import { THEMES } from '../../shared/requests.js';
-import { api, call } from '../bridge.js';
 import { plainError } from '../lib/format.js';
 import { useAppInfo, usePrivilege, useSettings, useSettingsActions, useSettingsError } from '../stores/settingsStore.js';
 import { ErrorBanner, ScreenHeader } from './Common.js';
@@ -11,25 +10,25 @@ export function SettingsScreen() {
   const info = useAppInfo();
   const privilege = usePrivilege();
   const error = useSettingsError();
-  const { update } = useSettingsActions();
+  const { update, knownHosts, forgetHostKey } = useSettingsActions();
   const [known, setKnown] = useState<KnownHost[] | null>(null);
   const [knownError, setKnownError] = useState<string | null>(null);
 
   useEffect(() => {
     let live = true;
-    call(api.settings.knownHosts()).then(
+    knownHosts().then(
       (k) => live && setKnown(k),
       (err: unknown) => live && setKnownError(plainError(err)),
     );
     return () => {
       live = false;
     };
-  }, []);
+  }, [knownHosts]);
 
   async function forget(h: KnownHost): Promise<void> {
     try {
-      await call(api.settings.forgetHostKey({ host: h.host, port: h.port }));
-      setKnown(await call(api.settings.knownHosts()));
+      await forgetHostKey(h.host, h.port);
+      setKnown(await knownHosts());
     } catch (err) {
       setKnownError(plainError(err));
     }

@@ -59,23 +59,8 @@ export function isFallback(p: ProbeResult): boolean {
   return true;
 }
 
-/** "TCP SYN 22", "TCP ACK 80→2869", "UDP 53", "ICMP echo". */
-export function probeLabel(p: Pick<ProbeResult, 'protocol' | 'kind' | 'port' | 'sourcePort'>): string {
-  switch (p.kind) {
-    case 'syn':
-      return `TCP SYN ${p.port ?? ''}`.trim();
-    case 'ack':
-      return p.sourcePort != null ? `TCP ACK ${p.sourcePort}→${p.port ?? ''}` : `TCP ACK ${p.port ?? ''}`;
-    case 'syn-ack':
-      return p.sourcePort != null ? `TCP SYN-ACK ${p.sourcePort}→${p.port ?? ''}` : `TCP SYN-ACK ${p.port ?? ''}`;
-    case 'udp':
-      return `UDP ${p.port ?? ''}`;
-    case 'echo':
-      return 'ICMP echo';
-    case 'timestamp':
-      return 'ICMP timestamp';
-  }
-}
+/** "TCP SYN 22", "TCP ACK 2869→80", "UDP 53", "ICMP echo": the one formatter, in shared/. */
+export { probeLabel } from '../../shared/discovery.js';
 
 /** Stable key of a probe inside one host's matrix. */
 export function probeKey(p: Pick<ProbeResult, 'kind' | 'port' | 'sourcePort'>): string {

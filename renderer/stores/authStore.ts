@@ -1,14 +1,10 @@
 import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
-import type { AuthRequestInput, AuthResult, AuthStep, HostKeyInfo } from '../../shared/auth.js';
-import type { AuthPush, HostKeyPrompt, HostKeyPromptClosed } from '../../shared/ipc.js';
+import type { AuthRequestInput, AuthResult, AuthStep } from '../../shared/auth.js';
+import type { AuthPush, ScanReadyApi, Unsubscribe } from '../../shared/ipc.js';
 import { DEFAULT_PROFILE_NAME } from '../../shared/profiles.js';
-import { api, call } from '../bridge.js';
-import { plainError } from '../lib/format.js';
 import { credentialRequest, DEFAULT_CREDENTIAL_FIELDS, type AuthSecrets, type CredentialFields } from '../lib/credentials.js';
-import { runTracker } from '../lib/runTracker.js';
-import { answerHostKeyPrompt, cancelRun } from './runActions.js';
-import type { RunStatus } from './diagnosisStore.js';
+import { changedKeyOf, changedKeyOfResult, ended, failed, IDLE_RUN, isActive, runSlice, type RunSlice } from './runSlice.js';
 
 export type { AuthSecrets, CredentialKind } from '../lib/credentials.js';
 
@@ -18,19 +14,10 @@ export interface AuthForm extends CredentialFields {
   profile: string;
 }
 
-interface AuthState {
+interface AuthState extends RunSlice {
   form: AuthForm;
-  status: RunStatus;
   steps: AuthStep[];
-  prompt: HostKeyPrompt | null;
-  /** A changed host key stopped the check. */
-  changedKey: HostKeyInfo | null;
   result: AuthResult | null;
-  historyId: string | null;
-  reopened: boolean;
-  error: string | null;
-  /** Cancel was sent but the run has not confirmed that it stopped. */
-  cancelUnconfirmed: boolean;
   actions: {
     setForm: (patch: Partial<AuthForm>) => void;
     start: (secrets: AuthSecrets) => Promise<void>;
@@ -41,137 +28,90 @@ interface AuthState {
   };
 }
 
+/** Everything a new run starts from (the form stays). */
 const emptyRun = {
-  status: 'idle' as RunStatus,
-  steps: [] as AuthStep[],
-  prompt: null,
-  changedKey: null,
+  ...IDLE_RUN,
+  steps: [],
   result: null,
-  historyId: null,
-  reopened: false,
-  error: null,
-  cancelUnconfirmed: false,
-};
+} satisfies Omit<AuthState, 'form' | 'actions' | 'run'>;
 
-type AuthItem =
-  | { kind: 'event'; event: AuthPush['event'] }
-  | { kind: 'prompt'; prompt: HostKeyPrompt }
-  | { kind: 'closed'; closed: HostKeyPromptClosed };
-
-function changedKeyOf(step: AuthStep, fallback: HostKeyInfo | null): HostKeyInfo | null {
-  if (step.id !== 'host-key' || step.ok !== false || step.reason !== 'changed') return null;
-  const d = step.data ?? {};
-  const str = (k: string) => (typeof d[k] === 'string' ? d[k] : undefined);
-  return (
-    fallback ?? {
-      algorithm: str('algorithm') ?? 'unknown',
-      fingerprint: str('fingerprint') ?? 'unknown',
-      status: 'changed',
-      knownFingerprint: str('knownFingerprint'),
-    }
-  );
+/** A credential-check store, not yet attached to a bridge. The app has one (below); a test makes its own. */
+export function createAuthStore() {
+  return create<AuthState>()((set, get) => ({
+    ...runSlice<AuthPush['event']>(set, get, {
+      listen: (api, receive) => api.auth.onEvent(({ runId, event }) => receive(runId, event)),
+      cancel: (api, runId) => api.auth.cancel({ runId }),
+      hostKeys: true,
+      apply: (event) => set((s) => applyEvent(s, event)),
+    }),
+    form: { ...DEFAULT_CREDENTIAL_FIELDS, host: '', profile: DEFAULT_PROFILE_NAME },
+    ...emptyRun,
+    actions: {
+      setForm: (patch) => set((s) => ({ form: { ...s.form, ...patch } })),
+      start: async (secrets) => {
+        const { form, status } = get();
+        if (isActive(status)) return;
+        if (!form.host.trim() || !form.user.trim()) {
+          set({ error: 'Give the host and the scan account’s user name.' });
+          return;
+        }
+        const built = credentialRequest(form, secrets);
+        if (!built.ok) {
+          set({ error: built.error });
+          return;
+        }
+        const request: AuthRequestInput = { ...built.value, host: form.host.trim(), profile: form.profile };
+        set({ ...emptyRun, status: 'starting' });
+        // The request (with its secrets) lives only in this call; nothing keeps a reference to it.
+        await get().run.launch((api) => api.auth.start(request));
+      },
+      cancel: () => get().run.cancel(),
+      answerHostKey: (accept) => get().run.answerHostKey(accept),
+      show: (result, historyId) => {
+        get().run.forget();
+        set({
+          ...emptyRun,
+          status: 'done',
+          steps: result.steps,
+          result,
+          historyId,
+          reopened: historyId !== null,
+          changedKey: changedKeyOfResult(result, null),
+          form: { ...get().form, host: result.host, port: result.port, user: result.user, delegation: result.delegation },
+        });
+      },
+      reset: () => {
+        get().run.forget();
+        set({ ...emptyRun });
+      },
+    },
+  }));
 }
 
-const useAuthStore = create<AuthState>()((set, get) => ({
-  form: { ...DEFAULT_CREDENTIAL_FIELDS, host: '', profile: DEFAULT_PROFILE_NAME },
-  ...emptyRun,
-  actions: {
-    setForm: (patch) => set((s) => ({ form: { ...s.form, ...patch } })),
-    start: async (secrets) => {
-      const { form, status } = get();
-      if (status === 'starting' || status === 'running' || status === 'cancelling') return;
-      if (!form.host.trim() || !form.user.trim()) {
-        set({ error: 'Give the host and the scan account’s user name.' });
-        return;
-      }
-      const built = credentialRequest(form, secrets);
-      if (!built.ok) {
-        set({ error: built.error });
-        return;
-      }
-      const request: AuthRequestInput = { ...built.value, host: form.host.trim(), profile: form.profile };
-      set({ ...emptyRun, status: 'starting' });
-      tracker.beginStart();
-      try {
-        // The request (with its secrets) lives only in this call; nothing keeps a reference to it.
-        const { runId } = await call(api.auth.start(request));
-        if (get().status === 'starting') set({ status: 'running' });
-        tracker.started(runId);
-      } catch (err) {
-        tracker.startFailed();
-        set({ status: 'error', error: plainError(err) });
-      }
-    },
-    cancel: () => cancelRun(tracker.runId, get, set, (runId) => call(api.auth.cancel({ runId }))),
-    answerHostKey: (accept) => answerHostKeyPrompt(get, set, accept),
-    show: (result, historyId) => {
-      tracker.reset();
-      set({
-        ...emptyRun,
-        status: 'done',
-        steps: result.steps,
-        result,
-        historyId,
-        reopened: historyId !== null,
-        changedKey: result.hostKey?.status === 'changed' ? result.hostKey : null,
-        form: { ...get().form, host: result.host, port: result.port, user: result.user, delegation: result.delegation },
-      });
-    },
-    reset: () => {
-      tracker.reset();
-      set({ ...emptyRun });
-    },
-  },
-}));
-
-function applyItem(item: AuthItem): void {
-  const set = useAuthStore.setState;
-  if (item.kind === 'prompt') {
-    set({ prompt: item.prompt });
-    return;
-  }
-  if (item.kind === 'closed') {
-    set((s) => (s.prompt?.promptId === item.closed.promptId ? { prompt: null } : {}));
-    return;
-  }
-  const e = item.event;
+/** One event of the current run → the store's next state (a patch). */
+function applyEvent(s: AuthState, e: AuthPush['event']): Partial<AuthState> {
   switch (e.type) {
-    case 'step':
-      set((s) => {
-        const changed = changedKeyOf(e.step, null);
-        return { steps: [...s.steps.filter((x) => x.id !== e.step.id), e.step], ...(changed ? { changedKey: changed, prompt: null } : {}) };
-      });
-      return;
+    case 'step': {
+      // The live hard stop: a changed host key shows while the run still goes on.
+      const changed = changedKeyOf(e.step);
+      return { steps: [...s.steps.filter((x) => x.id !== e.step.id), e.step], ...(changed ? { changedKey: changed, prompt: null } : {}) };
+    }
     case 'host-key-prompt':
       // The prompt itself (with its id) comes on the host-key-prompt channel.
-      return;
+      return {};
     case 'done':
-      set((s) => ({
-        result: e.result,
-        steps: e.result.steps,
-        prompt: null,
-        changedKey: e.result.hostKey?.status === 'changed' ? e.result.hostKey : s.changedKey,
-        status: s.status === 'cancelling' || s.status === 'cancelled' ? 'cancelled' : 'done',
-        cancelUnconfirmed: false,
-      }));
-      return;
+      return { ...ended(s), result: e.result, steps: e.result.steps, changedKey: changedKeyOfResult(e.result, s.changedKey) };
     case 'saved':
-      set({ historyId: e.historyId });
-      return;
+      return { historyId: e.historyId };
     case 'run-error':
-      set((s) =>
-        s.status === 'cancelling' || s.status === 'cancelled'
-          ? { status: 'cancelled', prompt: null, cancelUnconfirmed: false }
-          : { status: 'error', error: plainError(e.message), prompt: null },
-      );
-      return;
+      return failed(s, e.message);
   }
 }
 
-const tracker = runTracker<AuthItem>(applyItem);
-api.auth.onEvent(({ runId, event }) => tracker.receive(runId, { kind: 'event', event }));
-api.auth.onHostKeyPrompt((prompt) => tracker.receive(prompt.runId, { kind: 'prompt', prompt }));
-api.auth.onHostKeyClosed((closed) => tracker.receive(closed.runId, { kind: 'closed', closed }));
+const useAuthStore = createAuthStore();
+
+/** Connects the app's credential store to the bridge (called once, at app start). */
+export const attachAuth = (api: ScanReadyApi): Unsubscribe => useAuthStore.getState().run.attach(api);
 
 export const useAuthForm = () => useAuthStore((s) => s.form);
 export const useAuthRun = () =>

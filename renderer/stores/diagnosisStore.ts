@@ -1,19 +1,16 @@
 import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
-import type { DiagnosisResult, OpenPort, PathResult } from '../../shared/diagnosis.js';
+import type { AuthResult, AuthStep } from '../../shared/auth.js';
+import type { DiagnosisResult, DiagnosisStage, OpenPort, PathResult } from '../../shared/diagnosis.js';
 import type { HostResult, ProbeResult } from '../../shared/discovery.js';
-import type { AuthResult, AuthStep, HostKeyInfo } from '../../shared/auth.js';
-import type { DiagnosisEvent, DiagnosisStage, HostKeyPrompt, HostKeyPromptClosed } from '../../shared/ipc.js';
+import type { DiagnosePush, ScanReadyApi, Unsubscribe } from '../../shared/ipc.js';
+import type { DiscoveryProfile } from '../../shared/profiles.js';
 import { DEFAULT_PROFILE_NAME } from '../../shared/profiles.js';
 import type { DiagnoseRequestInput, ProbeMode } from '../../shared/requests.js';
-import { api, call } from '../bridge.js';
 import { plainError, plannedProbes, probeKey, type PlannedProbe } from '../lib/format.js';
 import { credentialRequest, DEFAULT_CREDENTIAL_FIELDS, type AuthSecrets, type CredentialFields } from '../lib/credentials.js';
-import { runTracker } from '../lib/runTracker.js';
-import { answerHostKeyPrompt, cancelRun } from './runActions.js';
 import { getProfile } from './profilesStore.js';
-
-export type RunStatus = 'idle' | 'starting' | 'running' | 'cancelling' | 'done' | 'cancelled' | 'error';
+import { changedKeyOf, changedKeyOfResult, ended, failed, IDLE_RUN, isActive, isStopping, runSlice, type RunSlice } from './runSlice.js';
 
 export interface DiagnosisForm {
   target: string;
@@ -30,9 +27,8 @@ export interface DiagnosisForm {
   auth: CredentialFields;
 }
 
-interface DiagnosisState {
+interface DiagnosisState extends RunSlice {
   form: DiagnosisForm;
-  status: RunStatus;
   /** The run's target and profile (the form may change while it runs). */
   runTarget: string | null;
   runProfile: string | null;
@@ -47,22 +43,12 @@ interface DiagnosisState {
   path: PathResult | null;
   openPorts: OpenPort[] | null;
   result: DiagnosisResult | null;
-  historyId: string | null;
-  /** Opened from history rather than run now. */
-  reopened: boolean;
-  error: string | null;
   selectedProbe: string | null;
   /** The run includes a credential check. */
   runWithAuth: boolean;
   /** The credential check's steps as they arrive (a finished result has them in `result.auth`). */
   authSteps: AuthStep[];
   authResult: AuthResult | null;
-  /** First contact with the target's SSH host key: the operator must answer. */
-  prompt: HostKeyPrompt | null;
-  /** A changed host key stopped the credential check. */
-  changedKey: HostKeyInfo | null;
-  /** Cancel was sent but the run has not confirmed that it stopped. */
-  cancelUnconfirmed: boolean;
   actions: {
     setForm: (patch: Partial<DiagnosisForm>) => void;
     setAuthForm: (patch: Partial<CredentialFields>) => void;
@@ -80,8 +66,9 @@ interface DiagnosisState {
   };
 }
 
+/** Everything a new run starts from (the form stays). */
 const emptyRun = {
-  status: 'idle' as RunStatus,
+  ...IDLE_RUN,
   runTarget: null,
   runProfile: null,
   address: null,
@@ -94,22 +81,11 @@ const emptyRun = {
   path: null,
   openPorts: null,
   result: null,
-  historyId: null,
-  reopened: false,
-  error: null,
   selectedProbe: null,
   runWithAuth: false,
-  authSteps: [] as AuthStep[],
+  authSteps: [],
   authResult: null,
-  prompt: null,
-  changedKey: null,
-  cancelUnconfirmed: false,
-};
-
-type DiagnosisItem =
-  | { kind: 'event'; event: DiagnosisEvent }
-  | { kind: 'prompt'; prompt: HostKeyPrompt }
-  | { kind: 'closed'; closed: HostKeyPromptClosed };
+} satisfies Omit<DiagnosisState, 'form' | 'actions' | 'run'>;
 
 function splitIps(text: string): string[] {
   return text
@@ -118,53 +94,63 @@ function splitIps(text: string): string[] {
     .filter(Boolean);
 }
 
-const useDiagnosisStore = create<DiagnosisState>()((set, get) => ({
-  form: {
-    target: '',
-    profile: DEFAULT_PROFILE_NAME,
-    scannerIps: '',
-    trace: true,
-    portFinder: true,
-    mode: 'auto',
-    withAuth: false,
-    auth: { ...DEFAULT_CREDENTIAL_FIELDS },
-  },
-  ...emptyRun,
-  actions: {
-    setForm: (patch) => set((s) => ({ form: { ...s.form, ...patch } })),
-    setAuthForm: (patch) => set((s) => ({ form: { ...s.form, auth: { ...s.form.auth, ...patch } } })),
-    start: async (opts) => {
-      const { form, status } = get();
-      if (status === 'starting' || status === 'running' || status === 'cancelling') return;
-      const target = form.target.trim();
-      if (!target) {
-        set({ error: 'Type the address or host name the scanner reports as not alive.' });
-        return;
-      }
-      // The credential check: built from the form and the secrets handed in (never stored). A re-run
-      // without secrets ("Run privileged probes") keeps it only when no secret is needed (agent).
-      let auth: DiagnoseRequestInput['auth'];
-      if (form.withAuth && (opts?.secrets || form.auth.kind === 'agent')) {
-        const built = credentialRequest(form.auth, opts?.secrets ?? {});
-        if (!built.ok) {
-          set({ error: `Credential check: ${built.error}` });
+/**
+ * A diagnosis store, not yet attached to a bridge. The app has one (below); a test makes its own
+ * and attaches a fake bridge. `profileOf` gives the profile's data for planning the probe grid.
+ */
+export function createDiagnosisStore(profileOf: (name: string) => DiscoveryProfile | undefined = getProfile) {
+  return create<DiagnosisState>()((set, get) => ({
+    ...runSlice<DiagnosePush['event']>(set, get, {
+      listen: (api, receive) => api.diagnose.onEvent(({ runId, event }) => receive(runId, event)),
+      cancel: (api, runId) => api.diagnose.cancel({ runId }),
+      // A diagnosis with a credential check asks about unknown host keys on the auth channels, with its own run id.
+      hostKeys: true,
+      apply: (event) => set((s) => applyEvent(s, event)),
+    }),
+    form: {
+      target: '',
+      profile: DEFAULT_PROFILE_NAME,
+      scannerIps: '',
+      trace: true,
+      portFinder: true,
+      mode: 'auto',
+      withAuth: false,
+      auth: { ...DEFAULT_CREDENTIAL_FIELDS },
+    },
+    ...emptyRun,
+    actions: {
+      setForm: (patch) => set((s) => ({ form: { ...s.form, ...patch } })),
+      setAuthForm: (patch) => set((s) => ({ form: { ...s.form, auth: { ...s.form.auth, ...patch } } })),
+      start: async (opts) => {
+        const { form, status } = get();
+        if (isActive(status)) return;
+        const target = form.target.trim();
+        if (!target) {
+          set({ error: 'Type the address or host name the scanner reports as not alive.' });
           return;
         }
-        auth = built.value;
-      }
-      const profile = getProfile(form.profile);
-      set({
-        ...emptyRun,
-        status: 'starting',
-        runWithAuth: auth !== undefined,
-        runTarget: target,
-        runProfile: form.profile,
-        elevated: (opts?.elevate ?? false) || (opts?.raw ?? false),
-        planned: profile ? plannedProbes(profile) : [],
-      });
-      tracker.beginStart();
-      try {
-        const { runId } = await call(
+        // The credential check: built from the form and the secrets handed in (never stored). A re-run
+        // without secrets ("Run privileged probes") keeps it only when no secret is needed (agent).
+        let auth: DiagnoseRequestInput['auth'];
+        if (form.withAuth && (opts?.secrets || form.auth.kind === 'agent')) {
+          const built = credentialRequest(form.auth, opts?.secrets ?? {});
+          if (!built.ok) {
+            set({ error: `Credential check: ${built.error}` });
+            return;
+          }
+          auth = built.value;
+        }
+        const profile = profileOf(form.profile);
+        set({
+          ...emptyRun,
+          status: 'starting',
+          runWithAuth: auth !== undefined,
+          runTarget: target,
+          runProfile: form.profile,
+          elevated: (opts?.elevate ?? false) || (opts?.raw ?? false),
+          planned: profile ? plannedProbes(profile) : [],
+        });
+        await get().run.launch((api) =>
           api.diagnose.start({
             target,
             profile: form.profile,
@@ -176,154 +162,111 @@ const useDiagnosisStore = create<DiagnosisState>()((set, get) => ({
             ...(auth ? { auth } : {}),
           }),
         );
-        if (get().status === 'starting') set({ status: 'running' });
-        tracker.started(runId);
-      } catch (err) {
-        tracker.startFailed();
-        set({ status: 'error', error: plainError(err) });
-      }
+      },
+      cancel: () => get().run.cancel(),
+      answerHostKey: (accept) => get().run.answerHostKey(accept),
+      selectProbe: (key) => set({ selectedProbe: key }),
+      show: (result, historyId) => {
+        get().run.forget();
+        const probes: Record<string, ProbeResult> = {};
+        for (const p of result.discovery.probes) probes[probeKey(p)] = p;
+        const profile = profileOf(result.discovery.profile);
+        set({
+          ...emptyRun,
+          status: 'done',
+          reopened: historyId !== null,
+          historyId,
+          runTarget: result.target,
+          runProfile: result.discovery.profile,
+          address: result.discovery.address,
+          privileged: result.discovery.privileged,
+          planned: profile ? plannedProbes(profile) : [],
+          probes,
+          host: result.discovery,
+          path: result.path,
+          openPorts: result.openPorts,
+          result,
+          runWithAuth: result.auth !== null,
+          authSteps: result.auth?.steps ?? [],
+          authResult: result.auth,
+          changedKey: changedKeyOfResult(result.auth, null),
+          stages: { discovery: 'done', path: result.path ? 'done' : 'skipped', auth: result.auth ? 'done' : 'skipped', advice: 'done' },
+        });
+      },
+      reset: () => {
+        get().run.forget();
+        set({ ...emptyRun });
+      },
     },
-    cancel: () => cancelRun(tracker.runId, get, set, (runId) => call(api.diagnose.cancel({ runId }))),
-    answerHostKey: (accept) => answerHostKeyPrompt(get, set, accept),
-    selectProbe: (key) => set({ selectedProbe: key }),
-    show: (result, historyId) => {
-      tracker.reset();
-      const probes: Record<string, ProbeResult> = {};
-      for (const p of result.discovery.probes) probes[probeKey(p)] = p;
-      const profile = getProfile(result.discovery.profile);
-      set({
-        ...emptyRun,
-        status: 'done',
-        reopened: historyId !== null,
-        historyId,
-        runTarget: result.target,
-        runProfile: result.discovery.profile,
-        address: result.discovery.address,
-        privileged: result.discovery.privileged,
-        planned: profile ? plannedProbes(profile) : [],
-        probes,
-        host: result.discovery,
-        path: result.path,
-        openPorts: result.openPorts,
-        result,
-        runWithAuth: result.auth !== null,
-        authSteps: result.auth?.steps ?? [],
-        authResult: result.auth,
-        changedKey: result.auth?.hostKey?.status === 'changed' ? result.auth.hostKey : null,
-        stages: { discovery: 'done', path: result.path ? 'done' : 'skipped', auth: result.auth ? 'done' : 'skipped', advice: 'done' },
-      });
-    },
-    reset: () => {
-      tracker.reset();
-      set({ ...emptyRun });
-    },
-  },
-}));
-
-const isStopping = (status: RunStatus): boolean => status === 'cancelling' || status === 'cancelled';
-
-function applyItem(item: DiagnosisItem): void {
-  const set = useDiagnosisStore.setState;
-  if (item.kind === 'prompt') {
-    set((s) => (isStopping(s.status) ? {} : { prompt: item.prompt }));
-    return;
-  }
-  if (item.kind === 'closed') {
-    set((s) => (s.prompt?.promptId === item.closed.promptId ? { prompt: null } : {}));
-    return;
-  }
-  applyEvent(item.event);
+  }));
 }
 
-function applyEvent(e: DiagnosisEvent): void {
-  const set = useDiagnosisStore.setState;
+/** One event of the current run → the store's next state (a patch). */
+function applyEvent(s: DiagnosisState, e: DiagnosePush['event']): Partial<DiagnosisState> {
   switch (e.type) {
     case 'stage':
-      set((s) => ({ stages: { ...s.stages, [e.stage]: e.state } }));
-      return;
+      return { stages: { ...s.stages, [e.stage]: e.state } };
     case 'discovery': {
       const d = e.event;
-      if (d.type === 'start') set({ privileged: d.privileged });
-      else if (d.type === 'host-start') set({ address: d.address });
-      else if (d.type === 'probe') set((s) => ({ probes: { ...s.probes, [probeKey(d.probe)]: d.probe } }));
-      else if (d.type === 'host-done') {
+      if (d.type === 'start') return { privileged: d.privileged };
+      if (d.type === 'host-start') return { address: d.address };
+      if (d.type === 'probe') return { probes: { ...s.probes, [probeKey(d.probe)]: d.probe } };
+      if (d.type === 'host-done') {
         const probes: Record<string, ProbeResult> = {};
         for (const p of d.result.probes) probes[probeKey(p)] = p;
         // Discovery cut short by Cancel ends with a partial host: that is no verdict, so keep only its probes.
-        set((s) =>
-          isStopping(s.status)
-            ? { probes, address: d.result.address }
-            : { host: d.result, probes, address: d.result.address, privileged: d.result.privileged },
-        );
-      } else if (d.type === 'host-error') set({ error: plainError(d.message) });
-      return;
+        return isStopping(s.status)
+          ? { probes, address: d.result.address }
+          : { host: d.result, probes, address: d.result.address, privileged: d.result.privileged };
+      }
+      if (d.type === 'host-error') return { error: plainError(d.message) };
+      return {};
     }
     case 'path':
-      set({ path: e.path });
-      return;
+      return { path: e.path };
     case 'open-ports':
-      set({ openPorts: e.openPorts });
-      return;
+      return { openPorts: e.openPorts };
     case 'auth': {
       const a = e.event;
       if (a.type === 'step') {
         const step = a.step;
-        const changed = step.id === 'host-key' && step.ok === false && step.reason === 'changed';
-        set((s) => ({
+        // The live hard stop: a changed host key shows while the run still goes on.
+        const changed = changedKeyOf(step);
+        return {
           authSteps: [...s.authSteps.filter((x) => x.id !== step.id), step],
-          ...(changed ? { changedKey: changedKeyOf(step), prompt: null } : {}),
-        }));
-      } else if (a.type === 'done') {
-        set((s) => ({
-          authResult: a.result,
-          authSteps: a.result.steps,
-          prompt: null,
-          changedKey: a.result.hostKey?.status === 'changed' ? a.result.hostKey : s.changedKey,
-        }));
+          ...(changed ? { changedKey: changed, prompt: null } : {}),
+        };
       }
-      return;
+      if (a.type === 'done') {
+        return { authResult: a.result, authSteps: a.result.steps, prompt: null, changedKey: changedKeyOfResult(a.result, s.changedKey) };
+      }
+      return {};
     }
     case 'done':
-      set((s) => ({
+      return {
+        ...ended(s),
         result: e.result,
-        historyId: e.historyId,
+        historyId: e.historyId ?? null,
         host: e.result.discovery,
         path: e.result.path,
         openPorts: e.result.openPorts,
         authResult: e.result.auth,
         authSteps: e.result.auth?.steps ?? s.authSteps,
-        prompt: null,
-        cancelUnconfirmed: false,
-        status: isStopping(s.status) ? 'cancelled' : 'done',
-      }));
-      return;
+        changedKey: changedKeyOfResult(e.result.auth, s.changedKey),
+      };
     case 'run-error':
-      // A cancelled run ends with a run-error; after Cancel that is the expected ending.
-      set((s) =>
-        isStopping(s.status)
-          ? { status: 'cancelled', cancelUnconfirmed: false, prompt: null }
-          : { status: 'error', error: plainError(e.message), prompt: null },
-      );
-      return;
+      return failed(s, e.message);
+    case 'hop':
+    case 'port':
+      // Shown when the path / the port list is final.
+      return {};
   }
 }
 
-function changedKeyOf(step: AuthStep): HostKeyInfo {
-  const d = step.data ?? {};
-  const str = (k: string) => (typeof d[k] === 'string' ? d[k] : undefined);
-  return {
-    algorithm: str('algorithm') ?? 'unknown',
-    fingerprint: str('fingerprint') ?? 'unknown',
-    status: 'changed',
-    knownFingerprint: str('knownFingerprint'),
-  };
-}
+const useDiagnosisStore = createDiagnosisStore();
 
-const tracker = runTracker<DiagnosisItem>(applyItem);
-api.diagnose.onEvent(({ runId, event }) => tracker.receive(runId, { kind: 'event', event }));
-// A diagnosis with a credential check asks about unknown host keys on the auth channels, with its own run id.
-api.auth.onHostKeyPrompt((prompt) => tracker.receive(prompt.runId, { kind: 'prompt', prompt }));
-api.auth.onHostKeyClosed((closed) => tracker.receive(closed.runId, { kind: 'closed', closed }));
+/** Connects the app's diagnosis store to the bridge (called once, at app start). */
+export const attachDiagnosis = (api: ScanReadyApi): Unsubscribe => useDiagnosisStore.getState().run.attach(api);
 
 export const useDiagnosisForm = () => useDiagnosisStore((s) => s.form);
 export const useDiagnosisRun = () =>

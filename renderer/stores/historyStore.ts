@@ -1,6 +1,6 @@
 import { create } from 'zustand';
-import type { HistorySummary } from '../../shared/ipc.js';
-import { api, call } from '../bridge.js';
+import type { HistorySummary, ScanReadyApi, Unsubscribe } from '../../shared/ipc.js';
+import { bridgeSlot, call } from '../bridge.js';
 import { plainError } from '../lib/format.js';
 import { authActions } from './authStore.js';
 import { diagnosisActions } from './diagnosisStore.js';
@@ -20,6 +20,8 @@ interface HistoryState {
   };
 }
 
+const bridge = bridgeSlot();
+
 const useHistoryStore = create<HistoryState>()((set, get) => ({
   items: [],
   loaded: false,
@@ -28,7 +30,7 @@ const useHistoryStore = create<HistoryState>()((set, get) => ({
   actions: {
     load: async () => {
       try {
-        const items = await call(api.history.list());
+        const items = await call(bridge.get().history.list());
         set({ items, loaded: true, error: null });
       } catch (err) {
         set({ error: plainError(err), loaded: true });
@@ -37,7 +39,7 @@ const useHistoryStore = create<HistoryState>()((set, get) => ({
     open: async (id) => {
       set({ opening: id, error: null });
       try {
-        const entry = await call(api.history.get({ id }));
+        const entry = await call(bridge.get().history.get({ id }));
         switch (entry.summary.kind) {
           case 'diagnosis':
             diagnosisActions.show(entry.result as Parameters<typeof diagnosisActions.show>[0], id);
@@ -60,7 +62,7 @@ const useHistoryStore = create<HistoryState>()((set, get) => ({
     },
     remove: async (id) => {
       try {
-        await call(api.history.delete({ id }));
+        await call(bridge.get().history.delete({ id }));
         await get().actions.load();
       } catch (err) {
         set({ error: plainError(err) });
@@ -68,7 +70,7 @@ const useHistoryStore = create<HistoryState>()((set, get) => ({
     },
     clear: async () => {
       try {
-        await call(api.history.clear());
+        await call(bridge.get().history.clear());
         await get().actions.load();
       } catch (err) {
         set({ error: plainError(err) });
@@ -77,9 +79,17 @@ const useHistoryStore = create<HistoryState>()((set, get) => ({
   },
 }));
 
-api.history.onChanged(() => {
-  void useHistoryStore.getState().actions.load();
-});
+/** Connects the history store to the bridge (called once, at app start): a run saved anywhere reloads the list. */
+export function attachHistory(api: ScanReadyApi): Unsubscribe {
+  bridge.set(api);
+  const off = api.history.onChanged(() => {
+    void useHistoryStore.getState().actions.load();
+  });
+  return () => {
+    off();
+    bridge.set(null);
+  };
+}
 
 export const useHistoryItems = () => useHistoryStore((s) => s.items);
 export const useHistoryLoaded = () => useHistoryStore((s) => s.loaded);

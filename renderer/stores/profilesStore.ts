@@ -1,9 +1,9 @@
 import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
-import type { ProfileEntry } from '../../shared/ipc.js';
+import type { ProfileEntry, ScanReadyApi, Unsubscribe } from '../../shared/ipc.js';
 import type { DiscoveryProfile, DiscoveryProfileInput } from '../../shared/profiles.js';
 import { DEFAULT_PROFILE_NAME, profileSchema } from '../../shared/profiles.js';
-import { api, call } from '../bridge.js';
+import { bridgeSlot, call } from '../bridge.js';
 import { plainError } from '../lib/format.js';
 
 interface ProfilesState {
@@ -28,6 +28,8 @@ interface ProfilesState {
   };
 }
 
+const bridge = bridgeSlot();
+
 const useProfilesStore = create<ProfilesState>()((set, get) => ({
   entries: [],
   loaded: false,
@@ -36,7 +38,7 @@ const useProfilesStore = create<ProfilesState>()((set, get) => ({
   actions: {
     load: async () => {
       try {
-        const entries = await call(api.profiles.list());
+        const entries = await call(bridge.get().profiles.list());
         set({ entries, loaded: true, error: null });
       } catch (err) {
         set({ error: plainError(err), loaded: true });
@@ -44,7 +46,7 @@ const useProfilesStore = create<ProfilesState>()((set, get) => ({
     },
     save: async (profile) => {
       try {
-        const entry = await call(api.profiles.save(profile));
+        const entry = await call(bridge.get().profiles.save(profile));
         await get().actions.load();
         set({ notice: `Saved profile “${entry.profile.name}”.`, error: null });
         return entry;
@@ -55,7 +57,7 @@ const useProfilesStore = create<ProfilesState>()((set, get) => ({
     },
     remove: async (name) => {
       try {
-        const { deleted } = await call(api.profiles.delete({ name }));
+        const { deleted } = await call(bridge.get().profiles.delete({ name }));
         await get().actions.load();
         set({ notice: deleted ? `Deleted profile “${name}”.` : `Profile “${name}” was already gone.`, error: null });
         return deleted;
@@ -66,7 +68,7 @@ const useProfilesStore = create<ProfilesState>()((set, get) => ({
     },
     importJson: async (json, overwrite) => {
       try {
-        const imported = await call(api.profiles.import({ json, overwrite }));
+        const imported = await call(bridge.get().profiles.import({ json, overwrite }));
         await get().actions.load();
         set({ notice: `Imported ${imported.length} profile${imported.length === 1 ? '' : 's'}: ${imported.map((e) => e.profile.name).join(', ')}.`, error: null });
         return imported;
@@ -77,7 +79,7 @@ const useProfilesStore = create<ProfilesState>()((set, get) => ({
     },
     exportJson: async (names) => {
       try {
-        return await call(api.profiles.export(names ? { names } : {}));
+        return await call(bridge.get().profiles.export(names ? { names } : {}));
       } catch (err) {
         set({ error: plainError(err) });
         return null;
@@ -123,9 +125,17 @@ const useProfilesStore = create<ProfilesState>()((set, get) => ({
   },
 }));
 
-api.profiles.onChanged(() => {
-  void useProfilesStore.getState().actions.load();
-});
+/** Connects the profiles store to the bridge (called once, at app start): a change anywhere reloads the list. */
+export function attachProfiles(api: ScanReadyApi): Unsubscribe {
+  bridge.set(api);
+  const off = api.profiles.onChanged(() => {
+    void useProfilesStore.getState().actions.load();
+  });
+  return () => {
+    off();
+    bridge.set(null);
+  };
+}
 
 export const useProfileEntries = () => useProfilesStore((s) => s.entries);
 export const useProfileNames = () => useProfilesStore(useShallow((s) => s.entries.map((e) => e.profile.name)));

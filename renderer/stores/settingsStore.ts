@@ -1,6 +1,6 @@
 import { create } from 'zustand';
-import type { AppInfo, PrivilegeStatus, Settings } from '../../shared/ipc.js';
-import { api, call } from '../bridge.js';
+import type { AppInfo, KnownHost, PrivilegeStatus, ScanReadyApi, Settings, Unsubscribe } from '../../shared/ipc.js';
+import { bridgeSlot, call } from '../bridge.js';
 import { plainError } from '../lib/format.js';
 
 interface SettingsState {
@@ -11,6 +11,9 @@ interface SettingsState {
   actions: {
     load: () => Promise<void>;
     update: (patch: Partial<Settings>) => Promise<void>;
+    /** The trusted SSH host keys (shown in Settings, not kept in the store). */
+    knownHosts: () => Promise<KnownHost[]>;
+    forgetHostKey: (host: string, port: number) => Promise<void>;
   };
 }
 
@@ -19,6 +22,8 @@ function applyTheme(theme: Settings['theme'] | undefined): void {
   if (!theme || theme === 'system') delete root.dataset.theme;
   else root.dataset.theme = theme;
 }
+
+const bridge = bridgeSlot();
 
 const useSettingsStore = create<SettingsState>()((set) => ({
   settings: null,
@@ -29,9 +34,9 @@ const useSettingsStore = create<SettingsState>()((set) => ({
     load: async () => {
       try {
         const [settings, privilege, info] = await Promise.all([
-          call(api.settings.get()),
-          call(api.app.privilege()),
-          call(api.app.info()),
+          call(bridge.get().settings.get()),
+          call(bridge.get().app.privilege()),
+          call(bridge.get().app.info()),
         ]);
         applyTheme(settings.theme);
         set({ settings, privilege, info, error: null });
@@ -41,21 +46,33 @@ const useSettingsStore = create<SettingsState>()((set) => ({
     },
     update: async (patch) => {
       try {
-        const settings = await call(api.settings.update(patch));
+        const settings = await call(bridge.get().settings.update(patch));
         applyTheme(settings.theme);
         set({ settings, error: null });
       } catch (err) {
         set({ error: plainError(err) });
       }
     },
+    knownHosts: () => call(bridge.get().settings.knownHosts()),
+    forgetHostKey: async (host, port) => {
+      await call(bridge.get().settings.forgetHostKey({ host, port }));
+    },
   },
 }));
 
-// Settings changed elsewhere (another window, the CLI in web mode).
-api.settings.onChanged((settings) => {
-  applyTheme(settings.theme);
-  useSettingsStore.setState({ settings });
-});
+/** Connects the settings store to the bridge (called once, at app start). */
+export function attachSettings(api: ScanReadyApi): Unsubscribe {
+  bridge.set(api);
+  // Settings changed elsewhere (another window, the CLI in web mode).
+  const off = api.settings.onChanged((settings) => {
+    applyTheme(settings.theme);
+    useSettingsStore.setState({ settings });
+  });
+  return () => {
+    off();
+    bridge.set(null);
+  };
+}
 
 export const useSettings = () => useSettingsStore((s) => s.settings);
 export const usePrivilege = () => useSettingsStore((s) => s.privilege);

@@ -1,24 +1,21 @@
 import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
 import type { HostResult, Verdict } from '../../shared/discovery.js';
-import type { DiscoverPush } from '../../shared/ipc.js';
+import type { DiscoverPush, ScanReadyApi, Unsubscribe } from '../../shared/ipc.js';
 import { DEFAULT_PROFILE_NAME } from '../../shared/profiles.js';
-import { api, call } from '../bridge.js';
 import { frameBatcher } from '../lib/frameBatch.js';
 import { plainError } from '../lib/format.js';
-import { runTracker } from '../lib/runTracker.js';
 import { parseTargetsText } from '../lib/targets.js';
+import { ended, failed, IDLE_RUN, isActive, runSlice, type RunSlice } from './runSlice.js';
 
 export { parseTargetsText };
-import type { RunStatus } from './diagnosisStore.js';
 
 export type SweepSortKey = 'address' | 'verdict' | 'aliveBy' | 'durationMs';
 export type VerdictFilter = Verdict | 'all' | 'error';
 
-interface SweepState {
+interface SweepState extends RunSlice {
   targetsText: string;
   profile: string;
-  status: RunStatus;
   total: number;
   done: number;
   alive: number;
@@ -26,9 +23,6 @@ interface SweepState {
   durationMs: number | null;
   results: HostResult[];
   errors: { target: string; message: string }[];
-  error: string | null;
-  historyId: string | null;
-  reopened: boolean;
   sort: { key: SweepSortKey; dir: 'asc' | 'desc' };
   filter: VerdictFilter;
   page: number;
@@ -49,147 +43,137 @@ interface SweepState {
 
 export const PAGE_SIZE = 50;
 
+/** Everything a new run starts from (the input, sort and filter stay). */
 const emptyRun = {
-  status: 'idle' as RunStatus,
+  ...IDLE_RUN,
   total: 0,
   done: 0,
   alive: 0,
   etaMs: null,
   durationMs: null,
-  results: [] as HostResult[],
-  errors: [] as { target: string; message: string }[],
-  error: null,
-  historyId: null,
-  reopened: false,
+  results: [],
+  errors: [],
   page: 0,
   selected: null,
-};
+} satisfies Omit<SweepState, 'targetsText' | 'profile' | 'sort' | 'filter' | 'actions' | 'run'>;
 
-const useSweepStore = create<SweepState>()((set, get) => ({
-  targetsText: '',
-  profile: DEFAULT_PROFILE_NAME,
-  ...emptyRun,
-  sort: { key: 'address', dir: 'asc' },
-  filter: 'all',
-  actions: {
-    setTargetsText: (targetsText) => set({ targetsText }),
-    setProfile: (profile) => set({ profile }),
-    start: async () => {
-      const { targetsText, profile, status } = get();
-      if (status === 'starting' || status === 'running' || status === 'cancelling') return;
-      const targets = parseTargetsText(targetsText);
-      if (targets.length === 0) {
-        set({ error: 'Give at least one target: an address, a range like 10.0.0.5-40, or a CIDR like 10.0.0.0/24.' });
-        return;
-      }
-      // A new run starts unfiltered: a leftover filter would hide the new results.
-      set({ ...emptyRun, status: 'starting', filter: 'all' });
-      tracker.beginStart();
-      try {
-        const started = await call(api.discover.start({ targets, profile }));
-        set((s) => ({ status: s.status === 'starting' ? 'running' : s.status, total: s.total || (started.total ?? 0) }));
-        tracker.started(started.runId);
-      } catch (err) {
-        tracker.startFailed();
-        set({ status: 'error', error: plainError(err) });
-      }
-    },
-    cancel: async () => {
-      const runId = tracker.runId;
-      if (!runId) return;
-      set({ status: 'cancelling' });
-      try {
-        await call(api.discover.cancel({ runId }));
-      } catch (err) {
-        set({ error: plainError(err) });
-      }
-      setTimeout(() => {
-        if (get().status === 'cancelling') set({ status: 'cancelled' });
-      }, 3000);
-    },
-    setSort: (key) =>
-      set((s) => ({ sort: { key, dir: s.sort.key === key && s.sort.dir === 'asc' ? 'desc' : 'asc' }, page: 0 })),
-    setFilter: (filter) => set({ filter, page: 0 }),
-    setPage: (page) => set({ page }),
-    select: (selected) => set({ selected }),
-    show: (result, historyId, target) => {
-      tracker.reset();
-      set({
-        ...emptyRun,
-        status: result.cancelled ? 'cancelled' : 'done',
-        targetsText: target,
-        results: result.hosts,
-        total: result.hosts.length,
-        done: result.hosts.length,
-        alive: result.hosts.filter((h) => h.alive).length,
-        historyId,
-        reopened: true,
-        filter: 'all',
-      });
-    },
-  },
-}));
+type SweepEvent = DiscoverPush['event'];
 
-/** Applies one frame's worth of events in a single store update. */
-function applyBatch(events: DiscoverPush['event'][]): void {
-  useSweepStore.setState((s) => {
-    const next: Partial<SweepState> = {};
-    let results: HostResult[] | null = null;
-    let errors: SweepState['errors'] | null = null;
-    for (const e of events) {
-      switch (e.type) {
-        case 'start':
-          next.total = e.total;
-          break;
-        case 'host-done':
-          (results ??= [...s.results]).push(e.result);
-          break;
-        case 'host-error':
-          (errors ??= [...s.errors]).push({ target: e.target, message: plainError(e.message) });
-          break;
-        case 'progress':
-          next.done = e.done;
-          next.total = e.total;
-          next.alive = e.alive;
-          next.etaMs = e.etaMs;
-          break;
-        case 'end':
-          next.done = e.done;
-          next.total = e.total;
-          next.alive = e.alive;
-          next.etaMs = 0;
-          next.durationMs = e.durationMs;
-          next.status = e.cancelled || s.status === 'cancelling' ? 'cancelled' : 'done';
-          break;
-        case 'saved':
-          next.historyId = e.historyId;
-          break;
-        case 'run-error':
-          if (s.status === 'cancelling' || s.status === 'cancelled') next.status = 'cancelled';
-          else {
-            next.status = 'error';
-            next.error = plainError(e.message);
+/** A sweep store, not yet attached to a bridge. The app has one (below); a test makes its own. */
+export function createSweepStore() {
+  return create<SweepState>()((storeSet, get) => {
+    // ~10 updates a second is smooth for counts and a table, and leaves the main thread idle.
+    const batcher = frameBatcher<SweepEvent>((events) => storeSet((s) => applyBatch(s, events)), 100);
+    return {
+      ...runSlice<SweepEvent>(storeSet, get, {
+        listen: (api, receive) => api.discover.onEvent(({ runId, event }) => receive(runId, event)),
+        cancel: (api, runId) => api.discover.cancel({ runId }),
+        hostKeys: false,
+        apply: (event) => {
+          // Per-probe events are the bulk of a sweep's traffic and the table does not use them.
+          if (event.type === 'probe' || event.type === 'host-start') return;
+          batcher.push(event);
+        },
+      }),
+      targetsText: '',
+      profile: DEFAULT_PROFILE_NAME,
+      ...emptyRun,
+      sort: { key: 'address', dir: 'asc' },
+      filter: 'all',
+      actions: {
+        setTargetsText: (targetsText) => storeSet({ targetsText }),
+        setProfile: (profile) => storeSet({ profile }),
+        start: async () => {
+          const { targetsText, profile, status } = get();
+          if (isActive(status)) return;
+          const targets = parseTargetsText(targetsText);
+          if (targets.length === 0) {
+            storeSet({ error: 'Give at least one target: an address, a range like 10.0.0.5-40, or a CIDR like 10.0.0.0/24.' });
+            return;
           }
-          break;
-        default:
-          // host-start / probe: the table shows finished hosts only.
-          break;
-      }
-    }
-    if (results) next.results = results;
-    if (errors) next.errors = errors;
-    return next;
+          // A new run starts unfiltered: a leftover filter would hide the new results.
+          storeSet({ ...emptyRun, status: 'starting', filter: 'all' });
+          const started = await get().run.launch((api) => api.discover.start({ targets, profile }));
+          if (started) storeSet((s) => ({ total: s.total || (started.total ?? 0) }));
+        },
+        cancel: () => get().run.cancel(),
+        setSort: (key) =>
+          storeSet((s) => ({ sort: { key, dir: s.sort.key === key && s.sort.dir === 'asc' ? 'desc' : 'asc' }, page: 0 })),
+        setFilter: (filter) => storeSet({ filter, page: 0 }),
+        setPage: (page) => storeSet({ page }),
+        select: (selected) => storeSet({ selected }),
+        show: (result, historyId, target) => {
+          get().run.forget();
+          storeSet({
+            ...emptyRun,
+            status: result.cancelled ? 'cancelled' : 'done',
+            targetsText: target,
+            results: result.hosts,
+            total: result.hosts.length,
+            done: result.hosts.length,
+            alive: result.hosts.filter((h) => h.alive).length,
+            historyId,
+            reopened: true,
+            filter: 'all',
+          });
+        },
+      },
+    };
   });
 }
 
-// ~10 updates a second is smooth for counts and a table, and leaves the main thread idle.
-const batcher = frameBatcher(applyBatch, 100);
-const tracker = runTracker<DiscoverPush['event']>((e) => {
-  // Per-probe events are the bulk of a sweep's traffic and the table does not use them.
-  if (e.type === 'probe' || e.type === 'host-start') return;
-  batcher.push(e);
-});
-api.discover.onEvent(({ runId, event }) => tracker.receive(runId, event));
+/** One frame's worth of events → one store update. */
+function applyBatch(s: SweepState, events: SweepEvent[]): Partial<SweepState> {
+  const next: Partial<SweepState> = {};
+  let results: HostResult[] | null = null;
+  let errors: SweepState['errors'] | null = null;
+  // Within a batch, later events see the status the earlier ones set.
+  const now = (): SweepState => ({ ...s, ...next });
+  for (const e of events) {
+    switch (e.type) {
+      case 'start':
+        next.total = e.total;
+        break;
+      case 'host-done':
+        (results ??= [...s.results]).push(e.result);
+        break;
+      case 'host-error':
+        (errors ??= [...s.errors]).push({ target: e.target, message: plainError(e.message) });
+        break;
+      case 'progress':
+        next.done = e.done;
+        next.total = e.total;
+        next.alive = e.alive;
+        next.etaMs = e.etaMs;
+        break;
+      case 'end':
+        next.done = e.done;
+        next.total = e.total;
+        next.alive = e.alive;
+        next.etaMs = 0;
+        next.durationMs = e.durationMs;
+        Object.assign(next, ended(now(), e.cancelled));
+        break;
+      case 'saved':
+        next.historyId = e.historyId;
+        break;
+      case 'run-error':
+        Object.assign(next, failed(now(), e.message));
+        break;
+      default:
+        // host-start / probe: the table shows finished hosts only.
+        break;
+    }
+  }
+  if (results) next.results = results;
+  if (errors) next.errors = errors;
+  return next;
+}
+
+const useSweepStore = createSweepStore();
+
+/** Connects the app's sweep store to the bridge (called once, at app start). */
+export const attachSweep = (api: ScanReadyApi): Unsubscribe => useSweepStore.getState().run.attach(api);
 
 export const useSweepInput = () => useSweepStore(useShallow((s) => ({ targetsText: s.targetsText, profile: s.profile })));
 export const useSweepProgress = () =>

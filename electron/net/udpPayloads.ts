@@ -240,6 +240,16 @@ export function udpPayloadFor(port: number): UdpPayload {
       return { payload: ikev2SaInit(), description: 'IKEv2 SA_INIT' };
     case 520:
       return { payload: ripRequest(), description: 'RIPv2 full-table request' };
+    case 69:
+      return { payload: Buffer.concat([Buffer.from([0, 1]), Buffer.from('scanready\0octet\0')]), description: 'TFTP read request' };
+    case 1900:
+      return {
+        payload: Buffer.from('M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 1\r\nST: ssdp:all\r\n\r\n'),
+        description: 'SSDP M-SEARCH',
+      };
+    case 5353:
+      // A unicast DNS query to the mDNS port gets a unicast answer.
+      return { payload: dnsQuery(), description: 'DNS query ". NS" (mDNS port)' };
     default:
       return { payload: Buffer.alloc(0), description: 'empty datagram' };
   }

@@ -1,5 +1,5 @@
 /**
- * Packet building and parsing for discovery probes (and, later, traceroute and port finding).
+ * Packet building and parsing for discovery probes, the path tracer and the port finder.
  * Pure functions over Buffers: no sockets here, so every byte layout is unit-testable.
  *
  * Layouts follow RFC 791 (IPv4), RFC 8200 (IPv6), RFC 9293 (TCP), RFC 792 (ICMP), RFC 4443 (ICMPv6).
@@ -365,6 +365,18 @@ export function parseIpv6Header(buf: Buffer, offset = 0): Ipv6Header | null {
 // ---------------------------------------------------------------------------------------------
 // Incoming packets, as read off raw sockets
 
+/**
+ * Where the transport header starts in what a raw socket delivered, and who sent it. IPv4: after
+ * the IP header (which must carry `protocol`), with its TTL. IPv6: at the start; the source comes
+ * from recvfrom() and the hop limit is unknown.
+ */
+function rawEnvelope(buf: Buffer, family: IpFamily, from: string, protocol: number): { off: number; src: string; ttl: number | null; dst: string | null } | null {
+  if (family === 6) return { off: 0, src: canonicalIp(from), ttl: null, dst: null };
+  const ip = parseIpv4Header(buf);
+  if (!ip || ip.protocol !== protocol) return null;
+  return { off: ip.headerLength, src: ip.src, ttl: ip.ttl, dst: ip.dst };
+}
+
 /** A TCP segment read off a raw TCP socket. */
 export interface IncomingTcp {
   src: string;
@@ -379,16 +391,27 @@ export interface IncomingTcp {
  * the source address comes from recvfrom().
  */
 export function parseIncomingTcp(buf: Buffer, family: IpFamily, from: string): IncomingTcp | null {
-  if (family === 4) {
-    const ip = parseIpv4Header(buf);
-    if (!ip || ip.protocol !== IPPROTO_TCP) return null;
-    const tcp = parseTcpHeader(buf, ip.headerLength);
-    if (!tcp) return null;
-    return { src: ip.src, dst: ip.dst, ttl: ip.ttl, tcp };
-  }
-  const tcp = parseTcpHeader(buf, 0);
-  if (!tcp) return null;
-  return { src: canonicalIp(from), dst: null, ttl: null, tcp };
+  const env = rawEnvelope(buf, family, from, IPPROTO_TCP);
+  const tcp = env ? parseTcpHeader(buf, env.off) : null;
+  if (!env || !tcp) return null;
+  return { src: env.src, dst: env.dst, ttl: env.ttl, tcp };
+}
+
+/** A UDP datagram read off a raw UDP socket. */
+export interface IncomingUdp {
+  src: string;
+  ttl: number | null;
+  srcPort: number;
+  dstPort: number;
+  payload: Buffer;
+}
+
+/** Parses what a raw UDP socket delivered (IPv4: with IP header; IPv6: from the UDP header). */
+export function parseIncomingUdp(buf: Buffer, family: IpFamily, from: string): IncomingUdp | null {
+  const env = rawEnvelope(buf, family, from, IPPROTO_UDP);
+  if (!env || buf.length < env.off + 8) return null;
+  const { off, src, ttl } = env;
+  return { src, ttl, srcPort: buf.readUInt16BE(off), dstPort: buf.readUInt16BE(off + 2), payload: buf.subarray(off + 8) };
 }
 
 /** The packet of ours that an ICMP error quotes. */
@@ -451,19 +474,9 @@ function parseQuoted(buf: Buffer, offset: number, family: IpFamily): QuotedPacke
  * Returns null for truncated packets and for our own outgoing requests seen on loopback.
  */
 export function parseIncomingIcmp(buf: Buffer, family: IpFamily, from: string): IncomingIcmp | null {
-  let off = 0;
-  let src: string;
-  let ttl: number | null = null;
-  if (family === 4) {
-    const ip = parseIpv4Header(buf);
-    if (!ip || ip.protocol !== IPPROTO_ICMP) return null;
-    off = ip.headerLength;
-    src = ip.src;
-    ttl = ip.ttl;
-  } else {
-    src = canonicalIp(from);
-  }
-  if (buf.length < off + 8) return null;
+  const env = rawEnvelope(buf, family, from, family === 4 ? IPPROTO_ICMP : IPPROTO_ICMPV6);
+  if (!env || buf.length < env.off + 8) return null;
+  const { off, src, ttl } = env;
   const type = buf[off] ?? 0;
   const code = buf[off + 1] ?? 0;
   const id = buf.readUInt16BE(off + 4);
@@ -489,59 +502,4 @@ export function parseIncomingIcmp(buf: Buffer, family: IpFamily, from: string): 
   return { kind: 'other', src, ttl, type, code };
 }
 
-/** How a probe result names an ICMP error. */
-export type IcmpErrorClass = 'icmp-port-unreachable' | 'icmp-admin-prohibited' | 'icmp-unreachable' | 'icmp-time-exceeded';
-
-export function classifyIcmpError(family: IpFamily, type: number, code: number): IcmpErrorClass {
-  if (family === 4) {
-    if (type === ICMP_TIME_EXCEEDED) return 'icmp-time-exceeded';
-    if (type === ICMP_DEST_UNREACH && code === 3) return 'icmp-port-unreachable';
-    if (type === ICMP_DEST_UNREACH && (code === 9 || code === 10 || code === 13)) return 'icmp-admin-prohibited';
-    return 'icmp-unreachable';
-  }
-  if (type === ICMP6_TIME_EXCEEDED) return 'icmp-time-exceeded';
-  if (type === ICMP6_DEST_UNREACH && code === 4) return 'icmp-port-unreachable';
-  if (type === ICMP6_DEST_UNREACH && code === 1) return 'icmp-admin-prohibited';
-  return 'icmp-unreachable';
-}
-
-const ICMP4_UNREACH_NAMES: Record<number, string> = {
-  0: 'net unreachable',
-  1: 'host unreachable',
-  2: 'protocol unreachable',
-  3: 'port unreachable',
-  4: 'fragmentation needed',
-  5: 'source route failed',
-  6: 'destination net unknown',
-  7: 'destination host unknown',
-  8: 'source host isolated',
-  9: 'net administratively prohibited',
-  10: 'host administratively prohibited',
-  11: 'net unreachable for TOS',
-  12: 'host unreachable for TOS',
-  13: 'communication administratively prohibited',
-  14: 'host precedence violation',
-  15: 'precedence cutoff',
-};
-const ICMP6_UNREACH_NAMES: Record<number, string> = {
-  0: 'no route to destination',
-  1: 'administratively prohibited',
-  2: 'beyond scope of source address',
-  3: 'address unreachable',
-  4: 'port unreachable',
-  5: 'source address failed ingress/egress policy',
-  6: 'reject route to destination',
-};
-
-/** e.g. `ICMP 3/13 (communication administratively prohibited)`. */
-export function describeIcmp(family: IpFamily, type: number, code: number): string {
-  const proto = family === 4 ? 'ICMP' : 'ICMPv6';
-  let name: string | undefined;
-  if (family === 4) {
-    if (type === ICMP_DEST_UNREACH) name = ICMP4_UNREACH_NAMES[code];
-    else if (type === ICMP_TIME_EXCEEDED) name = code === 0 ? 'TTL exceeded in transit' : 'fragment reassembly time exceeded';
-  } else if (type === ICMP6_DEST_UNREACH) name = ICMP6_UNREACH_NAMES[code];
-  else if (type === ICMP6_TIME_EXCEEDED) name = code === 0 ? 'hop limit exceeded in transit' : 'fragment reassembly time exceeded';
-  else if (type === ICMP6_PACKET_TOO_BIG) name = 'packet too big';
-  return `${proto} ${type}/${code}${name ? ` (${name})` : ''}`;
-}
+// ICMP classification and descriptions live once, in shared/icmp.ts.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { builtinProfile } from '../../shared/profiles.js';
+import { builtinProfile } from '../../../shared/profiles.js';
 import { markCandidates, parseListening, splitAddress } from './listening.js';
-import { decodeOutput } from './text.js';
+import { decodeOutput } from '../text.js';
 
 const LINUX_NETSTAT = `Active Internet connections (servers and established)
 Proto Recv-Q Send-Q Local Address           Foreign Address         State       PID/Program name

@@ -1,13 +1,19 @@
 /**
- * `netstat -anp` / `ss -tulpn` / BSD, Solaris and AIX `netstat -an` → listening sockets.
- * Defensive: any line that does not parse is skipped; output may hold any bytes.
+ * Step `listening`: what the host listens on, from `netstat -anp`, else `ss -tulpn`, else plain
+ * `netstat -an` (BSD, Solaris, AIX). Ports the discovery profile does not probe are custom-port
+ * candidates. Defensive: any line that does not parse is skipped; output may hold any bytes.
  */
-import type { ListeningPort } from '../../shared/auth.js';
-import type { DiscoveryProfile } from '../../shared/profiles.js';
+import { oneOf, type ListeningPort, type ListeningTool, type RanStep } from '../../../shared/auth.js';
+import { builtinProfile, type DiscoveryProfile } from '../../../shared/profiles.js';
+import type { Markers } from '../markers.js';
+import { scriptStep, type RemoteRun } from './context.js';
 
 export type ParsedListening = Omit<ListeningPort, 'candidate'>;
 
-const MAX_PORTS = 5000;
+/** The most listening sockets kept from one output. */
+export const MAX_PORTS = 5000;
+/** The most lines of one output looked at (a host printing millions of lines costs no more). */
+export const MAX_LISTENING_LINES = 200_000;
 
 /** Splits `addr:port`, `[v6]:port`, `*.22`, `127.0.0.1.631`, `::1.631` (BSD) → address and port. */
 export function splitAddress(token: string): { address: string; port: number } | null {
@@ -57,7 +63,7 @@ export function parseListening(output: string): ParsedListening[] {
   // Solaris prints sections: "TCP: IPv4", "UDP: IPv6".
   let section: { base: 'tcp' | 'udp'; v6: boolean } | null = null;
   const lines = output.split('\n');
-  for (let i = 0; i < lines.length && i < 200_000; i++) {
+  for (let i = 0; i < lines.length && i < MAX_LISTENING_LINES; i++) {
     const line = (lines[i] ?? '').replace(/\uFFFD/g, '?').trim();
     if (line === '' || line.length > 2000) continue;
     const sec = /^(TCP|UDP)(?:: IPv([46]))?\s*$/i.exec(line);
@@ -134,3 +140,55 @@ export function markCandidates(ports: readonly ParsedListening[], profile: Disco
     return { ...p, candidate: !inProfile && !isLoopback(p.address) };
   });
 }
+
+export const LISTENING_TOOLS: readonly ListeningTool[] = ['netstat-anp', 'ss-tulpn', 'netstat-an'];
+
+export function listeningScript(m: Markers): string {
+  return (
+    `if command -v netstat >/dev/null 2>&1 && out=$(netstat -anp 2>/dev/null) && [ -n "$out" ]; then ${m.line('tool', 'netstat-anp')}; printf "%s\\n" "$out"; ` +
+    `elif command -v ss >/dev/null 2>&1; then ${m.line('tool', 'ss-tulpn')}; ss -tulpn 2>/dev/null; ` +
+    `elif command -v netstat >/dev/null 2>&1; then ${m.line('tool', 'netstat-an')}; netstat -an 2>/dev/null; else ${m.line('tool', 'none')}; fi`
+  );
+}
+
+export interface ParsedListeningRun {
+  /** null: no tool answered. */
+  tool: ListeningTool | null;
+  ports: ParsedListening[];
+}
+
+export function parseListeningRun(text: string, m: Markers): ParsedListeningRun {
+  const tool = oneOf(LISTENING_TOOLS, (m.parse(text).get('tool') ?? '').trim()) ?? null;
+  return { tool, ports: tool === null ? [] : parseListening(text) };
+}
+
+export function listeningResult(p: ParsedListeningRun, r: RemoteRun, user: string, profileName: string): RanStep<'listening'> {
+  if (p.tool === null) {
+    return { id: 'listening', ok: false, ms: r.ms, reason: r.timedOut ? 'timeout' : 'no-tool', summary: 'neither netstat nor ss is available (or they printed nothing)', data: { ports: [] } };
+  }
+  const profile = builtinProfile(profileName);
+  const ports = markCandidates(p.ports, profile);
+  const candidates = ports.filter((x) => x.candidate);
+  return {
+    id: 'listening',
+    ok: true,
+    ms: r.ms,
+    summary: `${ports.length} listening socket(s) via ${p.tool.replace('-', ' -')}; ${candidates.length} not in profile ${profileName}${profile ? '' : ' (unknown profile: no comparison)'}`,
+    data: {
+      tool: p.tool,
+      ranAs: r.root ? 'root' : user,
+      truncated: r.truncated,
+      ports,
+      candidates: candidates.map((x) => `${x.protocol}/${x.port}`),
+    },
+  };
+}
+
+export const listeningStep = scriptStep<ParsedListeningRun>({
+  id: 'listening',
+  marker: 'listen',
+  as: 'root',
+  script: (m) => listeningScript(m),
+  parse: parseListeningRun,
+  result: (p, r, ctx) => listeningResult(p, r, ctx.req.user, ctx.req.profile),
+});

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { describeIcmp, icmpOutcome as classifyIcmpError } from '../../shared/icmp.js';
 import {
   buildIcmpEcho,
   buildIcmpTimestamp,
@@ -7,12 +8,11 @@ import {
   buildUdpDatagram,
   bytesToIp,
   canonicalIp,
-  classifyIcmpError,
-  describeIcmp,
   internetChecksum,
   ipv6ToBytes,
   parseIncomingIcmp,
   parseIncomingTcp,
+  parseIncomingUdp,
   parseIpv4Header,
   parseTcpHeader,
   tcpFlagNames,
@@ -186,5 +186,18 @@ describe('ICMP', () => {
     expect(parseIncomingIcmp(Buffer.from([3, 13, 0, 0, 0, 0, 0, 0, 0x45]), 6, '::1')).toBeNull();
     expect(parseIncomingTcp(buildIpv4Header({ src: '1.1.1.1', dst: '2.2.2.2', protocol: 6, ttl: 1, payloadLength: 0 }), 4, '1.1.1.1')).toBeNull();
     expect(TCP_RST).toBe(4);
+  });
+});
+
+describe('raw UDP parsing', () => {
+  it('reads ports and payload after the IPv4 header, and from the start for IPv6', () => {
+    const dgm = buildUdpDatagram(4, '198.18.0.1', '198.18.1.10', 53, 40000, Buffer.from('hi'));
+    const ip = buildIpv4Header({ src: '198.18.1.10', dst: '198.18.0.1', protocol: 17, ttl: 61, payloadLength: dgm.length });
+    const m = parseIncomingUdp(Buffer.concat([ip, dgm]), 4, '198.18.1.10');
+    expect(m).toMatchObject({ src: '198.18.1.10', ttl: 61, srcPort: 53, dstPort: 40000 });
+    expect(m?.payload.toString()).toBe('hi');
+    const m6 = parseIncomingUdp(buildUdpDatagram(6, '2001:db8::1', '2001:db8::2', 123, 5000, Buffer.alloc(0)), 6, '2001:DB8::1');
+    expect(m6).toMatchObject({ src: '2001:db8::1', ttl: null, srcPort: 123, dstPort: 5000 });
+    expect(parseIncomingUdp(Buffer.alloc(5), 6, '::1')).toBeNull();
   });
 });

@@ -1,12 +1,21 @@
 /**
- * RawTransport: the privileged packet layer shared by every host of a run (discovery now;
- * traceroute and the port finder later).
+ * RawTransport: the one privileged packet layer. Discovery, the path tracer and the port finder
+ * all send through it; nothing else opens a raw socket (an ESLint rule keeps it so).
  *
  * Per address family, opened on first use: one raw TCP socket (crafted SYN / ACK / SYN-ACK out,
  * every incoming TCP segment in), one raw ICMP socket (echo / timestamp out, echo replies and ICMP
  * errors in) and one ordinary UDP socket (service requests out, UDP replies in — the ICMP errors
  * they cause arrive on the raw ICMP socket). Incoming packets are dispatched by key to whoever
- * registered it: see tcpKey / udpKey / echoKey. Sends go through one global token bucket.
+ * registered it: see tcpKey / udpKey / echoKey. A tracer routes replies by hop by giving every TTL
+ * its own key (its own source port or echo sequence number). Sends go through one token bucket.
+ * Crafted UDP with a chosen source port (the tracer's) goes out on a raw UDP socket, opened only
+ * when first needed.
+ *
+ * Every local failure rejects the send with an Error carrying `code` (EACCES, ENETUNREACH …):
+ * callers turn it into a probe result (net/errors.ts); nothing here throws into the event loop.
+ *
+ * Packet tap: `onPacket(direction, bytes, timestampNs, meta)` sees every raw packet sent and
+ * received (for a pcap); set it in the constructor options or later through `transport.onPacket`.
  *
  * Linux specifics: a raw IPv4 socket delivers the IP header (so we see the TTL), a raw IPv6 socket
  * does not (hop limit unknown: ttl null). Without IP_HDRINCL the kernel builds the IP header; the
@@ -16,13 +25,16 @@ import dgram from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import raw from 'raw-socket';
 import type { Socket as RawSocket } from 'raw-socket';
+import { errnoOf } from './errors.js';
 import {
   buildIcmpEcho,
   buildIcmpTimestamp,
   buildTcpSegment,
+  buildUdpDatagram,
   canonicalIp,
   parseIncomingIcmp,
   parseIncomingTcp,
+  parseIncomingUdp,
   IPPROTO_ICMP,
   IPPROTO_TCP,
   IPPROTO_UDP,
@@ -30,18 +42,36 @@ import {
   type IpFamily,
   type QuotedPacket,
   type TcpHeader,
+  type TcpSegmentSpec,
 } from './packets.js';
+import { RateLimiter, TransportClosedError } from './rateLimiter.js';
+
+export { RateLimiter, TransportClosedError } from './rateLimiter.js';
 
 export const DEFAULT_TTL = 64;
 
 /** Something that came back, already matched to a key. `at` is performance.now() at receipt. */
 export type RawReply =
   | { type: 'tcp'; responder: string; ttl: number | null; at: number; tcp: TcpHeader }
-  | { type: 'udp'; responder: string; ttl: null; at: number; port: number; payload: Buffer }
+  | { type: 'udp'; responder: string; ttl: number | null; at: number; port: number; payload: Buffer }
   | { type: 'echo-reply' | 'timestamp-reply'; responder: string; ttl: number | null; at: number; id: number; seq: number }
   | { type: 'icmp-error'; responder: string; ttl: number | null; at: number; icmpType: number; icmpCode: number; quoted: QuotedPacket };
 
 export type ReplyHandler = (reply: RawReply) => void;
+
+/** What a tapped packet is. Outgoing bytes start at the transport header (the kernel adds IP);
+ * incoming IPv4 bytes start with the IP header, incoming IPv6 bytes at the transport header. */
+export interface PacketMeta {
+  family: IpFamily;
+  protocol: number;
+  /** The other end: destination of an outgoing packet, source of an incoming one. */
+  peer: string;
+  /** True when `bytes` starts with the IP header. */
+  ipHeader: boolean;
+}
+
+/** Packet tap: every raw packet sent ('out', when it left) and received ('in'). */
+export type PacketTap = (direction: 'out' | 'in', bytes: Buffer, timestampNs: bigint, meta: PacketMeta) => void;
 
 /** Key of the replies to a TCP probe we sent from localPort to remote:remotePort. */
 export function tcpKey(remote: string, remotePort: number, localPort: number): string {
@@ -56,104 +86,21 @@ export function echoKey(remote: string, id: number, seq: number): string {
   return `e|${remote}|${id}|${seq}`;
 }
 
-/** Error thrown for sends dropped by close() or a cleared rate limiter. */
-export class TransportClosedError extends Error {
-  constructor() {
-    super('transport closed');
-    this.name = 'AbortError';
-  }
-}
-
-/**
- * Global packet-rate limiter (token bucket). Tasks run FIFO when a token is available; one timer
- * at most is pending, whatever the queue length.
- */
-export class RateLimiter {
-  private tokens: number;
-  private last = performance.now();
-  private readonly queue: { run: () => void; drop: () => void }[] = [];
-  private head = 0;
-  private timer: NodeJS.Timeout | null = null;
-  readonly burst: number;
-
-  constructor(
-    readonly pps: number,
-    burst?: number,
-  ) {
-    if (!(pps > 0)) throw new RangeError('rate must be > 0 packets per second');
-    this.burst = burst ?? Math.max(1, Math.ceil(pps / 100));
-    this.tokens = this.burst;
-  }
-
-  get queued(): number {
-    return this.queue.length - this.head;
-  }
-
-  /** Runs `run` when the rate allows; `drop` instead if clear() comes first. */
-  schedule(run: () => void, drop: () => void): void {
-    this.queue.push({ run, drop });
-    // With a timer pending, the queue drains when it fires: never start a second one.
-    if (this.timer === null) this.pump();
-  }
-
-  private onTimer = (): void => {
-    this.timer = null;
-    this.pump();
-  };
-
-  private pump(): void {
-    const now = performance.now();
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * this.pps) / 1000);
-    this.last = now;
-    while (this.tokens >= 1 && this.head < this.queue.length) {
-      const task = this.queue[this.head++];
-      this.tokens -= 1;
-      task?.run();
-    }
-    if (this.head > 1024 && this.head * 2 > this.queue.length) {
-      this.queue.splice(0, this.head);
-      this.head = 0;
-    }
-    if (this.head < this.queue.length && this.timer === null) {
-      const waitMs = Math.max(1, ((1 - this.tokens) * 1000) / this.pps);
-      this.timer = setTimeout(this.onTimer, waitMs);
-    }
-  }
-
-  /** Drops every queued task (their `drop` runs). */
-  clear(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    const rest = this.queue.splice(this.head);
-    this.queue.length = 0;
-    this.head = 0;
-    for (const t of rest) t.drop();
-  }
-}
-
 interface FamilySockets {
   tcp: RawSocket;
   icmp: RawSocket;
   udp: dgram.Socket;
   udpPort: number;
+  /** Raw UDP socket for crafted datagrams with a chosen source port (opened on first use). */
+  rawUdp: RawSocket | null;
   tcpTtl: number;
   icmpTtl: number;
   udpTtl: number;
+  rawUdpTtl: number;
 }
 
-export interface TcpSend {
-  family: IpFamily;
-  src: string;
-  dst: string;
-  srcPort: number;
-  dstPort: number;
-  seq: number;
-  ack?: number;
-  flags: number;
-  mss?: number;
-  /** IP TTL / hop limit of this packet (default 64): traceroute sends TTL-limited probes. */
-  ttl?: number;
-}
+/** A crafted TCP segment to send, with its IP TTL / hop limit (default 64; the tracer limits it). */
+export type TcpSend = TcpSegmentSpec & { ttl?: number };
 
 export interface EchoSend {
   family: IpFamily;
@@ -163,6 +110,7 @@ export interface EchoSend {
   seq: number;
   /** ICMP timestamp request instead of echo (IPv4 only). */
   timestamp?: boolean;
+  payload?: Buffer;
   ttl?: number;
 }
 
@@ -172,10 +120,28 @@ export interface UdpSend {
   dstPort: number;
   payload: Buffer;
   ttl?: number;
+  /**
+   * A chosen source port: the datagram is crafted and sent on a raw UDP socket (needs `src`), so
+   * every probe can have its own reply key. Without it the shared UDP socket's port is used.
+   */
+  srcPort?: number;
+  src?: string;
 }
 
 function familyOf(address: string): IpFamily {
   return address.includes(':') ? 6 : 4;
+}
+
+/** An Error with a `code` (raw-socket reports only strerror text). */
+function withCode(err: unknown): Error {
+  const e = err instanceof Error ? err : new Error(String(err));
+  const withC = e as NodeJS.ErrnoException;
+  if (typeof withC.code !== 'string') withC.code = errnoOf(e);
+  return e;
+}
+
+function nowNs(): bigint {
+  return process.hrtime.bigint();
 }
 
 /**
@@ -195,10 +161,27 @@ export function canOpenRawSocket(family: IpFamily = 4): boolean {
   }
 }
 
+function closeQuietly(s: { close(): unknown } | null | undefined): void {
+  try {
+    s?.close();
+  } catch {
+    /* already closed */
+  }
+}
+
+export interface RawTransportOptions {
+  /** Global send rate, packets per second. */
+  ratePps: number;
+  /** Packet tap (see PacketTap). */
+  onPacket?: PacketTap;
+}
+
 export class RawTransport {
   readonly limiter: RateLimiter;
   /** ICMP echo identifier of this transport (random per run). */
   readonly echoId = Math.floor(Math.random() * 0xffff) + 1;
+  /** Packet tap; null when nobody listens (then it costs nothing). */
+  onPacket: PacketTap | null;
   private echoSeq = Math.floor(Math.random() * 0xffff);
   private readonly handlers = new Map<string, ReplyHandler>();
   private readonly sockets = new Map<IpFamily, FamilySockets>();
@@ -206,8 +189,9 @@ export class RawTransport {
   private readonly sources = new Map<string, Promise<string>>();
   private closed = false;
 
-  constructor(opts: { ratePps: number }) {
+  constructor(opts: RawTransportOptions) {
     this.limiter = new RateLimiter(opts.ratePps);
+    this.onPacket = opts.onPacket ?? null;
   }
 
   get isClosed(): boolean {
@@ -238,6 +222,16 @@ export class RawTransport {
     if (h) h(reply);
   }
 
+  private tap(direction: 'out' | 'in', bytes: Buffer, meta: PacketMeta): void {
+    const t = this.onPacket;
+    if (!t) return;
+    try {
+      t(direction, Buffer.from(bytes), nowNs(), meta);
+    } catch {
+      /* a tap must not break the run */
+    }
+  }
+
   /** Opens (once) the sockets of a family. Rejects when raw sockets are not permitted. */
   open(family: IpFamily): Promise<FamilySockets> {
     if (this.closed) return Promise.reject(new TransportClosedError());
@@ -245,6 +239,7 @@ export class RawTransport {
     if (existing) return existing;
     const p = this.openFamily(family);
     this.opening.set(family, p);
+    p.catch(() => this.opening.delete(family));
     return p;
   }
 
@@ -255,18 +250,16 @@ export class RawTransport {
     try {
       icmp = raw.createSocket({ protocol: family === 4 ? IPPROTO_ICMP : IPPROTO_ICMPV6, addressFamily: af, bufferSize: 1500 });
     } catch (err) {
-      tcp.close();
-      throw err;
+      closeQuietly(tcp);
+      throw withCode(err);
     }
     const udp = dgram.createSocket(family === 4 ? { type: 'udp4' } : { type: 'udp6', ipv6Only: true });
+    // Errors on a socket must not crash the process; the socket stays usable for later sends.
+    udp.on('error', () => undefined);
     const closeAll = (): void => {
-      tcp.close();
-      icmp.close();
-      try {
-        udp.close();
-      } catch {
-        /* already closed */
-      }
+      closeQuietly(tcp);
+      closeQuietly(icmp);
+      closeQuietly(udp);
     };
     try {
       await new Promise<void>((resolve, reject) => {
@@ -278,30 +271,34 @@ export class RawTransport {
       });
     } catch (err) {
       closeAll();
-      throw err;
+      throw withCode(err);
     }
     if (this.closed) {
       closeAll();
       throw new TransportClosedError();
     }
-    for (const s of [tcp, icmp]) {
-      try {
-        s.setOption(raw.SocketLevel.SOL_SOCKET, raw.SocketOption.SO_RCVBUF, 1 << 20);
-      } catch {
-        /* the kernel caps it at rmem_max; a smaller buffer only risks drops under load */
-      }
-    }
-    const fs: FamilySockets = { tcp, icmp, udp, udpPort: udp.address().port, tcpTtl: -1, icmpTtl: -1, udpTtl: -1 };
-    // Errors on a socket must not crash the process; the socket stays usable for later sends.
+    for (const s of [tcp, icmp]) this.bigBuffer(s);
+    const fs: FamilySockets = {
+      tcp,
+      icmp,
+      udp,
+      udpPort: udp.address().port,
+      rawUdp: null,
+      tcpTtl: -1,
+      icmpTtl: -1,
+      udpTtl: -1,
+      rawUdpTtl: -1,
+    };
     tcp.on('error', () => undefined);
     icmp.on('error', () => undefined);
-    udp.on('error', () => undefined);
     tcp.on('message', (buf, from) => {
+      if (this.onPacket) this.tap('in', buf, { family, protocol: IPPROTO_TCP, peer: from, ipHeader: family === 4 });
       const m = parseIncomingTcp(buf, family, from);
       if (!m) return;
       this.dispatch(tcpKey(m.src, m.tcp.srcPort, m.tcp.dstPort), { type: 'tcp', responder: m.src, ttl: m.ttl, at: performance.now(), tcp: m.tcp });
     });
     icmp.on('message', (buf, from) => {
+      if (this.onPacket) this.tap('in', buf, { family, protocol: family === 4 ? IPPROTO_ICMP : IPPROTO_ICMPV6, peer: from, ipHeader: family === 4 });
       const m = parseIncomingIcmp(buf, family, from);
       if (!m) return;
       const at = performance.now();
@@ -320,17 +317,40 @@ export class RawTransport {
       }
     });
     udp.on('message', (payload, rinfo) => {
-      this.dispatch(udpKey(canonicalIp(rinfo.address), rinfo.port, fs.udpPort), {
-        type: 'udp',
-        responder: canonicalIp(rinfo.address),
-        ttl: null,
-        at: performance.now(),
-        port: rinfo.port,
-        payload,
-      });
+      const responder = canonicalIp(rinfo.address);
+      this.dispatch(udpKey(responder, rinfo.port, fs.udpPort), { type: 'udp', responder, ttl: null, at: performance.now(), port: rinfo.port, payload });
     });
     this.sockets.set(family, fs);
     return fs;
+  }
+
+  private bigBuffer(s: RawSocket): void {
+    try {
+      s.setOption(raw.SocketLevel.SOL_SOCKET, raw.SocketOption.SO_RCVBUF, 1 << 20);
+    } catch {
+      /* the kernel caps it at rmem_max; a smaller buffer only risks drops under load */
+    }
+  }
+
+  /** The raw UDP socket of a family (opened on first use): crafted datagrams out, UDP replies in. */
+  private rawUdpOf(fs: FamilySockets, family: IpFamily): RawSocket {
+    if (fs.rawUdp) return fs.rawUdp;
+    const af = family === 4 ? raw.AddressFamily.IPv4 : raw.AddressFamily.IPv6;
+    let sock: RawSocket;
+    try {
+      sock = raw.createSocket({ protocol: IPPROTO_UDP, addressFamily: af, bufferSize: 1500 });
+    } catch (err) {
+      throw withCode(err);
+    }
+    sock.on('error', () => undefined);
+    sock.on('message', (buf, from) => {
+      if (this.onPacket) this.tap('in', buf, { family, protocol: IPPROTO_UDP, peer: from, ipHeader: family === 4 });
+      const m = parseIncomingUdp(buf, family, from);
+      if (!m) return;
+      this.dispatch(udpKey(m.src, m.srcPort, m.dstPort), { type: 'udp', responder: m.src, ttl: m.ttl, at: performance.now(), port: m.srcPort, payload: m.payload });
+    });
+    fs.rawUdp = sock;
+    return sock;
   }
 
   /** Local UDP port of the family's shared UDP socket (opens the family if needed). */
@@ -340,7 +360,7 @@ export class RawTransport {
 
   /**
    * The local address the kernel would use toward `dst`: connect a UDP socket (no packet is sent)
-   * and read its local address. Cached per destination.
+   * and read its local address. Cached per destination; rejects with the errno (ENETUNREACH …).
    */
   sourceFor(dst: string): Promise<string> {
     const cached = this.sources.get(dst);
@@ -351,33 +371,40 @@ export class RawTransport {
     return p;
   }
 
-  private rawSend(sock: RawSocket, buf: Buffer, dst: string, setTtl: () => void): Promise<number> {
+  /** Waits for a rate token; rejects with TransportClosedError when closed first. */
+  private token(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (this.closed) reject(new TransportClosedError());
+      else this.limiter.schedule(() => (this.closed ? reject(new TransportClosedError()) : resolve()), () => reject(new TransportClosedError()));
+    });
+  }
+
+  private async rawSend(sock: RawSocket, buf: Buffer, dst: string, meta: PacketMeta, setTtl: () => void): Promise<number> {
+    await this.token();
     return new Promise<number>((resolve, reject) => {
-      if (this.closed) {
-        reject(new TransportClosedError());
-        return;
+      let sentAt = performance.now();
+      try {
+        sock.send(
+          buf,
+          0,
+          buf.length,
+          dst,
+          () => {
+            setTtl();
+            sentAt = performance.now();
+          },
+          (err) => {
+            if (err) {
+              reject(withCode(err));
+              return;
+            }
+            if (this.onPacket) this.tap('out', buf, meta);
+            resolve(sentAt);
+          },
+        );
+      } catch (err) {
+        reject(withCode(err));
       }
-      this.limiter.schedule(
-        () => {
-          if (this.closed) {
-            reject(new TransportClosedError());
-            return;
-          }
-          let sentAt = performance.now();
-          sock.send(
-            buf,
-            0,
-            buf.length,
-            dst,
-            () => {
-              setTtl();
-              sentAt = performance.now();
-            },
-            (err) => (err ? reject(err) : resolve(sentAt)),
-          );
-        },
-        () => reject(new TransportClosedError()),
-      );
     });
   }
 
@@ -386,7 +413,7 @@ export class RawTransport {
     const fs = await this.open(p.family);
     const seg = buildTcpSegment(p);
     const ttl = p.ttl ?? DEFAULT_TTL;
-    return this.rawSend(fs.tcp, seg, p.dst, () => {
+    return this.rawSend(fs.tcp, seg, p.dst, { family: p.family, protocol: IPPROTO_TCP, peer: p.dst, ipHeader: false }, () => {
       if (fs.tcpTtl !== ttl) {
         setRawTtl(fs.tcp, p.family, ttl);
         fs.tcpTtl = ttl;
@@ -400,9 +427,10 @@ export class RawTransport {
     const msg =
       p.timestamp && p.family === 4
         ? buildIcmpTimestamp(p.id, p.seq, Date.now())
-        : buildIcmpEcho({ family: p.family, id: p.id, seq: p.seq, src: p.src, dst: p.dst });
+        : buildIcmpEcho({ family: p.family, id: p.id, seq: p.seq, src: p.src, dst: p.dst, payload: p.payload });
     const ttl = p.ttl ?? DEFAULT_TTL;
-    return this.rawSend(fs.icmp, msg, p.dst, () => {
+    const protocol = p.family === 4 ? IPPROTO_ICMP : IPPROTO_ICMPV6;
+    return this.rawSend(fs.icmp, msg, p.dst, { family: p.family, protocol, peer: p.dst, ipHeader: false }, () => {
       if (fs.icmpTtl !== ttl) {
         setRawTtl(fs.icmp, p.family, ttl);
         fs.icmpTtl = ttl;
@@ -410,34 +438,33 @@ export class RawTransport {
     });
   }
 
-  /** Sends a UDP datagram from the shared UDP socket; resolves with the time it left. */
+  /** Sends a UDP datagram; resolves with the time it left. See UdpSend.srcPort. */
   async sendUdp(p: UdpSend): Promise<number> {
     const fs = await this.open(p.family);
     const ttl = p.ttl ?? DEFAULT_TTL;
+    if (p.srcPort !== undefined) {
+      const src = p.src ?? (await this.sourceFor(p.dst));
+      const sock = this.rawUdpOf(fs, p.family);
+      const dgm = buildUdpDatagram(p.family, src, p.dst, p.srcPort, p.dstPort, p.payload);
+      return this.rawSend(sock, dgm, p.dst, { family: p.family, protocol: IPPROTO_UDP, peer: p.dst, ipHeader: false }, () => {
+        if (fs.rawUdpTtl !== ttl) {
+          setRawTtl(sock, p.family, ttl);
+          fs.rawUdpTtl = ttl;
+        }
+      });
+    }
+    await this.token();
     return new Promise<number>((resolve, reject) => {
-      if (this.closed) {
-        reject(new TransportClosedError());
-        return;
+      try {
+        if (fs.udpTtl !== ttl) {
+          fs.udp.setTTL(ttl);
+          fs.udpTtl = ttl;
+        }
+        const sentAt = performance.now();
+        fs.udp.send(p.payload, p.dstPort, p.dst, (err) => (err ? reject(withCode(err)) : resolve(sentAt)));
+      } catch (err) {
+        reject(withCode(err));
       }
-      this.limiter.schedule(
-        () => {
-          if (this.closed) {
-            reject(new TransportClosedError());
-            return;
-          }
-          try {
-            if (fs.udpTtl !== ttl) {
-              fs.udp.setTTL(ttl);
-              fs.udpTtl = ttl;
-            }
-            const sentAt = performance.now();
-            fs.udp.send(p.payload, p.dstPort, p.dst, (err) => (err ? reject(err) : resolve(sentAt)));
-          } catch (err) {
-            reject(err instanceof Error ? err : new Error(String(err)));
-          }
-        },
-        () => reject(new TransportClosedError()),
-      );
     });
   }
 
@@ -448,13 +475,10 @@ export class RawTransport {
     this.limiter.clear();
     this.handlers.clear();
     for (const fs of this.sockets.values()) {
-      fs.tcp.close();
-      fs.icmp.close();
-      try {
-        fs.udp.close();
-      } catch {
-        /* already closed */
-      }
+      closeQuietly(fs.tcp);
+      closeQuietly(fs.icmp);
+      closeQuietly(fs.rawUdp);
+      closeQuietly(fs.udp);
     }
     this.sockets.clear();
   }
@@ -465,27 +489,38 @@ function setRawTtl(sock: RawSocket, family: IpFamily, ttl: number): void {
   else sock.setOption(raw.SocketLevel.IPPROTO_IPV6, raw.SocketOption.IPV6_UNICAST_HOPS, ttl);
 }
 
-/** Local address toward dst, by connecting a UDP socket (which sends nothing). */
+/**
+ * Local address toward dst, by connecting a UDP socket (which sends nothing). Rejects with the
+ * connect() error (ENETUNREACH when there is no route, EINVAL for an unscoped link-local …).
+ */
 export function localAddressFor(dst: string): Promise<string> {
   return new Promise<string>((resolve, reject) => {
     const family = familyOf(dst);
     const s = dgram.createSocket(family === 4 ? 'udp4' : 'udp6');
     const done = (err: Error | null, addr?: string): void => {
-      try {
-        s.close();
-      } catch {
-        /* already closed */
-      }
-      if (err) reject(err);
+      closeQuietly(s);
+      if (err) reject(withCode(err));
       else resolve(canonicalIp(addr ?? ''));
     };
-    s.once('error', (err) => done(err));
-    s.connect(9, dst, () => {
-      try {
-        done(null, s.address().address);
-      } catch (err) {
-        done(err instanceof Error ? err : new Error(String(err)));
-      }
-    });
+    s.on('error', (err) => done(err));
+    try {
+      s.connect(9, dst, (err?: Error) => {
+        if (err) {
+          done(err);
+          return;
+        }
+        try {
+          const local = s.address().address;
+          // No address of this family on the way out (the kernel leaves the source unset): nothing
+          // could be sent with a correct source, and no reply could come back.
+          if (local === '0.0.0.0' || local === '::') done(Object.assign(new Error(`no local address toward ${dst}`), { code: 'EADDRNOTAVAIL', syscall: 'connect' }));
+          else done(null, local);
+        } catch (e) {
+          done(e instanceof Error ? e : new Error(String(e)));
+        }
+      });
+    } catch (err) {
+      done(err instanceof Error ? err : new Error(String(err)));
+    }
   });
 }
