@@ -62,6 +62,13 @@ export default tseslint.config(
         ],
         ['fs', 'net', 'dgram', 'child_process', 'os', 'path', 'ssh2', 'raw-socket'],
       ),
+      // Outside text (host names, banners, remote output) is rendered as text, never as markup.
+      'no-restricted-syntax': [
+        'error',
+        { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'Render outside text as text: no dangerouslySetInnerHTML.' },
+        { selector: "MemberExpression[property.name=/^(innerHTML|outerHTML)$/]", message: 'Render outside text as text: no innerHTML/outerHTML.' },
+        { selector: "CallExpression[callee.property.name=/^(insertAdjacentHTML|write|writeln)$/][callee.object.name='document']", message: 'No document.write.' },
+      ],
     },
   },
   {

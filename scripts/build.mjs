@@ -10,7 +10,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 mkdirSync(path.join(root, 'dist'), { recursive: true });
 
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
-const external = ['electron', 'raw-socket', 'cpu-features', 'ssh2', 'ws', 'bufferutil', 'utf-8-validate'];
+const external = ['electron', 'raw-socket', 'cpu-features', 'ssh2', 'ws', 'bufferutil', 'utf-8-validate', 'better-sqlite3'];
 const common = {
   bundle: true,
   platform: 'node',

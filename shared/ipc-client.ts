@@ -48,7 +48,9 @@ export function createApiClient(transport: ApiTransport): ScanReadyApi {
       onChanged: (handler) => t.subscribe('scanready:profiles:changed', handler),
     },
     history: {
-      list: () => safe(() => t.invoke('scanready:history:list', null)),
+      list: (query) => safe(() => t.invoke('scanready:history:list', query ?? null)),
+      pin: (request) => safe(() => t.invoke('scanready:history:pin', request)),
+      notices: () => safe(() => t.invoke('scanready:history:notices', null)),
       get: (request) => safe(() => t.invoke('scanready:history:get', request)),
       delete: (request) => safe(() => t.invoke('scanready:history:delete', request)),
       clear: () => safe(() => t.invoke('scanready:history:clear', null)),

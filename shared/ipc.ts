@@ -20,10 +20,12 @@ import type {
   DiagnoseRequestInput,
   DiscoverRequestInput,
   ForgetHostKeyRequest,
+  HistoryQueryRequest,
   HostKeyAnswer,
   IdRequest,
   NameRequest,
   OpenExternalRequest,
+  PinRequest,
   ProfileExportRequest,
   ProfileImportRequest,
   RunIdRequest,
@@ -35,10 +37,12 @@ export type {
   DiagnoseRequestInput,
   DiscoverRequestInput,
   ForgetHostKeyRequest,
+  HistoryQueryRequest,
   HostKeyAnswer,
   IdRequest,
   NameRequest,
   OpenExternalRequest,
+  PinRequest,
   ProfileExportRequest,
   ProfileImportRequest,
   RunIdRequest,
@@ -124,13 +128,17 @@ export interface HistorySummary {
   /** Credential-check status (auth runs, or a diagnosis with a credential check). */
   authStatus?: AuthResult['status'];
   privileged: boolean;
+  /** Kept whatever the retention setting says. */
+  pinned?: boolean;
+  /** The process writing this run stopped before it finished (what was done is kept). */
+  interrupted?: boolean;
 }
 
-/** A reopened history entry: the same objects the live run produced. No secrets are ever stored. */
+/** A reopened history entry: the same objects the live run produced (`kind` repeats the summary's, to narrow on). No secrets are ever stored. */
 export type HistoryEntry =
-  | { summary: HistorySummary & { kind: 'diagnosis' }; result: DiagnosisResult }
-  | { summary: HistorySummary & { kind: 'discovery' }; result: { hosts: HostResult[]; cancelled: boolean } }
-  | { summary: HistorySummary & { kind: 'auth' }; result: AuthResult };
+  | { kind: 'diagnosis'; summary: HistorySummary & { kind: 'diagnosis' }; result: DiagnosisResult }
+  | { kind: 'discovery'; summary: HistorySummary & { kind: 'discovery' }; result: { hosts: HostResult[]; cancelled: boolean } }
+  | { kind: 'auth'; summary: HistorySummary & { kind: 'auth' }; result: AuthResult };
 
 export type ElevationMethod = 'sudo' | 'pkexec' | 'osascript' | 'runas';
 
@@ -237,7 +245,10 @@ export interface InvokeMap {
   'scanready:profiles:import': { request: ProfileImportRequest; result: ProfileEntry[] };
   'scanready:profiles:export': { request: ProfileExportRequest; result: ProfileExport };
 
-  'scanready:history:list': { request: null; result: HistorySummary[] };
+  'scanready:history:list': { request: HistoryQueryRequest | null; result: HistorySummary[] };
+  'scanready:history:pin': { request: PinRequest; result: { pinned: boolean } };
+  /** What the user must be told once: a damaged database moved aside (and where), the old JSON history imported. */
+  'scanready:history:notices': { request: null; result: string[] };
   'scanready:history:get': { request: IdRequest; result: HistoryEntry };
   'scanready:history:delete': { request: IdRequest; result: { deleted: boolean } };
   'scanready:history:clear': { request: null; result: { deleted: number } };
@@ -283,6 +294,8 @@ export const INVOKE_CHANNELS = [
   'scanready:profiles:import',
   'scanready:profiles:export',
   'scanready:history:list',
+  'scanready:history:pin',
+  'scanready:history:notices',
   'scanready:history:get',
   'scanready:history:delete',
   'scanready:history:clear',
@@ -359,7 +372,9 @@ export interface ScanReadyApi {
     onChanged: On<'scanready:profiles:changed'>;
   };
   history: {
-    list(): R<'scanready:history:list'>;
+    list(query?: HistoryQueryRequest): R<'scanready:history:list'>;
+    pin(request: PinRequest): R<'scanready:history:pin'>;
+    notices(): R<'scanready:history:notices'>;
     get(request: IdRequest): R<'scanready:history:get'>;
     delete(request: IdRequest): R<'scanready:history:delete'>;
     clear(): R<'scanready:history:clear'>;

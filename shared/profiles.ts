@@ -157,6 +157,8 @@ export function parsePortList(text: string, label = 'port list'): number[] {
     }
     if (hi < lo) throw new Error(`bad range "${item}" in ${label}: start is after end`);
     if (hi - lo > 65535) throw new Error(`range too large in ${label}`);
+    // Bounded work whatever the input: repeats and overlaps count too.
+    if (out.length + (hi - lo + 1) > 65535) throw new Error(`range too large in ${label}: more than 65535 ports listed`);
     for (let p = lo; p <= hi; p++) out.push(p);
   }
   return [...new Set(out)];

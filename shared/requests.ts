@@ -124,6 +124,28 @@ export type ProfileExportRequest = z.input<typeof profileExportSchema>;
 export const idRequestSchema = z.object({ id: z.string().regex(/^[A-Za-z0-9-]{1,80}$/, 'bad history id') }).strict();
 export type IdRequest = z.infer<typeof idRequestSchema>;
 
+export const HISTORY_KINDS = ['diagnosis', 'discovery', 'auth'] as const;
+
+/** History search: every field optional; dates are ISO times, `YYYY-MM-DD`, or `7d` / `12h` back from now. */
+export const historyQuerySchema = z
+  .object({
+    target: z.string().max(255).optional(),
+    kind: z.enum(HISTORY_KINDS).optional(),
+    /** A verdict (`not-alive`, …) or a credential status (`failed`, …). */
+    verdict: z.string().regex(/^[a-z-]{1,40}$/, 'bad verdict').optional(),
+    profile: z.string().max(80).optional(),
+    since: z.string().max(40).optional(),
+    until: z.string().max(40).optional(),
+    pinned: z.boolean().optional(),
+    limit: z.number().int().min(1).max(5000).optional(),
+    offset: z.number().int().min(0).max(10_000_000).optional(),
+  })
+  .strict();
+export type HistoryQueryRequest = z.infer<typeof historyQuerySchema>;
+
+export const pinRequestSchema = z.object({ id: idRequestSchema.shape.id, pinned: z.boolean() }).strict();
+export type PinRequest = z.infer<typeof pinRequestSchema>;
+
 export const THEMES = ['system', 'light', 'dark'] as const;
 
 /** Settings persisted by main. All fields always present when read; `settings.update` takes any subset. */
@@ -133,8 +155,10 @@ const settingsShape = {
   defaultProfile: z.string().trim().min(1).max(80),
   /** Scanner appliance addresses prefilled in diagnoses. */
   scannerIps: z.array(z.union([z.ipv4(), z.ipv6()], { error: 'scanner IP must be an IPv4 or IPv6 address' })).max(32),
-  /** How many history entries are kept (oldest dropped first). */
-  historyLimit: z.number().int().min(1).max(1000),
+  /** History retention: runs older than this many days are deleted (pinned runs are kept); null = no age limit. */
+  historyKeepDays: z.number().int().min(1).max(36_500).nullable(),
+  /** History retention: the oldest unpinned runs are deleted while history is larger than this; null = no size limit. */
+  historyKeepMB: z.number().int().min(1).max(1_000_000).nullable(),
   /** Default packet rate for sweeps. */
   ratePps: z.number().int().min(1).max(100_000),
   /** How long a host-key prompt waits for an answer before it counts as "reject". */
@@ -149,7 +173,8 @@ export const DEFAULT_SETTINGS: Settings = {
   theme: 'system',
   defaultProfile: DEFAULT_PROFILE_NAME,
   scannerIps: [],
-  historyLimit: 200,
+  historyKeepDays: 90,
+  historyKeepMB: 500,
   ratePps: 1000,
   hostKeyPromptTimeoutMs: 120_000,
 };

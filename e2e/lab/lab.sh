@@ -65,7 +65,7 @@ declare -A LAB_SERVICES=(
 )
 
 # nftables rules per scenario host (inet family: one table covers IPv4 and IPv6).
-# Every ruleset is loaded with a preceding `flush ruleset`, so hosts without rules get none.
+# Every ruleset replaces the table inet srlab (lab_nft), so hosts without rules get none.
 lab_host_rules() {
   case $1 in
     silent) cat <<'EOF'

@@ -105,11 +105,12 @@ lab_host() {
   if [ -n "$addr6" ]; then ip -n "$ns" -6 route replace default via "${LAB_V6_HOSTNET}::1" dev eth0; fi
 }
 
-# lab_nft NAME RULES: replace the namespace's whole ruleset in one transaction.
+# lab_nft NAME RULES: replace the lab's own table (inet srlab) in one transaction. Only that
+# table: per-run tables a test adds (counters, named with a run id) survive a concurrent `up`.
 lab_nft() {
   local ns
   ns=$(lab_ns "$1")
-  printf 'flush ruleset\n%s\n' "$2" | ip netns exec "$ns" nft -f - \
+  printf 'add table inet srlab\ndelete table inet srlab\n%s\n' "$2" | ip netns exec "$ns" nft -f - \
     || lab_die "nft ruleset for $ns failed to load"
 }
 

@@ -18,8 +18,8 @@ test.describe('accessibility', () => {
       for (const s of SCREENS) {
         await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: s.nav }).click();
         await expect(app.getByRole('heading', { level: 1, name: s.heading })).toBeVisible();
-        // Settle: lists load asynchronously.
-        await app.waitForTimeout(150);
+        // Settle: lists load asynchronously — wait until no screen says it is still loading.
+        await expect(app.getByText(/^Loading/)).toHaveCount(0);
         await checkA11y(`${s.nav} (${scheme})`);
         await shot(scheme === 'light' ? s.shot : `${s.shot}-dark`);
       }

@@ -25,6 +25,7 @@ import {
   ufwCommands,
   windowsCommands,
 } from './firewall.js';
+import { skipWithReason } from '../../e2e/lab/skip.js';
 
 const NS = 'srdiag-host';
 const SCANNER4 = '198.18.250.1';
@@ -125,7 +126,7 @@ describe('firewall rule text', () => {
   });
 });
 
-describe.skipIf(!isRoot || !canUseRawSockets())('firewall rules applied in a namespace (needs root)', () => {
+describe.skipIf(skipWithReason(!isRoot || !canUseRawSockets(), 'applying firewall rules in a namespace needs root and raw sockets'))('firewall rules applied in a namespace (needs root)', () => {
   const spec = discoveryRuleSpec(qualys, [SCANNER4, SCANNER6]);
   const actions = firewallActions(spec);
   const nftText = heredocBody(actions.find((a) => a.label === 'nftables')?.text ?? '') ?? '';

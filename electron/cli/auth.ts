@@ -3,7 +3,6 @@
  * Secrets come only from environment variables or a no-echo prompt on a terminal; they are
  * never printed, logged or written anywhere.
  */
-import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
@@ -11,6 +10,8 @@ import { DELEGATION_METHODS, type AuthRequestInput, type AuthResult, type AuthSt
 import { checkBundleDestination, writeBundle } from '../bundle/index.js';
 import { redactor, requestSecrets } from '../bundle/redact.js';
 import { BUILTIN_PROFILES, builtinProfile, DEFAULT_PROFILE_NAME } from '../../shared/profiles.js';
+import { inertDeep, inertText } from '../../shared/inertText.js';
+import { readUserFile } from '../fsio/readUserFile.js';
 import { isSshError } from '../ssh/errors.js';
 import { templateProblem } from '../ssh/elevate.js';
 import { loadPrivateKey } from '../ssh/keys.js';
@@ -147,6 +148,12 @@ export async function promptYesNo(question: string): Promise<boolean> {
   });
 }
 
+/** One line for a known_hosts import that failed: the reader's own message, or the errno. */
+export function importError(file: string, e: unknown): string {
+  if ((e as { code?: unknown }).code === 'bad-input') return (e as Error).message;
+  return `cannot import ${inertText(file)}: ${inertText((e as NodeJS.ErrnoException).code ?? (e as Error).message)}`;
+}
+
 /** Builds the request from options + environment + prompts. Throws CliError (exit 2) on bad input. */
 export async function authRequestFromOptions(host: string, opts: AuthCliOptions): Promise<AuthRequestInput> {
   if (!host || host.length > 255 || /\s/.test(host)) throw new CliError(`bad host "${host}"`);
@@ -167,17 +174,16 @@ export async function authRequestFromOptions(host: string, opts: AuthCliOptions)
   let privateKey: string | undefined;
   if (opts.key !== undefined) {
     try {
-      privateKey = await readFile(opts.key, 'utf8');
+      privateKey = await readUserFile(opts.key, 'private-key');
     } catch (err) {
-      throw new CliError(`cannot read key file "${opts.key}" (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      throw new CliError((err as Error).message);
     }
-    if (privateKey.length > 65536) throw new CliError(`key file "${opts.key}" is too large to be a private key`);
     if (passphrase === undefined) {
       try {
         loadPrivateKey(privateKey);
       } catch (e) {
         if (isSshError(e) && e.code === 'passphrase-required') {
-          if (process.stdin.isTTY) passphrase = await promptSecret(`Passphrase for ${opts.key}: `);
+          if (process.stdin.isTTY) passphrase = await promptSecret(`Passphrase for ${inertText(opts.key)}: `);
           else throw new CliError(`key file "${opts.key}" is encrypted: give --passphrase-env VAR`);
         }
       }
@@ -185,11 +191,11 @@ export async function authRequestFromOptions(host: string, opts: AuthCliOptions)
   }
   if (opts.agent && !process.env.SSH_AUTH_SOCK) throw new CliError('--agent: SSH_AUTH_SOCK is not set (no ssh-agent)');
   if (password === undefined && privateKey === undefined && !opts.agent) {
-    if (process.stdin.isTTY) password = await promptSecret(`Password for ${user}@${host}: `);
+    if (process.stdin.isTTY) password = await promptSecret(`Password for ${inertText(`${user}@${host}`)}: `);
     else throw new CliError('no credential: give --password-env VAR, --key FILE or --agent (secrets are never read from the command line)');
   }
   if (delegation === 'su' && delegationPassword === undefined && process.stdin.isTTY) {
-    delegationPassword = await promptSecret(`Root password for su on ${host}: `);
+    delegationPassword = await promptSecret(`Root password for su on ${inertText(host)}: `);
   }
   return {
     host,
@@ -211,7 +217,8 @@ export async function authRequestFromOptions(host: string, opts: AuthCliOptions)
 
 const MARK = { ok: '✓', fail: '✗', info: '–' };
 
-export function formatStep(s: AuthStep, style: Style, verbose = true): string {
+export function formatStep(step: AuthStep, style: Style, verbose = true): string {
+  const s = inertDeep(step);
   const mark = s.ok === true ? style.green(MARK.ok) : s.ok === false ? style.red(MARK.fail) : style.dim(MARK.info);
   const ms = s.ms > 0 ? style.dim(` (${s.ms} ms)`) : '';
   let line = `  ${mark} ${s.id.padEnd(12)} ${s.summary}${ms}`;
@@ -240,7 +247,8 @@ const STATUS_TEXT: Record<AuthResult['status'], string> = {
   'not-attempted': 'NOT ATTEMPTED — no SSH service reachable on that port',
 };
 
-export function formatSummary(r: AuthResult, style: Style): string {
+export function formatSummary(result: AuthResult, style: Style): string {
+  const r = inertDeep(result);
   const colour = (t: string): string => (r.status === 'passed' ? style.green(t) : r.status === 'passed-insufficient' ? style.yellow(t) : style.red(t));
   const out = [`\nStatus: ${colour(STATUS_TEXT[r.status])}  ${style.dim(`(${r.durationMs} ms)`)}`];
   const candidates = r.listening.filter((p) => p.candidate);
@@ -279,21 +287,21 @@ async function runAuthCli(host: string, opts: AuthCliOptions): Promise<number> {
     try {
       report = await knownHosts.importOpenSshFile(file);
     } catch (e) {
-      throw new CliError(`cannot import ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new CliError(importError(file, e));
     }
-    if (!json) process.stderr.write(`imported ${report.imported} host key(s) from ${file}${report.skipped ? `, skipped ${report.skipped}` : ''}\n`);
+    if (!json) process.stderr.write(`imported ${report.imported} host key(s) from ${inertText(file)}${report.skipped ? `, skipped ${report.skipped}` : ''}\n`);
   }
 
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
   process.once('SIGINT', onSigint);
   if (!json) {
-    process.stdout.write(`${style.bold(`scanready auth ${req.user}@${host}:${req.port}`)}  delegation: ${req.delegation ?? 'sudo-su'}, profile: ${req.profile ?? DEFAULT_PROFILE_NAME}\n`);
+    process.stdout.write(`${style.bold(inertText(`scanready auth ${req.user}@${host}:${req.port}`))}  delegation: ${req.delegation ?? 'sudo-su'}, profile: ${req.profile ?? DEFAULT_PROFILE_NAME}\n`);
   }
   const confirmHostKey =
     !json && process.stdin.isTTY
       ? async (k: HostKeyInfo): Promise<boolean> =>
-          promptYesNo(`\nThe host key of ${host}:${req.port} is new:\n  ${k.algorithm} ${k.fingerprint}\nTrust it and continue? [y/N] `)
+          promptYesNo(`\nThe host key of ${inertText(`${host}:${req.port}`)} is new:\n  ${inertText(`${k.algorithm} ${k.fingerprint}`)}\nTrust it and continue? [y/N] `)
       : undefined;
   let result: AuthResult;
   try {

@@ -2,7 +2,6 @@
  * Shared CLI plumbing: exit codes, option parsing with one-line errors, and the
  * discovery options that `discover` and `diagnose` both take.
  */
-import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import {
   builtinProfile,
@@ -12,7 +11,9 @@ import {
   profileSchema,
   type DiscoveryProfile,
 } from '../../shared/profiles.js';
+import { inertText } from '../../shared/inertText.js';
 import { unixUserProblem } from '../../shared/unixUser.js';
+import { readUserFile, UserFileError } from '../fsio/readUserFile.js';
 
 export const EXIT = { ok: 0, notOk: 1, badInput: 2, runtime: 3, interrupted: 130 } as const;
 
@@ -66,14 +67,19 @@ export function classifyError(err: unknown): { message: string; exitCode: number
   return { message, exitCode: EXIT.runtime };
 }
 
+/** Writes one error line to stderr; the message may carry outside text (file lines, OS errors), made inert. */
+export function printError(message: string): void {
+  process.stderr.write(`scanready: ${inertText(message)}\n`);
+}
+
 /** Wraps an action: errors become one line on stderr and the right exit status. */
-export function action<A extends unknown[]>(fn: (...args: A) => Promise<number>): (...args: A) => Promise<void> {
+export function action<A extends unknown[]>(fn: (...args: A) => number | Promise<number>): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       process.exitCode = await fn(...args);
     } catch (err) {
       const { message, exitCode } = classifyError(err);
-      process.stderr.write(`scanready: ${message}\n`);
+      printError(message);
       process.exitCode = exitCode;
     }
   };
@@ -118,14 +124,12 @@ export function addDiscoverOptions(cmd: Command): Command {
 async function loadProfileFile(file: string): Promise<DiscoveryProfile> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readUserFile(file, 'profile');
   } catch (err) {
-    const code = (err as { code?: string }).code;
-    throw new CliError(
-      code === 'ENOENT'
-        ? `unknown profile "${file}": not a built-in profile (${BUILTIN_PROFILES.map((p) => p.name).join(', ')}) and no such file`
-        : `cannot read profile file "${file}" (${code ?? 'error'})`,
-    );
+    if (err instanceof UserFileError && err.errno === 'ENOENT') {
+      throw new CliError(`unknown profile "${file}": not a built-in profile (${BUILTIN_PROFILES.map((p) => p.name).join(', ')}) and no such file`);
+    }
+    throw new CliError((err as Error).message);
   }
   let json: unknown;
   try {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LAB } from '../../e2e/lab/hosts.js';
 import type { DiagnosisResult } from '../../shared/diagnosis.js';
-import { canUseRawSockets } from '../probes/index.js';
+import { skipWithoutRawSockets } from '../../e2e/lab/skip.js';
 
 const MAIN = path.resolve('electron/cli/main.ts');
 
@@ -19,7 +19,7 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}): { code: number | null
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-describe.skipIf(!canUseRawSockets())('scanready diagnose (lab)', () => {
+describe.skipIf(skipWithoutRawSockets())('scanready diagnose (lab)', () => {
   it('--json on .19: one object with discovery, path, openPorts, auth, advice; exit 1 (not alive)', () => {
     const r = cli([LAB.offProfile, '--json', '--scanner-ip', LAB.scannerAddress, '--timeout', '600', '--retries', '0']);
     expect(r.code).toBe(1);

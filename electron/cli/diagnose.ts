@@ -11,12 +11,13 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { HostKeyInfo } from '../../shared/auth.js';
 import type { Advice, DiagnosisEvent, DiagnosisResult, DiagnosisStage, PathHop } from '../../shared/diagnosis.js';
 import type { DiagnoseRequestInput } from '../../shared/requests.js';
+import { inertDeep, inertText } from '../../shared/inertText.js';
 import { checkBundleDestination, writeBundle } from '../bundle/index.js';
 import { redactor, requestSecrets } from '../bundle/redact.js';
 import { runDiagnosis } from '../diagnosis/index.js';
 import { canUseRawSockets } from '../probes/index.js';
 import { KnownHostsStore } from '../ssh/knownHosts.js';
-import { addCredentialOptions, authRequestFromOptions, promptYesNo, defaultKnownHostsFile, formatStep, type AuthCliOptions } from './auth.js';
+import { addCredentialOptions, authRequestFromOptions, importError, promptYesNo, defaultKnownHostsFile, formatStep, type AuthCliOptions } from './auth.js';
 import { action, addDiscoverOptions, CliError, EXIT, intOption, resolveProfile, type DiscoverCliOptions } from './common.js';
 import { colourEnabled, formatDuration, formatHost, makeStyle, table, type Style } from './format.js';
 
@@ -104,7 +105,7 @@ async function runDiagnoseCli(target: string, opts: DiagnoseCliOptions): Promise
       try {
         await knownHosts.importOpenSshFile(file);
       } catch (e) {
-        throw new CliError(`cannot import ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        throw new CliError(importError(file, e));
       }
     }
   } else {
@@ -139,7 +140,7 @@ async function runDiagnoseCli(target: string, opts: DiagnoseCliOptions): Promise
   const onEvent = (e: DiagnosisEvent): void => {
     if (!json && e.type === 'auth' && e.event.type === 'step') {
       if (e.event.step.id === 'reach' || !authHeaderShown) {
-        process.stdout.write(`${style.bold('Credentials')} ${style.dim(`(${auth?.user ?? ''}@${target}:${auth?.port ?? 22}, delegation ${auth?.delegation ?? 'sudo-su'})`)}\n`);
+        process.stdout.write(`${style.bold('Credentials')} ${style.dim(inertText(`(${auth?.user ?? ''}@${target}:${auth?.port ?? 22}, delegation ${auth?.delegation ?? 'sudo-su'})`))}\n`);
         authHeaderShown = true;
       }
       process.stdout.write(`${formatStep(red.value(e.event.step), style)}\n`);
@@ -149,7 +150,7 @@ async function runDiagnoseCli(target: string, opts: DiagnoseCliOptions): Promise
   let authHeaderShown = false;
   const confirmHostKey =
     !json && process.stdin.isTTY
-      ? async (k: HostKeyInfo): Promise<boolean> => promptYesNo(`\nThe host key of ${target} is new:\n  ${k.algorithm} ${k.fingerprint}\nTrust it and continue? [y/N] `)
+      ? async (k: HostKeyInfo): Promise<boolean> => promptYesNo(`\nThe host key of ${inertText(target)} is new:\n  ${inertText(`${k.algorithm} ${k.fingerprint}`)}\nTrust it and continue? [y/N] `)
       : undefined;
 
   // If a bug ever left the run's promise unsettled, Node would exit 0 with no output: say so instead.
@@ -187,7 +188,7 @@ async function runDiagnoseCli(target: string, opts: DiagnoseCliOptions): Promise
   else process.stdout.write(formatDiagnosis(result, style, opts.topPorts ?? 1000));
   if (opts.bundle !== undefined) {
     await writeBundle(opts.bundle, { diagnoses: [result], command: process.argv.slice(2) }, { ...secrets, rawSockets: canUseRawSockets(), redactHosts: opts.redactHosts === true });
-    process.stderr.write(`bundle written: ${opts.bundle}\n`);
+    process.stderr.write(`bundle written: ${inertText(opts.bundle)}\n`);
   }
   if (interrupted) return EXIT.interrupted;
   const authOk = result.auth === null || result.auth.status === 'passed';
@@ -247,7 +248,8 @@ function formatAdvice(a: Advice, i: number, style: Style): string {
   return out.join('\n');
 }
 
-export function formatDiagnosis(r: DiagnosisResult, style: Style, topPorts: number): string {
+export function formatDiagnosis(result: DiagnosisResult, style: Style, topPorts: number): string {
+  const r = inertDeep(result);
   const out: string[] = [];
   if (r.discovery.probes.length > 0 || r.discovery.address !== '') out.push(formatHost(r.discovery, style), '');
   else out.push(`${style.bold(r.target)}  ${style.red('NOT RESOLVED')}  ${r.discovery.reason}`, '');

@@ -3,10 +3,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAB } from '../../e2e/lab/hosts.js';
+import { createSendCounter, type SendCounter } from '../../e2e/lab/sendCounter.js';
 import type { HostResult } from '../../shared/discovery.js';
-import { canUseRawSockets } from '../probes/index.js';
+import { skipWithoutRawSockets } from '../../e2e/lab/skip.js';
 
 const MAIN = path.resolve('electron/cli/main.ts');
 const tmp = mkdtempSync(path.join(tmpdir(), 'scanready-discover-cli-'));
@@ -28,6 +29,14 @@ function ndjson(stdout: string): HostResult[] {
 }
 
 describe('scanready discover: bad input is one clear line, exit 2, nothing sent', () => {
+  // Every run below aims at a per-run lab address whose outgoing packets an nftables counter counts.
+  let counter: SendCounter;
+  beforeAll(async () => {
+    counter = createSendCounter();
+    await counter.selfTest();
+  });
+  afterAll(() => counter.close());
+  const T = '{counted}';
   const emptyFile = path.join(tmp, 'empty.txt');
   writeFileSync(emptyFile, '# nothing\n\n');
   const badProfile = path.join(tmp, 'bad-profile.json');
@@ -38,25 +47,28 @@ describe('scanready discover: bad input is one clear line, exit 2, nothing sent'
   it.each([
     [['999.1.1.1'], /bad IPv4 address "999\.1\.1\.1"/],
     [['10.0.0.0/33'], /IPv4 prefix is 0-32/],
-    [['127.0.0.1', '--tcp', '70000'], /port 70000 out of range/],
-    [['127.0.0.1', '--udp', '1-x'], /bad UDP port list entry/],
-    [['127.0.0.1', '--timeout', 'soon'], /--timeout must be a whole number/],
+    [[T, '--tcp', '70000'], /port 70000 out of range/],
+    [[T, '--udp', '1-x'], /bad UDP port list entry/],
+    [[T, '--timeout', 'soon'], /--timeout must be a whole number/],
     [['--targets-file', emptyFile], /has no targets/],
     [['--targets-file', path.join(tmp, 'missing.txt')], /cannot read targets file/],
     [[], /no targets/],
-    [['127.0.0.1', '--profile', 'no-such-profile'], /unknown profile "no-such-profile"/],
-    [['127.0.0.1', '--profile', badProfile], /tcpSyn\.0: port must be 1-65535/],
-    [['127.0.0.1', '--profile', notJson], /is not valid JSON/],
-    [['10.0.0.0/8'], /larger than a \/16.*--force/],
-    [['no-such-host.invalid'], /cannot resolve host name/],
-    [['127.0.0.1', '--bogus'], /unknown option '--bogus'/],
-  ])('%j', (args, message) => {
+    [[T, '--profile', 'no-such-profile'], /unknown profile "no-such-profile"/],
+    [[T, '--profile', badProfile], /tcpSyn\.0: port must be 1-65535/],
+    [[T, '--profile', notJson], /is not valid JSON/],
+    // Lab space only, even if the size check were broken.
+    [['198.18.0.0/15'], /larger than a \/16.*--force/],
+    [[T, 'no-such-host.invalid'], /cannot resolve host name/],
+    [[T, '--bogus'], /unknown option '--bogus'/],
+  ])('%j', (given, message) => {
+    const args = given.map((a) => (a === T ? counter.address : a));
     const r = cli(args);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.split('\n')[0]).toMatch(message);
     expect(r.stderr.startsWith('scanready: ')).toBe(true);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(counter.packets()).toBe(0);
   });
 });
 
@@ -91,7 +103,7 @@ describe('scanready discover: loopback', () => {
   });
 });
 
-describe.skipIf(!canUseRawSockets())('scanready discover: the lab', () => {
+describe.skipIf(skipWithoutRawSockets())('scanready discover: the lab', () => {
   it('human output: the probe table with method, result, responder, ICMP, TTL and RTT, then the verdict', () => {
     const r = cli([LAB.synFilter]);
     expect(r.code).toBe(0);
@@ -131,13 +143,31 @@ describe.skipIf(!canUseRawSockets())('scanready discover: the lab', () => {
       env: { ...process.env, NO_COLOR: '1' },
     });
     let stdout = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    await new Promise((r) => setTimeout(r, 2500));
-    const stoppedAt = Date.now();
+    let onData: (() => void) | null = null;
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      onData?.();
+    });
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    // Interrupt once a few hosts are done (bounded: the whole sweep ending first fails the test).
+    const complete = (): number => stdout.split('\n').filter((l) => l.trim() !== '').length;
+    await Promise.race([
+      new Promise<void>((resolve) => {
+        onData = () => {
+          if (complete() >= 3) resolve();
+        };
+        onData();
+      }),
+      closed,
+    ]);
+    const before = complete();
     child.kill('SIGINT');
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    expect(Date.now() - stoppedAt).toBeLessThan(3000);
+    const code = await closed;
     expect(code).toBe(130);
-    expect(ndjson(stdout).length).toBeLessThan(254);
+    const printed = ndjson(stdout);
+    expect(before).toBeGreaterThanOrEqual(3);
+    expect(printed.length).toBeGreaterThanOrEqual(before);
+    expect(printed.length).toBeLessThan(254);
+    for (const h of printed) expect(h.address).toMatch(/^198\.18\.2\.\d+$/);
   });
 });

@@ -1,10 +1,11 @@
 /** `scanready discover`: the scanner's discovery probes against one or many targets. */
 import type { Command } from 'commander';
 import type { HostResult } from '../../shared/discovery.js';
+import { inertText } from '../../shared/inertText.js';
 import { profileWarnings } from '../../shared/profiles.js';
 import { checkBundleDestination, writeBundle } from '../bundle/index.js';
 import { canUseRawSockets, discover } from '../probes/index.js';
-import { parseTargets, readTargetsFile } from '../targets/index.js';
+import { planTargets, readTargetsFile } from '../targets/index.js';
 import { action, addDiscoverOptions, CliError, EXIT, resolveProfile, type DiscoverCliOptions } from './common.js';
 import { colourEnabled, formatDuration, formatHost, formatHostLine, makeStyle } from './format.js';
 
@@ -37,17 +38,18 @@ async function runDiscover(targetArgs: string[], opts: DiscoverOptions): Promise
   if (opts.targetsFile !== undefined) entries.push(...(await readTargetsFile(opts.targetsFile)));
   if (entries.length === 0) throw new CliError('no targets: give at least one address, name, CIDR or range (or --targets-file)');
   const profile = await resolveProfile(opts);
-  const targets = await parseTargets(entries, { force: opts.force === true });
+  // A lazy plan: validated and resolved now, expanded one host at a time by the sweep.
+  const targets = await planTargets(entries, { force: opts.force === true });
   if (opts.bundle !== undefined) await checkBundleDestination(opts.bundle);
 
   const mode = opts.unprivileged === true ? 'unprivileged' : 'auto';
   const privileged = mode === 'auto' && canUseRawSockets();
   const style = makeStyle(colourEnabled(process.stdout));
-  const progress = !opts.json && process.stdout.isTTY && targets.length > 1;
+  const progress = !opts.json && process.stdout.isTTY && targets.total > 1;
   const err = makeStyle(colourEnabled(process.stderr));
 
   if (!opts.json) {
-    for (const w of profileWarnings(profile)) process.stderr.write(`${err.yellow('warning:')} ${w}\n`);
+    for (const w of profileWarnings(profile)) process.stderr.write(`${err.yellow('warning:')} ${inertText(w)}\n`);
     if (!privileged) {
       process.stderr.write(
         `${err.yellow('note:')} ${mode === 'unprivileged' ? 'unprivileged mode requested' : 'no raw-socket privilege'}: ` +
@@ -66,7 +68,10 @@ async function runDiscover(targetArgs: string[], opts: DiscoverOptions): Promise
   process.once('SIGINT', onSigint);
   process.once('SIGTERM', onSigint);
 
+  // Only counts are kept per host; whole results only when a bundle will need them.
   const results: HostResult[] = [];
+  let finished = 0;
+  let alive = 0;
   let failed = 0;
   let lastProgress = '';
   const clearProgress = (): void => {
@@ -83,7 +88,9 @@ async function runDiscover(targetArgs: string[], opts: DiscoverOptions): Promise
     })) {
       switch (ev.type) {
         case 'host-done':
-          results.push(ev.result);
+          finished++;
+          if (ev.result.alive) alive++;
+          if (opts.bundle !== undefined) results.push(ev.result);
           if (opts.json) {
             process.stdout.write(JSON.stringify(ev.result) + '\n');
           } else {
@@ -94,7 +101,7 @@ async function runDiscover(targetArgs: string[], opts: DiscoverOptions): Promise
         case 'host-error':
           failed++;
           if (!opts.json) clearProgress();
-          process.stderr.write(`scanready: ${ev.target}: ${ev.message}\n`);
+          process.stderr.write(`scanready: ${inertText(`${ev.target}: ${ev.message}`)}\n`);
           break;
         case 'progress':
           if (progress) {
@@ -117,12 +124,11 @@ async function runDiscover(targetArgs: string[], opts: DiscoverOptions): Promise
 
   if (opts.bundle !== undefined) {
     await writeBundle(opts.bundle, { discoveries: results, command: process.argv.slice(2) }, { rawSockets: mode === 'auto' ? privileged : canUseRawSockets(), redactHosts: opts.redactHosts === true });
-    process.stderr.write(`bundle written: ${opts.bundle}\n`);
+    process.stderr.write(`bundle written: ${inertText(opts.bundle)}\n`);
   }
-  const alive = results.filter((r) => r.alive).length;
-  if (!opts.json && targets.length > 1) {
+  if (!opts.json && targets.total > 1) {
     process.stdout.write(
-      `${style.bold(`${results.length} host${results.length === 1 ? '' : 's'}:`)} ${alive} alive, ${results.length - alive} not alive` +
+      `${style.bold(`${finished} host${finished === 1 ? '' : 's'}:`)} ${alive} alive, ${finished - alive} not alive` +
         (failed > 0 ? `, ${failed} failed` : '') +
         (interrupted ? ' (interrupted)' : '') +
         '\n',
@@ -130,5 +136,5 @@ async function runDiscover(targetArgs: string[], opts: DiscoverOptions): Promise
   }
   if (interrupted) return EXIT.interrupted;
   if (failed > 0) return EXIT.runtime;
-  return alive === results.length ? EXIT.ok : EXIT.notOk;
+  return alive === finished ? EXIT.ok : EXIT.notOk;
 }

@@ -1,5 +1,11 @@
-/** Human output for the terminal: tables and colours (off when not a TTY or NO_COLOR is set). */
+/**
+ * Human output for the terminal: tables and colours (off when not a TTY or NO_COLOR is set).
+ * Every formatter first passes its input through `inertDeep` (shared/inertText.ts): results carry
+ * outside text (host names, OS error text, remote output), and only our own styling may reach the
+ * terminal as escape sequences.
+ */
 import type { HostResult, ProbeResult, Verdict } from '../../shared/discovery.js';
+import { inertDeep } from '../../shared/inertText.js';
 
 export interface Style {
   bold(s: string): string;
@@ -59,7 +65,8 @@ function resultCell(p: ProbeResult, style: Style): string {
   return style.dim(p.result);
 }
 
-export function formatHost(h: HostResult, style: Style): string {
+export function formatHost(host: HostResult, style: Style): string {
+  const h = inertDeep(host);
   const name = h.target === h.address ? h.address : `${h.target} (${h.address})`;
   const lines: string[] = [];
   lines.push(`${style.bold(name)}  ${verdictText(h.verdict, style)}  ${style.dim(`profile ${h.profile}, ${h.privileged ? 'raw sockets' : 'unprivileged fallback'}, ${Math.round(h.durationMs)} ms`)}`);
@@ -82,7 +89,8 @@ export function formatHost(h: HostResult, style: Style): string {
   return lines.join('\n');
 }
 
-export function formatHostLine(h: HostResult, style: Style): string {
+export function formatHostLine(host: HostResult, style: Style): string {
+  const h = inertDeep(host);
   const name = h.target === h.address ? h.address : `${h.target} (${h.address})`;
   return `${name.padEnd(18)} ${verdictText(h.verdict, style)}  ${h.reason}`;
 }

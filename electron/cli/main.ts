@@ -4,9 +4,11 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerAuth } from './auth.js';
-import { EXIT } from './common.js';
+import { inertText } from '../../shared/inertText.js';
+import { EXIT, printError } from './common.js';
 import { registerDiagnose } from './diagnose.js';
 import { registerDiscover } from './discover.js';
+import { registerHistory } from './history.js';
 import { registerPrivilegedHelper } from './helper.js';
 import { registerExport } from './export.js';
 import { registerServe } from './serve.js';
@@ -24,12 +26,14 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({
-      outputError: (str, write) => write(`scanready: ${str.replace(/^error: /, '')}`),
+      // Commander's messages quote the user's arguments: make them inert like any outside text.
+      outputError: (str, write) => write(`scanready: ${inertText(str.replace(/^error: /, ''), { multiline: true })}`),
     });
   registerDiscover(program);
   registerAuth(program);
   registerDiagnose(program);
   registerServe(program);
+  registerHistory(program);
   registerPrivilegedHelper(program);
   registerExport(program);
   registerShow(program);
@@ -53,7 +57,7 @@ async function main(): Promise<void> {
       process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.badInput;
       return;
     }
-    process.stderr.write(`scanready: ${(err as Error).message}\n`);
+    printError((err as Error).message);
     process.exitCode = EXIT.runtime;
   }
 }

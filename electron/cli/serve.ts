@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { createService, defaultUserDataDir, type CliInvocation } from '../service/index.js';
 import { isLoopbackHost, startWebServer } from '../web/server.js';
+import { inertText } from '../../shared/inertText.js';
 import { action, CliError, EXIT, intOption } from './common.js';
 
 interface ServeOptions {
@@ -67,7 +68,7 @@ async function runServe(opts: ServeOptions, version: string): Promise<number> {
       throw new CliError(`--host ${opts.host} is not a loopback address: add --allow-remote to expose ScanReady to the network`);
     }
     process.stderr.write(
-      `scanready: WARNING: listening on ${opts.host}: anyone who can reach this address and has the URL's token can run probes and SSH checks from this machine. Traffic is not encrypted.\n`,
+      `scanready: WARNING: listening on ${inertText(opts.host)}: anyone who can reach this address and has the URL's token can run probes and SSH checks from this machine. Traffic is not encrypted.\n`,
     );
   }
   const bundle = cliBundle();
@@ -98,7 +99,7 @@ async function runServe(opts: ServeOptions, version: string): Promise<number> {
   };
   process.on('unhandledRejection', onUnhandled);
   process.stdout.write(`${server.url}\n`);
-  process.stderr.write(`scanready: serving the UI and API; data in ${userDataDir}. Press Ctrl-C to stop.\n`);
+  process.stderr.write(`scanready: serving the UI and API; data in ${inertText(userDataDir)}. Press Ctrl-C to stop.\n`);
 
   await new Promise<void>((resolve) => {
     const stop = (): void => {

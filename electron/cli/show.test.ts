@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { HostResult } from '../../shared/discovery.js';
-import { HistoryStore, summarizeDiscovery } from '../service/history.js';
+import { HistoryStore, summarizeDiscovery } from '../history/index.js';
 
 const MAIN = path.resolve('electron/cli/main.ts');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'sr-show-'));
@@ -27,7 +27,8 @@ describe('scanready export / show', () => {
     const userData = path.join(tmp, 'ud');
     const store = new HistoryStore(userData);
     const id = 'k0000001-abcdef0123';
-    await store.add('discovery', summarizeDiscovery(id, ['ackonly.lab'], [host], false, '2026-01-01T00:00:00Z'), { hosts: [host], cancelled: false }, 10);
+    store.add('discovery', summarizeDiscovery(id, ['ackonly.lab'], [host], false, '2026-01-01T00:00:00Z'), { hosts: [host], cancelled: false }, { keepDays: null, keepMB: null });
+    store.close();
     const file = path.join(tmp, 'exported.zip');
     const ex = cli(['export', id, file, '--user-data', userData]);
     expect(ex.code, ex.stderr).toBe(0);

@@ -6,10 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { LAB } from '../../e2e/lab/hosts.js';
 import type { PathResult } from '../../shared/diagnosis.js';
 import type { HostResult } from '../../shared/discovery.js';
-import { canUseRawSockets } from '../probes/index.js';
 import { chooseTraceProbe, parseTracepath, parseTraceroute, tracePath } from './path.js';
+import { skipWithoutRawSockets } from '../../e2e/lab/skip.js';
 
-const privileged = canUseRawSockets();
 
 describe('traceroute output parsing', () => {
   it('reads hops, silence, the target and !X (admin prohibited)', () => {
@@ -52,7 +51,7 @@ describe('trace probe choice', () => {
   });
 });
 
-describe.skipIf(!privileged)('raw path trace in the lab', () => {
+describe.skipIf(skipWithoutRawSockets())('raw path trace in the lab', () => {
   it('.17: the router 198.18.0.2 answers ICMP 3/13 at hop 2', async () => {
     const r = await tracePath(LAB.routerReject, { probe: { protocol: 'tcp', port: 443 } });
     expect(r.method).toBe('raw-tcp');
@@ -140,7 +139,7 @@ describe('unprivileged path trace (system traceroute)', () => {
   });
 });
 
-describe.skipIf(!privileged)('protocol fallback (own namespace: a host that drops all TCP)', () => {
+describe.skipIf(skipWithoutRawSockets())('protocol fallback (own namespace: a host that drops all TCP)', () => {
   const NS = 'srdiag-trace';
   const run = (args: string[], input?: string): void => {
     execFileSync(args[0] ?? 'true', args.slice(1), { stdio: ['pipe', 'ignore', 'ignore'], timeout: 10_000, ...(input !== undefined ? { input } : {}) });

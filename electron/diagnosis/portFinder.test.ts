@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { LAB } from '../../e2e/lab/hosts.js';
-import { canUseRawSockets } from '../probes/index.js';
 import { findOpenPorts, topTcpPorts } from './portFinder.js';
 import { TOP_TCP_PORTS } from './topPorts.js';
+import { skipWithoutRawSockets } from '../../e2e/lab/skip.js';
 
-const privileged = canUseRawSockets();
 
 describe('top ports table', () => {
   it("is Nmap's top 1000, most frequent first, no duplicates", () => {
@@ -20,7 +19,7 @@ describe('top ports table', () => {
   });
 });
 
-describe.skipIf(!privileged)('port finder, raw SYN (lab)', () => {
+describe.skipIf(skipWithoutRawSockets())('port finder, raw SYN (lab)', () => {
   it('.19: finds TCP 8443, the only port the host answers on', async () => {
     const seen: number[] = [];
     const r = await findOpenPorts(LAB.offProfile, { onPort: (p) => seen.push(p.port) });

@@ -19,9 +19,10 @@ import {
   FALLBACK_CONCURRENCY,
   type DiscoverOptions,
   type ResolvedTarget,
+  type TargetSource,
 } from './types.js';
 
-export type { DiscoverMode, DiscoverOptions, ProbeSpec, ResolvedTarget } from './types.js';
+export type { DiscoverMode, DiscoverOptions, ProbeSpec, ResolvedTarget, TargetSource } from './types.js';
 export type { ProbeDriver } from './driver.js';
 export { runHost, type HostRunContext } from './engine.js';
 export { DEFAULT_CONCURRENCY, DEFAULT_RATE_PPS, FALLBACK_CONCURRENCY } from './types.js';
@@ -79,7 +80,7 @@ export async function discoverHost(
  * become `cancelled`, every socket and process is released, and the last event is
  * `{ type: 'end', cancelled: true }`.
  */
-export async function* discover(targets: ResolvedTarget[], opts: DiscoverOptions): AsyncGenerator<DiscoveryEvent, void, undefined> {
+export async function* discover(targets: TargetSource, opts: DiscoverOptions): AsyncGenerator<DiscoveryEvent, void, undefined> {
   const t0 = performance.now();
   const ac = new AbortController();
   // Every host in flight listens for cancellation on this signal.
@@ -90,7 +91,9 @@ export async function* discover(targets: ResolvedTarget[], opts: DiscoverOptions
   outer?.addEventListener('abort', forward);
 
   const driver = makeDriver(opts);
-  const total = targets.length;
+  // Targets are pulled one at a time as workers free up: a /8 is never held in memory.
+  const total = 'total' in targets ? targets.total : targets.length;
+  const source = targets[Symbol.iterator]();
   const events: DiscoveryEvent[] = [];
   let head = 0;
   let notify: (() => void) | null = null;
@@ -100,19 +103,33 @@ export async function* discover(targets: ResolvedTarget[], opts: DiscoverOptions
     notify = null;
     n?.();
   };
-  const onAbort = (): void => driver.close();
+  // Backpressure: a worker takes its next target only while the consumer keeps up, so a slow
+  // reader (a pipe, a WebSocket) never makes events pile up in memory.
+  const MAX_BACKLOG = 8192;
+  let roomWaiters: (() => void)[] = [];
+  const wakeWorkers = (): void => {
+    const w = roomWaiters;
+    roomWaiters = [];
+    for (const r of w) r();
+  };
+  const onAbort = (): void => {
+    driver.close();
+    wakeWorkers();
+  };
   ac.signal.addEventListener('abort', onAbort);
 
   let done = 0;
   let alive = 0;
-  let next = 0;
   const concurrency = Math.max(1, opts.concurrency ?? (driver.privileged ? DEFAULT_CONCURRENCY : FALLBACK_CONCURRENCY));
   const ctx = { driver, profile: opts.profile, signal: ac.signal };
 
   const worker = async (): Promise<void> => {
-    while (!ac.signal.aborted && next < total) {
-      const given = targets[next++];
-      if (!given) break;
+    while (!ac.signal.aborted) {
+      while (events.length - head > MAX_BACKLOG && !ac.signal.aborted) await new Promise<void>((r) => roomWaiters.push(r));
+      if (ac.signal.aborted) break;
+      const step = source.next();
+      if (step.done === true) break;
+      const given = step.value;
       let t: ResolvedTarget;
       try {
         t = { ...given, address: canonicalIp(given.address) };
@@ -154,7 +171,9 @@ export async function* discover(targets: ResolvedTarget[], opts: DiscoverOptions
           head = 0;
         }
         yield e;
+        if (roomWaiters.length > 0 && events.length - head <= MAX_BACKLOG / 2) wakeWorkers();
       }
+      if (roomWaiters.length > 0) wakeWorkers();
       if (finished) break;
       await new Promise<void>((resolve) => (notify = resolve));
     }

@@ -10,8 +10,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { LAB } from '../../e2e/lab/hosts.js';
 import type { DiscoveryEvent, HostResult, ProbeResult } from '../../shared/discovery.js';
 import { builtinProfile, profileSchema, QUALYS_STANDARD_TCP } from '../../shared/profiles.js';
-import { canUseRawSockets, discover, discoverHost } from './index.js';
+import { discover, discoverHost } from './index.js';
 import type { ResolvedTarget } from './types.js';
+import { skipWithoutRawSockets } from '../../e2e/lab/skip.js';
 
 const qualys = builtinProfile('qualys-default')!;
 const SCENARIO = [LAB.open, LAB.silent, LAB.noIcmp, LAB.synFilter, LAB.udpOnly, LAB.icmpOnly, LAB.prohibit, LAB.routerReject, LAB.routerDrop, LAB.offProfile, LAB.openV6];
@@ -54,7 +55,7 @@ function runAsUser(args: string[]): Promise<Map<string, HostResult>> {
   });
 }
 
-describe.skipIf(!canUseRawSockets())('lab, raw mode', () => {
+describe.skipIf(skipWithoutRawSockets())('lab, raw mode', () => {
   let hosts: Map<string, HostResult>;
   const h = (a: string): HostResult => {
     const r = hosts.get(a);
@@ -176,28 +177,21 @@ describe.skipIf(!canUseRawSockets())('lab, raw mode', () => {
     expect(probe(r, 'echo')).toMatchObject({ result: 'echo-reply', responder: LAB.openV6 });
   });
 
-  it('a silent host gets its verdict in well under 3.5 s with the defaults', async () => {
-    const t0 = performance.now();
+  it('a silent host gets its verdict with the defaults (its time is measured by the bench)', async () => {
     const r = await discoverHost(target(LAB.silent), { profile: qualys });
-    const wall = performance.now() - t0;
     expect(r.verdict).toBe('not-alive');
-    expect(wall).toBeLessThan(3500);
-    expect(wall).toBeGreaterThanOrEqual(2000); // two attempts of 1000 ms really were waited for
+    expect(r.probes.every((p) => p.result === 'no-response')).toBe(true);
   });
 
-  it('cancel: stops within 200 ms, marks unfinished probes cancelled, releases every socket', async () => {
+  it('cancel: stops, marks unfinished probes cancelled, releases every socket', async () => {
     const fds = readdirSync('/proc/self/fd').length;
     const ac = new AbortController();
     const events: DiscoveryEvent[] = [];
     const targets = [LAB.silent, LAB.routerDrop, ...Array.from({ length: 40 }, (_, i) => LAB.farm(2 * i + 1))].map(target);
-    let abortedAt = 0;
-    setTimeout(() => {
-      abortedAt = performance.now();
-      ac.abort();
-    }, 400);
+    // Abort while every host is still waiting (all are silent; the first timeout is at 1 s). How
+    // fast cancel stops is a timing target for the bench, not asserted here.
+    setTimeout(() => ac.abort(), 400);
     for await (const ev of discover(targets, { profile: qualys, mode: 'raw', signal: ac.signal })) events.push(ev);
-    const stoppedIn = performance.now() - abortedAt;
-    expect(stoppedIn).toBeLessThan(200);
     const end = events.at(-1);
     expect(end).toMatchObject({ type: 'end', cancelled: true });
     const done = events.filter((e): e is Extract<DiscoveryEvent, { type: 'host-done' }> => e.type === 'host-done');
@@ -211,12 +205,17 @@ describe.skipIf(!canUseRawSockets())('lab, raw mode', () => {
 
   it('farm sweep of 100 hosts: the right verdict for every host', async () => {
     const addrs = Array.from({ length: 100 }, (_, i) => LAB.farm(i + 1));
-    const t0 = performance.now();
     const res = await sweep(addrs);
-    const wall = performance.now() - t0;
-    const wrong = addrs.filter((a, i) => res.get(a)?.alive !== LAB.farmAlive(i + 1));
-    expect(wrong).toEqual([]);
-    expect(wall).toBeLessThan(6000);
+    // Even addresses answer like a normal host (alive, found by a SYN-ACK/RST or echo); odd ones
+    // drop everything (not alive, every probe unanswered). The sweep's speed is measured by the bench.
+    const expected = (i: number): { verdict: string; alive: boolean } => (LAB.farmAlive(i + 1) ? { verdict: 'alive', alive: true } : { verdict: 'not-alive', alive: false });
+    const got = addrs.map((a) => ({ verdict: res.get(a)?.verdict, alive: res.get(a)?.alive }));
+    expect(got).toEqual(addrs.map((_, i) => expected(i)));
+    for (const [i, a] of addrs.entries()) {
+      const r = res.get(a);
+      if (LAB.farmAlive(i + 1)) expect(r?.aliveBy, a).not.toBe('');
+      else expect(r?.probes.every((p) => p.result === 'no-response'), a).toBe(true);
+    }
   });
 });
 

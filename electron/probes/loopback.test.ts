@@ -8,8 +8,9 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiscoveryEvent, ProbeResult } from '../../shared/discovery.js';
 import { profileSchema } from '../../shared/profiles.js';
-import { canUseRawSockets, discover, discoverHost } from './index.js';
+import { discover, discoverHost } from './index.js';
 import { localAddressFor, RateLimiter } from '../net/index.js';
+import { skipWithoutRawSockets } from '../../e2e/lab/skip.js';
 
 let server: net.Server;
 let udpServer: dgram.Socket;
@@ -96,7 +97,7 @@ describe('source address', () => {
   });
 });
 
-describe.skipIf(!canUseRawSockets())('raw mode on loopback', () => {
+describe.skipIf(skipWithoutRawSockets())('raw mode on loopback', () => {
   it('SYN-ACK from a listener, RST from a closed port and to an ACK, UDP reply, ICMP port unreachable, echo reply', async () => {
     const fds = openFds();
     const seen: ProbeResult[] = [];

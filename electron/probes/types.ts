@@ -15,6 +15,12 @@ export interface ResolvedTarget {
 }
 
 /**
+ * What a sweep consumes: an array, or a lazy plan (electron/targets `planTargets`) that yields
+ * addresses one at a time and knows its `total` without expanding.
+ */
+export type TargetSource = readonly ResolvedTarget[] | (Iterable<ResolvedTarget> & { readonly total: number });
+
+/**
  * - `auto`: raw sockets when the process may open them (root / CAP_NET_RAW), else the fallback.
  * - `raw`: raw sockets or fail.
  * - `unprivileged`: never raw sockets (connect(), UDP sockets, system ping) even when privileged.

@@ -7,8 +7,8 @@ import type { DiscoveryEvent, HostResult } from '../../shared/discovery.js';
 import type { HostKeyPrompt, HostKeyPromptClosed, IpcResult, PushChannel } from '../../shared/ipc.js';
 import { BUILTIN_PROFILES } from '../../shared/profiles.js';
 import { applyOverrides, createServiceCore, expandTargetEntries, type Service } from './core.js';
+import { HistoryStore, newHistoryId, summarizeAuth } from '../history/index.js';
 import type { Engines } from './engines.js';
-import { HistoryStore, newHistoryId, summarizeAuth } from './history.js';
 import { unavailableEngines } from './testEngines.js';
 
 let dir: string;
@@ -211,7 +211,7 @@ describe('settings', () => {
     expectError(await service.invoke('scanready:settings:update', { theme: 'neon' }), 'bad-input', /^theme:/);
     expectError(await service.invoke('scanready:settings:update', { colour: 'red' }), 'bad-input', /colour/);
     expectError(await service.invoke('scanready:settings:update', { defaultProfile: 'ghost' }), 'bad-input', /no profile named "ghost"/);
-    expectError(await service.invoke('scanready:settings:update', { historyLimit: 0 }), 'bad-input', /historyLimit/);
+    expectError(await service.invoke('scanready:settings:update', { historyKeepDays: 0 }), 'bad-input', /historyKeepDays/);
     expect(files()).toEqual([]);
 
     const changed: unknown[] = [];
@@ -219,15 +219,15 @@ describe('settings', () => {
       if (channel === 'scanready:settings:changed') changed.push(payload);
     });
     const r = await service.invoke('scanready:settings:update', { theme: 'dark', scannerIps: ['198.18.0.1', '2001:db8::1'] });
-    expect(r).toMatchObject({ ok: true, value: { theme: 'dark', scannerIps: ['198.18.0.1', '2001:db8::1'], historyLimit: 200 } });
+    expect(r).toMatchObject({ ok: true, value: { theme: 'dark', scannerIps: ['198.18.0.1', '2001:db8::1'], historyKeepDays: 90, historyKeepMB: 500 } });
     expect(changed).toHaveLength(1);
     expect(files()).toEqual(['settings.json']);
     expect(await make().invoke('scanready:settings:get', null)).toMatchObject({ ok: true, value: { theme: 'dark' } });
   });
 
   it('keeps good keys from a hand-damaged file and sets a corrupt one aside', async () => {
-    writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ theme: 'light', historyLimit: -5 }));
-    expect(await service.invoke('scanready:settings:get', null)).toMatchObject({ ok: true, value: { theme: 'light', historyLimit: 200 } });
+    writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ theme: 'light', historyKeepDays: -5 }));
+    expect(await service.invoke('scanready:settings:get', null)).toMatchObject({ ok: true, value: { theme: 'light', historyKeepDays: 90 } });
     writeFileSync(path.join(dir, 'settings.json'), '{"theme": "li');
     expect(await service.invoke('scanready:settings:get', null)).toMatchObject({ ok: true, value: { theme: 'system' } });
     expect(files().some((f) => f.startsWith('settings.json.corrupt-'))).toBe(true);
@@ -251,33 +251,67 @@ function fakeAuthResult(host: string): AuthResult {
 }
 
 describe('history', () => {
-  it('stores, lists newest first, reopens exactly, caps and deletes', async () => {
+  it('stores, lists newest first, searches, reopens exactly, applies retention, pins and deletes', async () => {
     const store = new HistoryStore(dir);
     const ids: string[] = [];
     const results: AuthResult[] = [];
+    const day = 86_400_000;
     for (let i = 0; i < 5; i++) {
-      const id = newHistoryId(Date.now() + i);
+      // Two runs 60 days old (inside the default 90-day retention the service applies at start), three from today.
+      const at = Date.now() - (i < 2 ? 60 * day : 0) + i;
+      const id = newHistoryId(at);
       const result = fakeAuthResult(`198.18.1.${i}`);
       results.push(result);
-      ids.push((await store.add('auth', summarizeAuth(id, result, new Date().toISOString()), result, 3))!);
+      ids.push(store.add('auth', summarizeAuth(id, result, new Date(at).toISOString()), result, { keepDays: null, keepMB: null })!);
     }
-    const list = await service.invoke('scanready:history:list', null);
-    expect(list.ok && list.value.map((e) => e.id)).toEqual([ids[4], ids[3], ids[2]]);
-    // Capped: the two oldest entries are gone from disk too.
-    expect(files().filter((f) => f.startsWith('history/')).length).toBe(4); // index + 3
+    const all = await service.invoke('scanready:history:list', null);
+    expect(all.ok && all.value.map((e) => e.id)).toEqual([...ids].reverse());
+    const one = await service.invoke('scanready:history:list', { target: '198.18.1.3' });
+    expect(one.ok && one.value.map((e) => e.id)).toEqual([ids[3]]);
+    const recent = await service.invoke('scanready:history:list', { since: '30d' });
+    expect(recent.ok && recent.value.map((e) => e.id)).toEqual([ids[4], ids[3], ids[2]]);
+    expectError(await service.invoke('scanready:history:list', { since: 'yesterday-ish' }), 'bad-input', /not a date/);
+    expectError(await service.invoke('scanready:history:list', { colour: 'red' }), 'bad-input', /colour/);
+
+    // Pinned runs survive retention; the unpinned old one goes.
+    expect(await service.invoke('scanready:history:pin', { id: ids[0]!, pinned: true })).toEqual({ ok: true, value: { pinned: true } });
+    expect(store.applyRetention({ keepDays: 30, keepMB: null })).toBe(1);
+    const kept = await service.invoke('scanready:history:list', null);
+    expect(kept.ok && kept.value.map((e) => [e.id, e.pinned])).toEqual([
+      [ids[4], false],
+      [ids[3], false],
+      [ids[2], false],
+      [ids[0], true],
+    ]);
+
     const got = await service.invoke('scanready:history:get', { id: ids[4]! });
     expect(got).toMatchObject({ ok: true, value: { summary: { kind: 'auth', target: 'scan@198.18.1.4:22', authStatus: 'passed' }, result: results[4] } });
-    expectError(await service.invoke('scanready:history:get', { id: ids[0]! }), 'not-found', /no longer exists/);
+    expectError(await service.invoke('scanready:history:get', { id: ids[1]! }), 'not-found', /no longer exists/);
     expectError(await service.invoke('scanready:history:get', { id: '../../etc/passwd' }), 'bad-input', /bad history id/);
     expect(await service.invoke('scanready:history:delete', { id: ids[3]! })).toEqual({ ok: true, value: { deleted: true } });
-    expect(await service.invoke('scanready:history:clear', null)).toEqual({ ok: true, value: { deleted: 2 } });
-    expect(files()).toEqual(['history/index.json']);
+    expect(await service.invoke('scanready:history:clear', null)).toEqual({ ok: true, value: { deleted: 3 } });
+    expect(files().filter((f) => !f.startsWith('history.sqlite'))).toEqual([]);
+    store.close();
   });
 
-  it('recovers from a corrupt index', async () => {
-    mkdirSync(path.join(dir, 'history'));
-    writeFileSync(path.join(dir, 'history', 'index.json'), '{"entries": [');
+  it('a damaged database: moved aside, the user told where, a fresh history works', async () => {
+    writeFileSync(path.join(dir, 'history.sqlite'), Buffer.alloc(4096, 0x41));
+    const notices = await service.invoke('scanready:history:notices', null);
+    expect(notices.ok && notices.value.join(' ')).toMatch(/damaged .*moved to .*history\.sqlite\.damaged-/);
     expect(await service.invoke('scanready:history:list', null)).toEqual({ ok: true, value: [] });
+    expect(files().some((f) => f.startsWith('history.sqlite.damaged-'))).toBe(true);
+  });
+
+  it('imports a damaged old JSON history: the good entries, a report, the old folder kept aside', async () => {
+    mkdirSync(path.join(dir, 'history'));
+    const good = fakeAuthResult('198.18.1.9');
+    const id = newHistoryId();
+    writeFileSync(path.join(dir, 'history', `${id}.json`), JSON.stringify({ summary: summarizeAuth(id, good, new Date().toISOString()), result: good }));
+    writeFileSync(path.join(dir, 'history', 'index.json'), JSON.stringify({ version: 1, entries: [{ id, kind: 'auth' }, { id: 'gone-1', kind: 'auth' }] }));
+    const list = await service.invoke('scanready:history:list', null);
+    expect(list.ok && list.value.map((e) => e.id)).toEqual([id]);
+    expect(files().some((f) => f.startsWith('history.imported-'))).toBe(true);
+    expect(files().some((f) => f === 'history/index.json')).toBe(false);
   });
 });
 
@@ -387,14 +421,15 @@ describe('a failing run ends that run, never the service', () => {
   const failingEngines: Partial<Engines> = {
     discover: (targets) => {
       if (failure === 'sync-throw' || failure === 'non-error') boom();
+      const first = [...targets][0]!;
       return (async function* (): AsyncGenerator<DiscoveryEvent> {
         await Promise.resolve();
         if (failure === 'reject') boom();
-        yield { type: 'start', total: targets.length, privileged: false, profile: 'qualys-default' };
-        yield { type: 'host-start', target: targets[0]!.target, address: targets[0]!.address };
+        yield { type: 'start', total: targets.total, privileged: false, profile: 'qualys-default' };
+        yield { type: 'host-start', target: first.target, address: first.address };
         if (failure === 'throw-after-events') boom();
         if (failure === 'bad-event') yield null as unknown as DiscoveryEvent;
-        yield { type: 'host-done', result: hostResult(targets[0]!.address) };
+        yield { type: 'host-done', result: hostResult(first.address) };
         yield { type: 'end', done: 1, total: 1, alive: 1, cancelled: false, durationMs: 1 };
       })();
     },

@@ -33,7 +33,9 @@ import {
   discoverRequestSchema,
   forgetHostKeySchema,
   hostKeyAnswerSchema,
+  historyQuerySchema,
   idRequestSchema,
+  pinRequestSchema,
   nameRequestSchema,
   openExternalSchema,
   profileExportSchema,
@@ -41,15 +43,17 @@ import {
   runIdSchema,
   settingsPatchSchema,
   type DiscoverOverrides,
+  type HistoryQueryRequest,
+  type PinRequest,
   type ProfileRef,
 } from '../../shared/requests.js';
 import { redactor, requestSecrets } from '../bundle/redact.js';
 import { KnownHostsStore } from '../ssh/knownHosts.js';
-import { parseTargets, type ResolvedTarget } from '../targets/index.js';
+import { planTargets, type TargetPlan } from '../targets/index.js';
 import { elevationStatus, ElevationError, runElevatedDiscover, type CliInvocation } from './elevate.js';
 import type { Engines } from './engines.js';
 import { badInput, ServiceError } from './errors.js';
-import { HistoryStore, newHistoryId, summarizeAuth, summarizeDiagnosis, summarizeDiscovery } from './history.js';
+import { HistoryStore, newHistoryId, summarizeAuth, summarizeDiagnosis, summarizeSweep, SweepTally, type RetentionPolicy, type SweepWriter } from '../history/index.js';
 import { knownHostsFile as knownHostsFileIn } from './paths.js';
 import { ProfileStore } from './profiles.js';
 import { SettingsStore } from './settings.js';
@@ -74,7 +78,9 @@ export const INVOKE_SCHEMAS: { [C in InvokeChannel]: z.ZodType } = {
   'scanready:profiles:delete': nameRequestSchema,
   'scanready:profiles:import': profileImportSchema,
   'scanready:profiles:export': profileExportSchema,
-  'scanready:history:list': nullRequest,
+  'scanready:history:list': historyQuerySchema.nullable(),
+  'scanready:history:pin': pinRequestSchema,
+  'scanready:history:notices': nullRequest,
   'scanready:history:get': idRequestSchema,
   'scanready:history:delete': idRequestSchema,
   'scanready:history:clear': nullRequest,
@@ -144,7 +150,9 @@ function toFailure(err: unknown): IpcResult<never> {
   const code = (err as { code?: unknown } | null)?.code;
   // 'bad-request' is the SSH engine's name for a request it refuses.
   if (code === 'bad-input' || code === 'bad-request') return fail('bad-input', messageOf(err));
-  if (code === 'unavailable') return fail('unavailable', messageOf(err));
+  if (code === 'not-found') return fail('not-found', messageOf(err));
+  // The history database: locked by another process, written by a newer version, driver missing.
+  if (code === 'unavailable' || code === 'busy' || code === 'newer-schema') return fail('unavailable', messageOf(err));
   return fail('internal', messageOf(err));
 }
 
@@ -215,11 +223,11 @@ export function createServiceCore(options: ServiceOptions): Service {
     return applyOverrides(base, overrides);
   }
 
-  async function resolveTargets(entries: string[], force: boolean): Promise<ResolvedTarget[]> {
+  async function resolveTargets(entries: string[], force: boolean): Promise<TargetPlan> {
     const expanded = expandTargetEntries(entries);
     if (expanded.length === 0) throw badInput('no targets: give at least one address, name, CIDR or range');
     try {
-      return await parseTargets(expanded, { force });
+      return await planTargets(expanded, { force });
     } catch (err) {
       if ((err as { code?: unknown }).code === 'bad-input') throw badInput(messageOf(err));
       throw err;
@@ -295,10 +303,14 @@ export function createServiceCore(options: ServiceOptions): Service {
     };
   }
 
-  async function saveHistory(add: (id: string, createdAt: string, limit: number) => Promise<string | null>): Promise<string | null> {
+  async function retention(): Promise<RetentionPolicy> {
+    const s = await settings.get();
+    return { keepDays: s.historyKeepDays, keepMB: s.historyKeepMB };
+  }
+
+  async function saveHistory(add: (id: string, createdAt: string, policy: RetentionPolicy) => string | null): Promise<string | null> {
     try {
-      const limit = (await settings.get()).historyLimit;
-      const id = await add(newHistoryId(), new Date().toISOString(), limit);
+      const id = add(newHistoryId(), new Date().toISOString(), await retention());
       if (id) emit('scanready:history:changed', { ids: [id] });
       return id;
     } catch {
@@ -306,6 +318,13 @@ export function createServiceCore(options: ServiceOptions): Service {
       return null;
     }
   }
+
+  // Retention applies at start as well as after each run; an old JSON history is imported here.
+  void retention()
+    .then((policy) => {
+      if (!closed) history.startup(policy);
+    })
+    .catch(() => undefined); // a locked or damaged database is reported when History is opened
 
   // --- handlers -------------------------------------------------------------------------------
 
@@ -322,29 +341,47 @@ export function createServiceCore(options: ServiceOptions): Service {
       const entries = expandTargetEntries(req.targets);
       const runId = startRun('discover', async (id, run) => {
         const signal = run.controller.signal;
-        const hosts: HostResult[] = [];
+        // Hosts go to the history database in chunks as they finish: memory stays flat in the
+        // number of hosts, and a crash keeps what was done (listed as interrupted).
+        const tally = new SweepTally();
+        let writer: SweepWriter | null = null;
+        const startedAt = new Date().toISOString();
+        const store = (h: HostResult): void => {
+          try {
+            writer ??= history.beginSweep(summarizeSweep(newHistoryId(), entries, tally, false, startedAt));
+            writer.add(h);
+          } catch {
+            writer = null; // history is a convenience: a locked or full disk never fails the sweep
+          }
+        };
         let cancelled = false;
+        let failure: IpcResult<never> | null = null;
         try {
           const source: AsyncIterable<DiscoveryEvent> = req.elevate
             ? runElevatedDiscover({ platform, cli: options.cli as CliInvocation, entries, profile, force: req.force, ratePps, signal })
             : engines.discover(targets, { profile, mode: req.mode, ratePps, signal });
           for await (const event of source) {
-            if (event.type === 'host-done') hosts.push(event.result);
+            if (event.type === 'host-done') {
+              tally.add(event.result);
+              store(event.result);
+            }
             if (event.type === 'end') cancelled = event.cancelled;
             emit('scanready:discover:event', { runId: id, event });
           }
         } catch (err) {
-          const f = toFailure(err);
-          if (!f.ok) emit('scanready:discover:event', { runId: id, event: { type: 'run-error', ...f.error } });
-          return;
+          failure = toFailure(err);
         }
-        if (hosts.length === 0) return;
-        const historyId = await saveHistory((hid, at, limit) =>
-          history.add('discovery', summarizeDiscovery(hid, entries, hosts, cancelled || signal.aborted, at), { hosts, cancelled: cancelled || signal.aborted }, limit),
-        );
-        if (historyId) emit('scanready:discover:event', { runId: id, event: { type: 'saved', historyId } });
+        const w = writer as SweepWriter | null;
+        if (w && tally.total > 0) {
+          const historyId = await saveHistory((_hid, at, policy) => {
+            w.finish(summarizeSweep(w.id, entries, tally, cancelled || signal.aborted || failure !== null, at), cancelled || signal.aborted || failure !== null, policy);
+            return w.id;
+          });
+          if (historyId) emit('scanready:discover:event', { runId: id, event: { type: 'saved', historyId } });
+        }
+        if (failure && !failure.ok) emit('scanready:discover:event', { runId: id, event: { type: 'run-error', ...failure.error } });
       });
-      return { runId, total: targets.length };
+      return { runId, total: targets.total };
     },
     'scanready:discover:cancel': (req: { runId: string }) => cancelRun('discover', req.runId),
 
@@ -395,8 +432,8 @@ export function createServiceCore(options: ServiceOptions): Service {
       const profile = await resolveProfile(req.profile, req.overrides);
       try {
         const targets = await resolveTargets([req.target], false);
-        if (targets.length !== 1) {
-          throw badInput(`a diagnosis is about one host, but "${req.target}" is ${targets.length} addresses: use a sweep (discover) for ranges`);
+        if (targets.total !== 1) {
+          throw badInput(`a diagnosis is about one host, but "${req.target}" is ${targets.total} addresses: use a sweep (discover) for ranges`);
         }
       } catch (err) {
         // A name that does not resolve is a diagnosis of its own (advice: check the address).
@@ -482,15 +519,25 @@ export function createServiceCore(options: ServiceOptions): Service {
     },
     'scanready:profiles:export': async (req: { names?: string[] }) => profiles.export(req.names),
 
-    'scanready:history:list': async () => history.list(),
-    'scanready:history:get': async (req: { id: string }) => history.get(req.id),
-    'scanready:history:delete': async (req: { id: string }) => {
-      const deleted = await history.delete(req.id);
+    'scanready:history:list': (req: HistoryQueryRequest | null) => history.list(req ?? {}),
+    'scanready:history:get': (req: { id: string }) => history.get(req.id),
+    'scanready:history:pin': (req: PinRequest) => {
+      const pinned = history.pin(req.id, req.pinned);
+      if (!pinned) throw new ServiceError('not-found', 'that history entry no longer exists');
+      emit('scanready:history:changed', { ids: [req.id] });
+      return { pinned: req.pinned };
+    },
+    'scanready:history:notices': () => {
+      history.list({ limit: 1 }); // opens the database: a damaged file or an old history is found here
+      return [...history.notices];
+    },
+    'scanready:history:delete': (req: { id: string }) => {
+      const deleted = history.delete(req.id);
       if (deleted) emit('scanready:history:changed', { ids: [req.id] });
       return { deleted };
     },
-    'scanready:history:clear': async () => {
-      const deleted = await history.clear();
+    'scanready:history:clear': () => {
+      const deleted = history.clear();
       emit('scanready:history:changed', { ids: [] });
       return { deleted };
     },
@@ -564,6 +611,7 @@ export function createServiceCore(options: ServiceOptions): Service {
       const pending = [...runs.values()];
       for (const run of pending) run.controller.abort();
       await Promise.allSettled(pending.map((r) => r.done));
+      history.close();
     },
     activeRuns: () => runs.size,
   };

@@ -8,7 +8,7 @@ import type { DiagnosisEvent, DiagnosisResult } from '../../shared/diagnosis.js'
 import type { DiscoveryEvent, HostResult, ProbeResult } from '../../shared/discovery.js';
 import type { DiscoveryProfile } from '../../shared/profiles.js';
 import type { DiagnoseRequestInput, ProbeMode } from '../../shared/requests.js';
-import type { ResolvedTarget } from '../targets/index.js';
+import type { ResolvedTarget, TargetPlan } from '../targets/index.js';
 
 export interface DiscoverEngineOptions {
   profile: DiscoveryProfile;
@@ -38,7 +38,8 @@ export interface DiagnosisEngineOptions extends HostKeyHooks {
 }
 
 export interface Engines {
-  discover(targets: ResolvedTarget[], opts: DiscoverEngineOptions): AsyncIterable<DiscoveryEvent>;
+  /** `targets` is a lazy plan for sweeps: iterate it, never spread it (a /8 is 16 million hosts). */
+  discover(targets: TargetPlan, opts: DiscoverEngineOptions): AsyncIterable<DiscoveryEvent>;
   canUseRawSockets(): boolean;
   runAuthCheck(request: AuthRequest, opts: AuthEngineOptions): Promise<AuthResult>;
   /** Takes the validated request with the effective profile inline. */

@@ -7,6 +7,7 @@ import type { DelegationMethod, ElevateFailure } from '../../shared/auth.js';
 import type { SshConnection } from './client.js';
 import { findMarkerLine, randomToken } from './markers.js';
 import { shQuote } from './quote.js';
+import { stripTerminalControls } from '../../shared/inertText.js';
 import { clip, scrub } from './text.js';
 
 export interface BecomeConfig {
@@ -274,10 +275,7 @@ function decodeAll(stdout: Buffer, stderr: Buffer, pty: boolean): string {
   // On a PTY stderr is merged into stdout by the server.
   const dec = (b: Buffer): string => new TextDecoder('utf-8', { fatal: false }).decode(b);
   const combined = pty ? dec(stdout) : `${dec(stderr)}\n${dec(stdout)}`;
-  return combined
-    .replace(/\r\n?/g, '\n')
-    .replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '') // eslint-disable-line no-control-regex
-    .replace(/[\x00-\x08\x0b-\x1f\x7f]/g, ''); // eslint-disable-line no-control-regex
+  return stripTerminalControls(combined);
 }
 
 /** sudo's `!visiblepw` refusal, explained (reason `requiretty` with `visiblepw: true`). */

@@ -6,6 +6,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { keyAlgorithm, sha256Fingerprint } from './hostKey.js';
+import { readUserFile, UserFileError } from '../fsio/readUserFile.js';
 import { SshError } from './errors.js';
 
 export interface KnownHostEntry {
@@ -81,14 +82,14 @@ export class KnownHostsStore {
   async load(): Promise<void> {
     let text: string;
     try {
-      text = await fs.readFile(this.file, 'utf8');
+      text = await readUserFile(this.file, 'known-hosts');
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      if (e instanceof UserFileError && e.errno === 'ENOENT') {
         this.entries = [];
         this.loaded = true;
         return;
       }
-      throw new SshError('known-hosts-unreadable', `cannot read known-hosts file ${this.file}: ${(e as Error).message}`);
+      throw new SshError('known-hosts-unreadable', e instanceof UserFileError ? e.message : `cannot read known-hosts file ${this.file}: ${(e as Error).message}`);
     }
     let parsed: unknown;
     try {
@@ -198,7 +199,7 @@ export class KnownHostsStore {
   }
 
   async importOpenSshFile(file: string): Promise<ImportReport> {
-    return this.importOpenSsh(await fs.readFile(file, 'utf8'));
+    return this.importOpenSsh(await readUserFile(file, 'known-hosts'));
   }
 
   /** temp file + rename in the same directory, mode 0600. */

@@ -3,6 +3,8 @@
  * cap sizes. Nothing here ever interprets remote output as a command.
  */
 
+import { stripTerminalControls } from '../../shared/inertText.js';
+
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
 /** 1 MiB: the most we keep of one command's output. */
@@ -13,13 +15,9 @@ export function decodeOutput(buf: Buffer | Uint8Array): string {
   return cleanText(decoder.decode(buf));
 }
 
-/* eslint-disable no-control-regex */
-const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
-const CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/g;
-/* eslint-enable no-control-regex */
-
+/** Remote text made inert: the one sanitizer in shared/inertText.ts (escape sequences removed whole). */
 export function cleanText(s: string): string {
-  return s.replace(ANSI, '').replace(/\r\n?/g, '\n').replace(CONTROL, '');
+  return stripTerminalControls(s);
 }
 
 /** Shortens a string for evidence fields. */

@@ -1,2 +1,2 @@
-export { parseTargets, readTargetsFile, TargetError, MAX_TARGETS_UNFORCED, MAX_TARGETS_FORCED } from './parse.js';
-export type { ResolvedTarget, ParseOptions } from './parse.js';
+export { parseTargets, planTargets, readTargetsFile, TargetError, MAX_TARGETS_UNFORCED, MAX_TARGETS_FORCED } from './parse.js';
+export type { ResolvedTarget, ParseOptions, TargetPlan } from './parse.js';

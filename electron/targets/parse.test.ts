@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatIPv6, parseIPv6, parseTargets, readTargetsFile, TargetError } from './parse.js';
+import { formatIPv6, parseIPv6, parseTargets, planTargets, readTargetsFile, TargetError } from './parse.js';
 
 const addrs = async (...entries: string[]): Promise<string[]> => (await parseTargets(entries)).map((t) => t.address);
 
@@ -86,6 +86,40 @@ describe('parseTargets', () => {
   });
 });
 
+describe('planTargets: validated and resolved at once, expanded lazily', () => {
+  it('a forced /8 is planned without expanding: exact total, first hosts at once', async () => {
+    const plan = await planTargets(['198.0.0.0/8'], { force: true });
+    expect(plan.total).toBe(16_777_214);
+    const first: string[] = [];
+    for (const t of plan) {
+      first.push(t.address);
+      if (first.length === 3) break;
+    }
+    expect(first).toEqual(['198.0.0.1', '198.0.0.2', '198.0.0.3']);
+  });
+
+  it('drops duplicates across overlapping entries, the first entry owning an address', async () => {
+    const resolve = (name: string): Promise<{ address: string; family: 4 }> => Promise.resolve({ address: name === 'a.test' ? '198.18.2.3' : '198.18.2.9', family: 4 });
+    const plan = await planTargets(['a.test', '198.18.2.1-5', '198.18.2.4', '198.18.2.0/29', 'b.test', '198.18.2.2'], { resolve });
+    const got = [...plan];
+    expect(got.map((t) => t.address)).toEqual(['198.18.2.3', '198.18.2.1', '198.18.2.2', '198.18.2.4', '198.18.2.5', '198.18.2.6', '198.18.2.9']);
+    expect(got[0]).toEqual({ target: 'a.test', address: '198.18.2.3', family: 4, hostname: 'a.test' });
+    expect(got[1]).toEqual({ target: '198.18.2.1', address: '198.18.2.1', family: 4 });
+    expect(got.at(-1)).toMatchObject({ target: 'b.test', hostname: 'b.test' });
+    expect(plan.total).toBe(got.length);
+  });
+
+  it('can be iterated again from the start', async () => {
+    const plan = await planTargets(['198.18.2.1-3', '2001:db8::/127']);
+    expect([...plan]).toEqual([...plan]);
+    expect([...plan].map((t) => t.address)).toEqual(['198.18.2.1', '198.18.2.2', '198.18.2.3', '2001:db8::', '2001:db8::1']);
+  });
+
+  it('shows a bad entry with its control characters made visible', async () => {
+    await expect(planTargets(['\u001b]0;owned\u0007\u001b[31m'])).rejects.toThrow('bad target "\\x1b]0;owned\\x07\\x1b[31m"');
+  });
+});
+
 describe('IPv6 helpers', () => {
   it('round-trips', () => {
     for (const a of ['::', '::1', '2001:db8:5352:1::10', 'fe80::1:2:3:4', '1:2:3:4:5:6:7:8', '::ffff:c612:10a']) {
@@ -103,6 +137,11 @@ describe('readTargetsFile', () => {
     const file = path.join(dir, 'targets.txt');
     await writeFile(file, '# lab hosts\n198.18.1.10\n\n198.18.1.11  # silent\n198.18.2.1-3, 198.18.1.12\n');
     expect(await readTargetsFile(file)).toEqual(['198.18.1.10', '198.18.1.11', '198.18.2.1-3', '198.18.1.12']);
+  });
+
+  it('refuses a special file at once, naming it', async () => {
+    await expect(readTargetsFile('/dev/zero')).rejects.toThrow('cannot read targets file "/dev/zero": it is a character device, not a regular file');
+    await expect(readTargetsFile('/dev/zero')).rejects.toBeInstanceOf(TargetError);
   });
 
   it('refuses an empty file and a missing file', async () => {

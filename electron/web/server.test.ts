@@ -310,11 +310,16 @@ describe('WebSocket checks', () => {
       expect(info.ok && info.value.version).toBe('1.2.3');
       const refused = await client.discover.start({ targets: [] });
       expect(refused).toMatchObject({ ok: false, error: { code: 'bad-input', message: 'targets: give at least one target' } });
+      // A listener still subscribed is the barrier: once it has the push, the unsubscribed one would have too.
+      const still: Settings[] = [];
+      const offStill = client.settings.onChanged((s) => still.push(s));
       off();
       const before = seen.length;
       await client.settings.update({ theme: 'light' });
-      await new Promise((r) => setTimeout(r, 200));
+      for (let i = 0; i < 250 && still.at(-1)?.theme !== 'light'; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(still.at(-1)?.theme).toBe('light');
       expect(seen.length).toBe(before);
+      offStill();
     } finally {
       transport.close();
     }

@@ -51,6 +51,21 @@ export function SettingsScreen() {
           </select>
         </div>
       </section>
+      <section className="panel stack" aria-labelledby="retention-h">
+        <h2 id="retention-h">History</h2>
+        <p className="small muted">Runs older than this, or beyond this size (oldest first), are deleted when the app starts and after each run. Pinned runs are always kept. Leave a field empty for no limit.</p>
+        <div className="row">
+          <RetentionField
+            key={`d${settings?.historyKeepDays ?? ''}`}
+            id="set-keep-days"
+            label="Keep runs for (days)"
+            value={settings?.historyKeepDays ?? null}
+            max={36_500}
+            onCommit={(v) => void update({ historyKeepDays: v })}
+          />
+          <RetentionField key={`m${settings?.historyKeepMB ?? ''}`} id="set-keep-mb" label="Keep at most (MB)" value={settings?.historyKeepMB ?? null} max={1_000_000} onCommit={(v) => void update({ historyKeepMB: v })} />
+        </div>
+      </section>
       <section className="panel" aria-labelledby="known-h">
         <h2 id="known-h">Trusted SSH host keys</h2>
         <ErrorBanner message={knownError} />
@@ -108,5 +123,37 @@ export function SettingsScreen() {
         </dl>
       </section>
     </>
+  );
+}
+
+/** A whole number or empty (no limit), committed when the field loses focus; bad values are shown, not sent. Keyed by the stored value, so a saved change re-seeds it. */
+function RetentionField({ id, label, value, max, onCommit }: { id: string; label: string; value: number | null; max: number; onCommit: (v: number | null) => void }) {
+  const [text, setText] = useState(value === null ? '' : String(value));
+  const [bad, setBad] = useState<string | null>(null);
+  const commit = () => {
+    const t = text.trim();
+    if (t === '') {
+      setBad(null);
+      if (value !== null) onCommit(null);
+      return;
+    }
+    const n = Number(t);
+    if (!/^\d+$/.test(t) || n < 1 || n > max) {
+      setBad(`A whole number from 1 to ${max}, or empty for no limit.`);
+      return;
+    }
+    setBad(null);
+    if (n !== value) onCommit(n);
+  };
+  return (
+    <div style={{ maxWidth: 220 }}>
+      <label htmlFor={id}>{label}</label>
+      <input id={id} inputMode="numeric" value={text} aria-invalid={bad !== null} aria-describedby={bad ? `${id}-err` : undefined} onChange={(e) => setText(e.target.value)} onBlur={commit} />
+      {bad ? (
+        <div id={`${id}-err`} className="small error-text" role="alert">
+          {bad}
+        </div>
+      ) : null}
+    </div>
   );
 }

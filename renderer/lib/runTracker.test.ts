@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { frameBatcher } from './frameBatch.js';
 import { runTracker } from './runTracker.js';
 import { parseTargetsText } from './targets.js';
@@ -35,12 +35,20 @@ describe('runTracker', () => {
 });
 
 describe('frameBatcher', () => {
-  it('hands over many pushes as one batch', async () => {
+  // Time is the subject here: fake timers (and a fake performance.now), no real waiting.
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance', 'Date'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('hands over many pushes as one batch', () => {
     const batches: number[][] = [];
     const b = frameBatcher<number>((items) => batches.push(items));
     for (let i = 0; i < 1000; i++) b.push(i);
     expect(batches).toHaveLength(0);
-    await new Promise((r) => setTimeout(r, 40));
+    vi.advanceTimersByTime(16); // one frame (no requestAnimationFrame under Node: a 16 ms timeout)
     expect(batches).toHaveLength(1);
     expect(batches[0]).toHaveLength(1000);
     b.push(1);
@@ -48,19 +56,19 @@ describe('frameBatcher', () => {
     expect(batches).toHaveLength(2);
   });
 
-  it('keeps at least minIntervalMs between flushes', async () => {
+  it('keeps at least minIntervalMs between flushes', () => {
     const at: number[] = [];
     const b = frameBatcher<number>(() => at.push(performance.now()), 60);
     const start = performance.now();
     for (let i = 0; i < 10; i++) {
       b.push(i);
-      await new Promise((r) => setTimeout(r, 10));
+      vi.advanceTimersByTime(10);
     }
-    await new Promise((r) => setTimeout(r, 150));
+    vi.advanceTimersByTime(150);
     expect(at.length).toBeGreaterThanOrEqual(2);
     expect(at.length).toBeLessThanOrEqual(3);
-    for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(55);
-    expect(at[0]! - start).toBeLessThan(60);
+    for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(60);
+    expect(at[0]! - start).toBe(16);
   });
 });
 

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { HistorySummary, ScanReadyApi, Unsubscribe } from '../../shared/ipc.js';
+import type { HistoryQueryRequest, HistorySummary, ScanReadyApi, Unsubscribe } from '../../shared/ipc.js';
 import { bridgeSlot, call } from '../bridge.js';
 import { plainError } from '../lib/format.js';
 import { authActions } from './authStore.js';
@@ -9,11 +9,18 @@ import { uiActions } from './uiStore.js';
 
 interface HistoryState {
   items: HistorySummary[];
+  /** The search the list shows (empty = every run, newest first). */
+  query: HistoryQueryRequest;
+  /** Said once by the history database: a damaged file moved aside (and where), an old history imported. */
+  notices: string[];
   loaded: boolean;
   error: string | null;
   opening: string | null;
   actions: {
     load: () => Promise<void>;
+    /** Replaces the search and reloads. */
+    search: (query: HistoryQueryRequest) => Promise<void>;
+    pin: (id: string, pinned: boolean) => Promise<void>;
     open: (id: string) => Promise<void>;
     remove: (id: string) => Promise<void>;
     clear: () => Promise<void>;
@@ -24,33 +31,49 @@ const bridge = bridgeSlot();
 
 const useHistoryStore = create<HistoryState>()((set, get) => ({
   items: [],
+  query: {},
+  notices: [],
   loaded: false,
   error: null,
   opening: null,
   actions: {
     load: async () => {
       try {
-        const items = await call(bridge.get().history.list());
+        const first = !get().loaded;
+        const items = await call(bridge.get().history.list(get().query));
         set({ items, loaded: true, error: null });
+        if (first) set({ notices: await call(bridge.get().history.notices()) });
       } catch (err) {
         set({ error: plainError(err), loaded: true });
+      }
+    },
+    search: async (query) => {
+      set({ query });
+      await get().actions.load();
+    },
+    pin: async (id, pinned) => {
+      try {
+        await call(bridge.get().history.pin({ id, pinned }));
+        await get().actions.load();
+      } catch (err) {
+        set({ error: plainError(err) });
       }
     },
     open: async (id) => {
       set({ opening: id, error: null });
       try {
         const entry = await call(bridge.get().history.get({ id }));
-        switch (entry.summary.kind) {
+        switch (entry.kind) {
           case 'diagnosis':
-            diagnosisActions.show(entry.result as Parameters<typeof diagnosisActions.show>[0], id);
+            diagnosisActions.show(entry.result, id);
             uiActions.navigate('diagnose');
             break;
           case 'auth':
-            authActions.show(entry.result as Parameters<typeof authActions.show>[0], id);
+            authActions.show(entry.result, id);
             uiActions.navigate('credentials');
             break;
           case 'discovery':
-            sweepActions.show(entry.result as Parameters<typeof sweepActions.show>[0], id, entry.summary.target);
+            sweepActions.show(entry.result, id, entry.summary.target);
             uiActions.navigate('sweep');
             break;
         }
@@ -92,6 +115,8 @@ export function attachHistory(api: ScanReadyApi): Unsubscribe {
 }
 
 export const useHistoryItems = () => useHistoryStore((s) => s.items);
+export const useHistoryQuery = () => useHistoryStore((s) => s.query);
+export const useHistoryNotices = () => useHistoryStore((s) => s.notices);
 export const useHistoryLoaded = () => useHistoryStore((s) => s.loaded);
 export const useHistoryError = () => useHistoryStore((s) => s.error);
 export const useHistoryOpening = () => useHistoryStore((s) => s.opening);

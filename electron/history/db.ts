@@ -1,0 +1,122 @@
+/**
+ * Opens (or creates) the history database: WAL, a busy timeout so the CLI, web mode and the app
+ * can share one data directory, numbered migrations, and a damaged file moved aside (never
+ * deleted) with a fresh database started in its place.
+ */
+import { closeSync, existsSync, openSync, renameSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type BetterSqlite3 from 'better-sqlite3';
+import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
+
+export type Database = BetterSqlite3.Database;
+
+/** Wait this long for another process's write to finish before giving up with SQLITE_BUSY. */
+export const BUSY_TIMEOUT_MS = 10_000;
+
+export class HistoryDbError extends Error {
+  constructor(
+    readonly code: 'unavailable' | 'newer-schema' | 'damaged' | 'busy',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HistoryDbError';
+  }
+}
+
+export interface OpenedDb {
+  db: Database;
+  /** Set when a damaged file was found: where it was moved. */
+  movedAside: string | null;
+}
+
+type DatabaseCtor = typeof BetterSqlite3;
+let ctor: DatabaseCtor | null = null;
+
+/** Loads the native driver on first use, so commands that never touch history never load it. */
+function driver(): DatabaseCtor {
+  if (ctor) return ctor;
+  try {
+    // `require` exists in the CommonJS bundle (where import.meta.url does not); ESM (tests, tsx) has the URL.
+    const load = typeof require === 'function' ? require : createRequire(import.meta.url);
+    ctor = load('better-sqlite3') as DatabaseCtor;
+    return ctor;
+  } catch (err) {
+    throw new HistoryDbError('unavailable', `the history database driver (better-sqlite3) could not be loaded: ${(err as Error).message.split('\n')[0]}`);
+  }
+}
+
+function isDamage(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB' || (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT'));
+}
+
+function migrate(db: Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > SCHEMA_VERSION) {
+    throw new HistoryDbError('newer-schema', `the history database was written by a newer ScanReady (schema ${current}, this one knows ${SCHEMA_VERSION})`);
+  }
+  if (current === 0) {
+    // Must precede the first table; lets retention give space back without a full VACUUM.
+    db.pragma('auto_vacuum = INCREMENTAL');
+  }
+  for (const m of MIGRATIONS) {
+    if (m.version <= current) continue;
+    const apply = db.transaction(() => {
+      // Re-read inside the write lock: another process may have migrated meanwhile.
+      if ((db.pragma('user_version', { simple: true }) as number) >= m.version) return;
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    });
+    try {
+      apply.immediate();
+    } catch (err) {
+      if (err instanceof HistoryDbError) throw err;
+      throw Object.assign(new Error(`history migration ${m.version} (${m.name}) failed: ${(err as Error).message}`), { code: (err as { code?: unknown }).code });
+    }
+  }
+}
+
+function openOnce(file: string): Database {
+  // Create the file 0600 before SQLite does (it would use the umask); -wal/-shm copy its mode.
+  if (file !== ':memory:' && !existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  const Ctor = driver();
+  const db = new Ctor(file, { timeout: BUSY_TIMEOUT_MS });
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL'); // WAL + NORMAL: a crash loses at most the last transactions, never corrupts
+    db.pragma('foreign_keys = ON');
+    const check = db.pragma('quick_check(1)', { simple: true });
+    if (check !== 'ok') throw Object.assign(new Error(`integrity check: ${String(check)}`), { code: 'SQLITE_CORRUPT' });
+    migrate(db);
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+function moveAside(file: string, now: Date): string {
+  const stamp = now.toISOString().replace(/[:.]/g, '-');
+  const dest = `${file}.damaged-${stamp}`;
+  renameSync(file, dest);
+  for (const side of ['-wal', '-shm']) {
+    if (existsSync(file + side)) renameSync(file + side, dest + side);
+  }
+  return dest;
+}
+
+/** Opens `file`; a damaged database is moved aside and a fresh one started (`movedAside` says where). */
+export function openHistoryDb(file: string, now = new Date()): OpenedDb {
+  try {
+    return { db: openOnce(file), movedAside: null };
+  } catch (err) {
+    if (!isDamage(err)) {
+      if (err instanceof HistoryDbError) throw err;
+      const code = (err as { code?: unknown }).code;
+      if (code === 'SQLITE_BUSY') throw new HistoryDbError('busy', 'the history database is locked by another ScanReady process; try again');
+      throw new HistoryDbError('unavailable', `the history database ${file} cannot be opened: ${(err as Error).message}`);
+    }
+    const movedAside = moveAside(file, now);
+    return { db: openOnce(file), movedAside };
+  }
+}
