@@ -97,6 +97,55 @@ function farm(from: number, to: number): string[] {
 }
 
 const fmt = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+
+/** Median wall time of `runs` sequential runs of the CLI (after one warm-up run). */
+async function medianCliMs(args: string[], runs: number): Promise<{ median: number; min: number; codes: Set<number | null> }> {
+  await run('node', [cli, ...args]);
+  const times: number[] = [];
+  const codes = new Set<number | null>();
+  for (let i = 0; i < runs; i++) {
+    const r = await run('node', [cli, ...args]);
+    times.push(r.wallMs);
+    codes.add(r.code);
+  }
+  times.sort((a, b) => a - b);
+  return { median: times[Math.floor(times.length / 2)]!, min: times[0]!, codes };
+}
+
+/** CLI start-up: `--help` and bad-input errors must not load the engines (issue 9: median ≤ 150 ms). */
+async function benchCliStartup(): Promise<boolean> {
+  const baseline: number[] = [];
+  for (let i = 0; i < 11; i++) baseline.push((await run('node', ['-e', '0'])).wallMs);
+  const node = baseline.sort((a, b) => a - b)[5]!;
+  const cases: [string, string[], number][] = [
+    ['--help', ['--help'], 0],
+    ['discover --help', ['discover', '--help'], 0],
+    ['unknown command', ['bogus'], 2],
+    ['bad address', ['discover', '300.1.1.1'], 2],
+    ['bad port list', ['discover', '--tcp', '99999', LAB_OPEN], 2],
+    ['auth without --user', ['auth', LAB_OPEN], 2],
+  ];
+  let ok = true;
+  console.log(`\n== CLI start-up (median of 11; plain \`node -e 0\` here: ${node.toFixed(0)} ms)`);
+  for (const [name, args, code] of cases) {
+    const m = await medianCliMs(args, 11);
+    const pass = m.median <= 150 && m.codes.size === 1 && m.codes.has(code);
+    ok &&= pass;
+    console.log(`${name.padEnd(22)} ${m.median.toFixed(0).padStart(5)} ms (min ${m.min.toFixed(0)})   ${check(pass)}`);
+  }
+  return ok;
+}
+
+/** `scanready discover <one alive lab host>` end to end (issue 9: median ≤ 400 ms). */
+async function benchDiscoverOne(): Promise<boolean> {
+  const m = await medianCliMs(['discover', LAB_OPEN, '--json'], 11);
+  const pass = m.median <= 400 && m.codes.size === 1 && m.codes.has(0);
+  console.log(`\n== discover one alive host (${LAB_OPEN}), end to end, median of 11`);
+  console.log(`wall           ${m.median.toFixed(0)} ms (min ${m.min.toFixed(0)}; target ≤ 400 ms)`);
+  console.log(`result         ${check(pass)}`);
+  return pass;
+}
+const LAB_OPEN = '198.18.1.10';
 const check = (ok: boolean): string => (ok ? 'PASS' : 'FAIL');
 
 async function main(): Promise<void> {
@@ -225,6 +274,10 @@ async function main(): Promise<void> {
   console.log(`result         ${check(refuseOk)}`);
   console.log(`\n== A second lab.sh up (lab already up)`);
   console.log(`wall           ${fmt(up2Ms)} (target ≤ 5 s on an idle machine; shared machines are slower)`);
+
+  // 7. CLI start-up and one-host discovery.
+  allOk = (await benchCliStartup()) && allOk;
+  allOk = (await benchDiscoverOne()) && allOk;
 
   console.log(`\n${allOk ? 'All benchmark targets met.' : 'Some benchmark targets were NOT met.'}`);
   process.exitCode = allOk ? 0 : 1;

@@ -9,7 +9,8 @@
  *    farm (198.18.2.0/24) streams its results into the table — budget: none over 100 ms.
  *
  * 4. History with 1,000 stored runs (diagnoses, sweeps, credential checks): time from the click on
- *    History to the 1,000th row in the table — budget 200 ms. Median of 5.
+ *    History to the list open and usable (its first page of 100 rows and the "Show more" control)
+ *    — budget 200 ms. Median of 5.
  *
  * Needs `npm run build` first; (3) needs the lab up and root (raw probes).
  * Exit status 0 when every budget holds, 1 otherwise.
@@ -141,7 +142,8 @@ async function main(): Promise<void> {
         await page.waitForSelector('[data-ready="true"]');
         const t0 = await page.evaluate<number>('performance.now()');
         await page.getByRole('button', { name: 'History' }).click();
-        await page.waitForSelector('[data-testid="history-table"] tbody tr:nth-child(1000)', { timeout: 30_000 });
+        await page.waitForSelector('[data-testid="history-table"] tbody tr:nth-child(100)', { timeout: 30_000 });
+        await page.getByRole('button', { name: /^Show 100 more$/ }).waitFor({ timeout: 30_000 });
         opens.push((await page.evaluate<number>('performance.now()')) - t0);
       }
       await ctx.close();
@@ -149,7 +151,7 @@ async function main(): Promise<void> {
       const ok = med <= BUDGET.historyMs;
       okAll &&= ok;
       console.log(
-        `History with 1,000 runs, click to the 1,000th row: median ${med.toFixed(0)} ms (budget ${BUDGET.historyMs} ms) ${ok ? 'OK' : 'OVER'}  [${opens.map((t) => t.toFixed(0)).join(', ')}]`,
+        `History with 1,000 runs, click to the list open (first 100 rows, Show more): median ${med.toFixed(0)} ms (budget ${BUDGET.historyMs} ms) ${ok ? 'OK' : 'OVER'}  [${opens.map((t) => t.toFixed(0)).join(', ')}]`,
       );
     }
 

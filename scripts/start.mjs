@@ -30,15 +30,21 @@ function ensureBuilt() {
 /** Path of the Electron binary, or the reason there is none. */
 function electronBinary() {
   const require = createRequire(path.join(root, 'package.json'));
+  try {
+    require.resolve('electron/package.json');
+  } catch {
+    // `electron` is an optional dependency: npm drops it when its binary download fails.
+    return { reason: 'Electron is not installed (its download failed during `npm install`, e.g. no access to the download host; `npm install` again where it can download)' };
+  }
   let bin;
   try {
     // node_modules/electron exports the binary's path (and throws when the download never happened).
     bin = require('electron');
   } catch {
-    return { reason: 'Electron binary not installed (ELECTRON_SKIP_BINARY_DOWNLOAD set during npm install, or the download failed)' };
+    bin = null;
   }
   if (typeof bin !== 'string' || !existsSync(bin)) {
-    return { reason: 'Electron binary not installed (ELECTRON_SKIP_BINARY_DOWNLOAD set during npm install, or the download failed)' };
+    return { reason: 'Electron\'s binary is missing (ELECTRON_SKIP_BINARY_DOWNLOAD was set during `npm install`, or the download failed)' };
   }
   return { bin };
 }

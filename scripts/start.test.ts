@@ -28,7 +28,7 @@ it('falls back to web mode with the reason and prints the URL first', async () =
     });
     expect(first).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43}$/);
     // Either reason is right here: no Electron binary is installed, and there is no display.
-    expect(stderr).toMatch(/(Electron binary not installed \(ELECTRON_SKIP_BINARY_DOWNLOAD|no display \(neither DISPLAY nor WAYLAND_DISPLAY)[^\n]*: starting web mode instead/);
+    expect(stderr).toMatch(/(Electron is not installed \(its download failed|Electron's binary is missing \(ELECTRON_SKIP_BINARY_DOWNLOAD|no display \(neither DISPLAY nor WAYLAND_DISPLAY)[^\n]*: starting web mode instead/);
     const r = await fetch(first, { redirect: 'manual' });
     expect(r.status).toBe(303);
   } finally {

@@ -5,10 +5,16 @@
 import { z } from 'zod';
 import type { Advice } from './advice.js';
 import { DELEGATION_METHODS, type AuthStep, type DelegationMethod, type HostKeyInfo, type ListeningPort } from './authSteps.js';
-import { unixUserSchema } from './unixUser.js';
+import { unixUserProblem } from './unixUser.js';
 
 // The step contract lives in ./authSteps.ts; re-exported so `shared/auth.js` stays the one import for the credential check.
 export * from './authSteps.js';
+
+/** The zod field for a scan account's name (auth and diagnose requests): shared/unixUser.ts's rule. */
+export const unixUserSchema = z.string().superRefine((name, ctx) => {
+  const problem = unixUserProblem(name);
+  if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 export type AuthStatus = 'passed' | 'passed-insufficient' | 'failed' | 'not-attempted';
 

@@ -63,6 +63,12 @@ export function createApiClient(transport: ApiTransport): ScanReadyApi {
       forgetHostKey: (request) => safe(() => t.invoke('scanready:settings:forget-host-key', request)),
       onChanged: (handler) => t.subscribe('scanready:settings:changed', handler),
     },
+    credentials: {
+      status: () => safe(() => t.invoke('scanready:credentials:status', null)),
+      save: (request) => safe(() => t.invoke('scanready:credentials:save', request)),
+      load: (request) => safe(() => t.invoke('scanready:credentials:load', request)),
+      forget: (request) => safe(() => t.invoke('scanready:credentials:forget', request)),
+    },
     app: {
       info: () => safe(() => t.invoke('scanready:app:info', null)),
       privilege: () => safe(() => t.invoke('scanready:app:privilege', null)),

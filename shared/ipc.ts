@@ -17,6 +17,7 @@ import type { DiagnosisEvent, DiagnosisResult } from './diagnosis.js';
 import type { DiscoveryEvent, HostResult, Verdict } from './discovery.js';
 import type { DiscoveryProfile, DiscoveryProfileInput } from './profiles.js';
 import type {
+  CredentialKeyRequest,
   DiagnoseRequestInput,
   DiscoverRequestInput,
   ForgetHostKeyRequest,
@@ -29,11 +30,13 @@ import type {
   ProfileExportRequest,
   ProfileImportRequest,
   RunIdRequest,
+  SaveCredentialRequest,
   Settings,
   SettingsPatch,
 } from './requests.js';
 
 export type {
+  CredentialKeyRequest,
   DiagnoseRequestInput,
   DiscoverRequestInput,
   ForgetHostKeyRequest,
@@ -46,6 +49,7 @@ export type {
   ProfileExportRequest,
   ProfileImportRequest,
   RunIdRequest,
+  SaveCredentialRequest,
   Settings,
   SettingsPatch,
 } from './requests.js';
@@ -170,6 +174,24 @@ export interface KnownHost {
   addedAt: string;
 }
 
+/**
+ * Whether "Remember" can keep secrets here. Only the OS's protection counts (Electron safeStorage:
+ * Keychain, DPAPI, libsecret/kwallet); without it — web mode, the CLI, Linux without a keyring —
+ * nothing is saved and `reason` says why. Secrets are never written in plain text.
+ */
+export interface SecretStorageStatus {
+  available: boolean;
+  reason?: string;
+}
+
+/** A remembered credential set's secrets (only what was given). */
+export interface SavedSecrets {
+  password?: string;
+  privateKey?: string;
+  passphrase?: string;
+  delegationPassword?: string;
+}
+
 export interface OpenExternalResult {
   /** false in web mode: the link is allowed, but the browser must open it (render it as a link). */
   opened: boolean;
@@ -258,6 +280,11 @@ export interface InvokeMap {
   'scanready:settings:known-hosts': { request: null; result: KnownHost[] };
   'scanready:settings:forget-host-key': { request: ForgetHostKeyRequest; result: { deleted: boolean } };
 
+  'scanready:credentials:status': { request: null; result: SecretStorageStatus };
+  'scanready:credentials:save': { request: SaveCredentialRequest; result: { saved: true } };
+  'scanready:credentials:load': { request: CredentialKeyRequest; result: SavedSecrets | null };
+  'scanready:credentials:forget': { request: CredentialKeyRequest; result: { deleted: boolean } };
+
   'scanready:app:info': { request: null; result: AppInfo };
   'scanready:app:privilege': { request: null; result: PrivilegeStatus };
   'scanready:app:open-external': { request: OpenExternalRequest; result: OpenExternalResult };
@@ -303,6 +330,10 @@ export const INVOKE_CHANNELS = [
   'scanready:settings:update',
   'scanready:settings:known-hosts',
   'scanready:settings:forget-host-key',
+  'scanready:credentials:status',
+  'scanready:credentials:save',
+  'scanready:credentials:load',
+  'scanready:credentials:forget',
   'scanready:app:info',
   'scanready:app:privilege',
   'scanready:app:open-external',
@@ -386,6 +417,13 @@ export interface ScanReadyApi {
     knownHosts(): R<'scanready:settings:known-hosts'>;
     forgetHostKey(request: ForgetHostKeyRequest): R<'scanready:settings:forget-host-key'>;
     onChanged: On<'scanready:settings:changed'>;
+  };
+  /** "Remember" for credential sets: encrypted by the OS or refused (see SecretStorageStatus). */
+  credentials: {
+    status(): R<'scanready:credentials:status'>;
+    save(request: SaveCredentialRequest): R<'scanready:credentials:save'>;
+    load(request: CredentialKeyRequest): R<'scanready:credentials:load'>;
+    forget(request: CredentialKeyRequest): R<'scanready:credentials:forget'>;
   };
   app: {
     info(): R<'scanready:app:info'>;

@@ -3,6 +3,10 @@
  * Pure data + validation; no node, electron or DOM imports (see eslint layering rules).
  */
 import { z } from 'zod';
+import type { BuiltinProfileName } from './profileData.js';
+
+// Zod-free facts live in profileData.ts (the CLI reads them without loading zod); re-exported here.
+export { BUILTIN_PROFILE_NAMES, DEFAULT_PROFILE_NAME, parsePortList, type BuiltinProfileName } from './profileData.js';
 
 /** A TCP probe whose source port is fixed by the scanner (ACK and SYN-ACK probes). */
 export const fixedPortProbeSchema = z.object({
@@ -43,7 +47,8 @@ export const QUALYS_STANDARD_UDP = [53, 111, 135, 137, 161, 500] as const;
 export const QUALYS_MAX_ADDITIONAL_TCP = 20;
 export const QUALYS_MAX_CUSTOM_UDP = 6;
 
-export const BUILTIN_PROFILES: readonly DiscoveryProfile[] = [
+/** The built-in profiles, in BUILTIN_PROFILE_NAMES order (a test checks both lists agree). */
+export const BUILTIN_PROFILES: readonly (DiscoveryProfile & { name: BuiltinProfileName })[] = [
   {
     name: 'qualys-default',
     description:
@@ -108,7 +113,6 @@ export const BUILTIN_PROFILES: readonly DiscoveryProfile[] = [
   },
 ];
 
-export const DEFAULT_PROFILE_NAME = 'qualys-default';
 
 export function builtinProfile(name: string): DiscoveryProfile | undefined {
   return BUILTIN_PROFILES.find((p) => p.name === name);
@@ -139,27 +143,4 @@ export function profileWarnings(profile: DiscoveryProfile): string[] {
     warnings.push('The profile sends no probes at all: every host will look dead.');
   }
   return warnings;
-}
-
-/** Parses a port list like `22,80,8000-8010`. Throws an Error with a one-line message on bad input. */
-export function parsePortList(text: string, label = 'port list'): number[] {
-  const out: number[] = [];
-  const trimmed = text.trim();
-  if (trimmed === '') throw new Error(`empty ${label}`);
-  for (const part of trimmed.split(',')) {
-    const item = part.trim();
-    const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(item);
-    if (!m) throw new Error(`bad ${label} entry "${item}": expected a port (1-65535) or a range like 8000-8010`);
-    const lo = Number(m[1]);
-    const hi = m[2] === undefined ? lo : Number(m[2]);
-    for (const p of [lo, hi]) {
-      if (p < 1 || p > 65535) throw new Error(`port ${p} out of range in ${label}: ports are 1-65535`);
-    }
-    if (hi < lo) throw new Error(`bad range "${item}" in ${label}: start is after end`);
-    if (hi - lo > 65535) throw new Error(`range too large in ${label}`);
-    // Bounded work whatever the input: repeats and overlaps count too.
-    if (out.length + (hi - lo + 1) > 65535) throw new Error(`range too large in ${label}: more than 65535 ports listed`);
-    for (let p = lo; p <= hi; p++) out.push(p);
-  }
-  return [...new Set(out)];
 }

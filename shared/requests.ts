@@ -184,6 +184,23 @@ export const forgetHostKeySchema = z
   .strict();
 export type ForgetHostKeyRequest = z.input<typeof forgetHostKeySchema>;
 
+/** Which saved credential set: one per user at host:port. */
+export const credentialKeySchema = z
+  .object({ host: z.string().trim().min(1).max(255), port: port.default(22), user: z.string().min(1).max(128) })
+  .strict();
+export type CredentialKeyRequest = z.input<typeof credentialKeySchema>;
+
+/** "Remember" for one credential set: the secrets are kept only encrypted by the OS (Electron safeStorage). */
+export const saveCredentialSchema = credentialKeySchema
+  .extend({
+    password: z.string().max(4096).optional(),
+    privateKey: z.string().max(65536).optional(),
+    passphrase: z.string().max(4096).optional(),
+    delegationPassword: z.string().max(4096).optional(),
+  })
+  .strict();
+export type SaveCredentialRequest = z.input<typeof saveCredentialSchema>;
+
 /**
  * External links the app may open (in the OS browser). Everything else is refused.
  * Matched by origin; the UI renders them as ordinary links (`target="_blank"`).
@@ -236,4 +253,5 @@ export function describeZodError(error: z.ZodError): string {
 }
 
 /** Scan-account names: refused with control characters or line breaks (the auth and diagnose schemas use it). */
-export { unixUserProblem, unixUserSchema } from './unixUser.js';
+export { unixUserProblem } from './unixUser.js';
+export { unixUserSchema } from './auth.js';

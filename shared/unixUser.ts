@@ -2,11 +2,10 @@
  * What a scan account's name may be. Unix account names never contain control characters or line
  * breaks (useradd, adduser, LDAP/SSSD all refuse them); such a name can only be a mistake or an
  * attack — a newline in a name would add a line to a generated sudoers file. Refused at input: the
- * CLI options, the request schemas (so the app and web mode too). Everything else (quotes, `$()`,
+ * CLI options, the request schemas (so the app and web mode too; the zod field `unixUserSchema` is in
+ * shared/auth.ts, so this file stays free of zod for the CLI's start-up path). Everything else (quotes, `$()`,
  * spaces, unicode, a leading dash) is allowed here and made inert by shared/shell.ts quoting.
  */
-import { z } from 'zod';
-
 export const UNIX_USER_MAX = 128;
 
 /** C0 and C1 control characters, DEL, and the Unicode line / paragraph separators. */
@@ -25,9 +24,3 @@ export function unixUserProblem(name: string): string | null {
   }
   return null;
 }
-
-/** The zod field for a scan account's name (auth and diagnose requests). */
-export const unixUserSchema = z.string().superRefine((name, ctx) => {
-  const problem = unixUserProblem(name);
-  if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
-});

@@ -270,8 +270,22 @@ services_wait() {
   done
 }
 
+# The lab's credential checks elevate with `su -` / `sudo su -`, which runs root's login shell. On
+# machines whose root profile runs `pyenv init`, a rehash killed mid-way (a timed-out check) leaves
+# pyenv's lock file behind, and every later root login then waits 60 s for it: every elevation in
+# the lab times out. Remove such a lock when it is stale (older than 2 minutes, no rehash running).
+stale_root_locks_clear() {
+  local lock=/root/.pyenv/shims/.pyenv-shim
+  [ -e "$lock" ] || return 0
+  pgrep -f pyenv-rehash >/dev/null 2>&1 && return 0
+  if [ -n "$(find "$lock" -maxdepth 0 -mmin +2 2>/dev/null)" ]; then
+    rm -f "$lock" && lab_log "removed a stale pyenv rehash lock ($lock) that made every root login wait 60 s"
+  fi
+}
+
 cmd_up() {
   local t0=$SECONDS
+  stale_root_locks_clear
   router_up
   farm_up
   hosts_up

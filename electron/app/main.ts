@@ -3,11 +3,11 @@
  * The rules live in plain, tested modules beside this file (security, protocol, ipcMainBridge,
  * windowState, menu, cliSwitch); this file only wires them to Electron.
  *
- * Started with `--scanready-cli ...` (by "Run privileged probes", elevated), the same binary
- * runs the CLI's `discover` or the privileged probe helper and exits without opening a window.
+ * Started with `--scanready-cli ...` (by "Run privileged probes", elevated, or by the `scanready`
+ * wrapper an installer puts on the PATH), the same binary runs any CLI command (discover, auth,
+ * diagnose, serve, …) and exits without opening a window.
  */
 import path from 'node:path';
-import { Command } from 'commander';
 import {
   app,
   BrowserWindow,
@@ -16,18 +16,19 @@ import {
   Menu,
   nativeTheme,
   protocol,
+  safeStorage,
   screen,
   session,
   shell,
   type MenuItemConstructorOptions,
 } from 'electron';
 import { isAllowedExternalUrl } from '../../shared/requests.js';
-import { registerDiscover } from '../cli/discover.js';
-import { registerPrivilegedHelper } from '../cli/helper.js';
+import { runCli } from '../cli/program.js';
 import { createService, defaultUserDataDir, type Service } from '../service/index.js';
 import { cliArgsFromArgv, helperInvocation } from './cliSwitch.js';
 import { registerIpc } from './ipcMainBridge.js';
 import { aboutText, buildMenuTemplate } from './menu.js';
+import { safeStorageVault } from './secretVault.js';
 import { answerAppRequest } from './protocol.js';
 import { APP_SCHEME, APP_START_URL, decideNavigation, isAppUrl, SECURE_WEB_PREFERENCES } from './security.js';
 import { loadWindowState, MIN_SIZE, placeWindow, saveWindowState } from './windowState.js';
@@ -44,24 +45,24 @@ else runApp();
 
 function runHelper(args: string[]): void {
   app.dock?.hide();
-  const program = new Command('scanready').exitOverride();
-  registerDiscover(program);
-  registerPrivilegedHelper(program);
-  program
-    .parseAsync(args, { from: 'user' })
+  // `serve` here serves the UI packed with the app, and elevates through this same binary.
+  const serve = {
+    rendererDir,
+    cli: helperInvocation({ packaged: app.isPackaged, execPath: process.execPath, platform: process.platform, distDir }),
+  };
+  void runCli(args, { serve })
     .catch((err: unknown) => {
       process.stderr.write(`scanready: ${err instanceof Error ? err.message : String(err)}\n`);
-      if (process.exitCode === undefined || process.exitCode === 0) process.exitCode = 2;
+      return 3;
     })
-    .finally(() => {
+    .then((code) => {
       // Electron does not exit when the event loop drains: leave with the CLI's status.
-      const code = typeof process.exitCode === 'number' ? process.exitCode : Number(process.exitCode ?? 0);
       process.stdout.write('', () => app.exit(code));
     });
 }
 
 function openExternally(url: string): void {
-  if (decideNavigation(url).openExternally) void shell.openExternal(url);
+  if (decideNavigation(url).openExternally) void shell.openExternal(url); // eng-disable OPEN_EXTERNAL_JS_CHECK: only https origins on the allow-list (decideNavigation, tested in app.test.ts)
 }
 
 function runApp(): void {
@@ -105,14 +106,16 @@ function runApp(): void {
 
   async function createWindow(): Promise<void> {
     const placement = placeWindow(await loadWindowState(userDataDir), screen.getAllDisplays().map((d) => d.workArea));
-    const w = new BrowserWindow({
+    // eng-disable below: the scanner cannot see through the spread; SECURE_WEB_PREFERENCES (security.ts,
+    // pinned by app.test.ts) sets contextIsolation, sandbox, nodeIntegration false and disables Auxclick.
+    const w = new BrowserWindow({ // eng-disable CONTEXT_ISOLATION_JS_CHECK SANDBOX_JS_CHECK AUXCLICK_JS_CHECK
       ...placement.bounds,
       minWidth: MIN_SIZE.width,
       minHeight: MIN_SIZE.height,
       show: false,
       title: 'ScanReady',
       backgroundColor: nativeTheme.shouldUseDarkColors ? '#15171a' : '#ffffff',
-      webPreferences: { ...SECURE_WEB_PREFERENCES, preload: path.join(distDir, 'preload.cjs') },
+      webPreferences: { ...SECURE_WEB_PREFERENCES, preload: path.join(distDir, 'preload.cjs') }, // eng-disable PRELOAD_JS_CHECK: exposes named, schema-validated API methods only (electron/preload)
     });
     win = w;
     if (placement.maximized) w.maximize();
@@ -168,11 +171,13 @@ function runApp(): void {
         userDataDir,
         mode: 'electron',
         version: app.getVersion(),
+        // "Remember" for credentials: only through the OS's encryption (refused without it).
+        secretVault: safeStorageVault(safeStorage),
         cli: helperInvocation({ packaged: app.isPackaged, execPath: process.execPath, platform: process.platform, distDir }),
         openExternal: async (url) => {
           // Re-checked here: the allow-list is the last thing before the OS opens anything.
           if (!isAllowedExternalUrl(url)) throw Object.assign(new Error('this link is not on the allow-list'), { code: 'bad-input' });
-          await shell.openExternal(url);
+          await shell.openExternal(url); // eng-disable OPEN_EXTERNAL_JS_CHECK: allow-list re-checked on the line above
         },
       });
       service = svc;

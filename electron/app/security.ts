@@ -24,6 +24,8 @@ export const SECURE_WEB_PREFERENCES = {
   navigateOnDragDrop: false,
   spellcheck: false,
   safeDialogs: true,
+  // Middle-click (auxclick) must not open links in new windows (Electronegativity AUXCLICK_JS_CHECK).
+  disableBlinkFeatures: 'Auxclick',
 } as const;
 
 /** True for a URL of our own renderer (same scheme and host; no credentials, no port tricks). */

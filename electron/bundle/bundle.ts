@@ -17,6 +17,8 @@ import { hostMap } from './hosts.js';
 import { mapAddresses, pcapFile, type PcapPacket } from './pcap.js';
 import { MAX_BUNDLE_ENTRIES, MAX_ENTRY_BYTES, MAX_RATIO, MAX_TOTAL_BYTES } from './limits.js';
 import { reportHtml } from './report.js';
+import { BUNDLE_KIND, BUNDLE_SCHEMA_VERSION, type BundleResult } from './result.js';
+export { BUNDLE_KIND, BUNDLE_SCHEMA_VERSION, type BundleResult } from './result.js';
 import { formatSummary, probesCsv, type BundleEnvironment } from './summary.js';
 
 declare const SCANREADY_VERSION: string | undefined;
@@ -33,20 +35,7 @@ export interface BundleInput {
   packets?: readonly PcapPacket[];
 }
 
-export const BUNDLE_KIND = 'scanready-debug-bundle';
-/** result.json's schema: readers refuse a bundle with a larger number. 1: `version: 1` bundles before schemaVersion. */
-export const BUNDLE_SCHEMA_VERSION = 2;
 
-/** result.json of a bundle. */
-export interface BundleResult {
-  kind: typeof BUNDLE_KIND;
-  schemaVersion: number;
-  createdAt: string;
-  source?: string;
-  diagnoses: DiagnosisResult[];
-  discoveries: HostResult[];
-  auth: AuthResult[];
-}
 
 export interface BundleOptions {
   /** Replace an existing file (default: refuse). */

@@ -7,7 +7,7 @@ import type { AuthResult } from '../../shared/auth.js';
 import type { DiagnosisResult } from '../../shared/diagnosis.js';
 import type { HostResult } from '../../shared/discovery.js';
 import { probeLabel } from '../cli/format.js';
-import type { BundleResult } from './bundle.js';
+import type { BundleResult } from './result.js';
 import type { BundleEnvironment } from './summary.js';
 
 const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

@@ -14,10 +14,8 @@ import { inertDeep, inertText } from '../../shared/inertText.js';
 import { readUserFile } from '../fsio/readUserFile.js';
 import { isSshError } from '../ssh/errors.js';
 import { templateProblem } from '../ssh/elevate.js';
-import { loadPrivateKey } from '../ssh/keys.js';
 import { defaultKnownHostsFile } from '../service/paths.js';
 import { KnownHostsStore } from '../ssh/knownHosts.js';
-import { runAuthCheck } from '../ssh/authCheck.js';
 import { action, checkUserName, CliError, EXIT, intOption } from './common.js';
 import { colourEnabled, makeStyle, type Style } from './format.js';
 
@@ -72,11 +70,8 @@ export function addAuthOptions(cmd: Command): Command {
     .option('--timeout <ms>', 'timeout of each step', intOption('--timeout', 500, 120_000), 10_000);
 }
 
-export function registerAuth(program: Command): void {
-  const cmd = program
-    .command('auth')
-    .description('check SSH credentials the way an authenticated Unix scan uses them: login, root delegation, /tmp, sessions, sudo rules')
-    .argument('<host>', 'address or name of the target');
+/** Options and action of `auth` (name, arguments and description: commands.ts). */
+export function defineAuth(cmd: Command): void {
   addAuthOptions(cmd)
     .option('--json', 'print one JSON object (the full result)')
     .option('--bundle <file>', 'also write a debug bundle (ZIP, secrets redacted) for the scanner vendor\'s support')
@@ -179,6 +174,8 @@ export async function authRequestFromOptions(host: string, opts: AuthCliOptions)
       throw new CliError((err as Error).message);
     }
     if (passphrase === undefined) {
+      // ssh2 loads here (and in the check), not for --help or bad input.
+      const { loadPrivateKey } = await import('../ssh/keys.js');
       try {
         loadPrivateKey(privateKey);
       } catch (e) {
@@ -303,6 +300,7 @@ async function runAuthCli(host: string, opts: AuthCliOptions): Promise<number> {
       ? async (k: HostKeyInfo): Promise<boolean> =>
           promptYesNo(`\nThe host key of ${inertText(`${host}:${req.port}`)} is new:\n  ${inertText(`${k.algorithm} ${k.fingerprint}`)}\nTrust it and continue? [y/N] `)
       : undefined;
+  const { runAuthCheck } = await import('../ssh/authCheck.js');
   let result: AuthResult;
   try {
     result = await runAuthCheck(req, {

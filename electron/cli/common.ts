@@ -3,19 +3,16 @@
  * discovery options that `discover` and `diagnose` both take.
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import {
-  builtinProfile,
-  BUILTIN_PROFILES,
-  DEFAULT_PROFILE_NAME,
-  parsePortList,
-  profileSchema,
-  type DiscoveryProfile,
-} from '../../shared/profiles.js';
+// profileData, not profiles: option parsing and --help must not load zod (CLI start-up time);
+// the schemas and the built-in profiles load when a profile is resolved.
+import { BUILTIN_PROFILE_NAMES, DEFAULT_PROFILE_NAME, parsePortList } from '../../shared/profileData.js';
+import type { DiscoveryProfile } from '../../shared/profiles.js';
 import { inertText } from '../../shared/inertText.js';
 import { unixUserProblem } from '../../shared/unixUser.js';
 import { readUserFile, UserFileError } from '../fsio/readUserFile.js';
+import { EXIT } from './exit.js';
 
-export const EXIT = { ok: 0, notOk: 1, badInput: 2, runtime: 3, interrupted: 130 } as const;
+export { EXIT };
 
 /** An error the CLI reports as one line with a chosen exit status. */
 export class CliError extends Error {
@@ -106,7 +103,7 @@ export function addDiscoverOptions(cmd: Command): Command {
     .option('--targets-file <file>', 'read targets from FILE (one per line, # comments)')
     .option(
       '--profile <name|file>',
-      `discovery profile: ${BUILTIN_PROFILES.map((p) => p.name).join(', ')}, or a JSON file`,
+      `discovery profile: ${BUILTIN_PROFILE_NAMES.join(', ')}, or a JSON file`,
       DEFAULT_PROFILE_NAME,
     )
     .option('--tcp <ports>', 'TCP SYN ports to probe instead of the profile\'s (e.g. 22,80,8000-8010)', portListOption('TCP port list'))
@@ -127,7 +124,7 @@ async function loadProfileFile(file: string): Promise<DiscoveryProfile> {
     text = await readUserFile(file, 'profile');
   } catch (err) {
     if (err instanceof UserFileError && err.errno === 'ENOENT') {
-      throw new CliError(`unknown profile "${file}": not a built-in profile (${BUILTIN_PROFILES.map((p) => p.name).join(', ')}) and no such file`);
+      throw new CliError(`unknown profile "${inertText(file)}": not a built-in profile (${BUILTIN_PROFILE_NAMES.join(', ')}) and no such file`);
     }
     throw new CliError((err as Error).message);
   }
@@ -137,6 +134,7 @@ async function loadProfileFile(file: string): Promise<DiscoveryProfile> {
   } catch (err) {
     throw new CliError(`profile file "${file}" is not valid JSON: ${(err as Error).message}`);
   }
+  const { profileSchema } = await import('../../shared/profiles.js');
   const parsed = profileSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -148,6 +146,7 @@ async function loadProfileFile(file: string): Promise<DiscoveryProfile> {
 
 /** Builds the effective profile from --profile plus the override options. */
 export async function resolveProfile(opts: DiscoverCliOptions): Promise<DiscoveryProfile> {
+  const { builtinProfile } = await import('../../shared/profiles.js');
   const name = opts.profile ?? DEFAULT_PROFILE_NAME;
   const base = builtinProfile(name) ?? (await loadProfileFile(name));
   const profile: DiscoveryProfile = { ...base, tcpSyn: [...base.tcpSyn], udp: [...base.udp] };

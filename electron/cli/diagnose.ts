@@ -12,10 +12,8 @@ import type { HostKeyInfo } from '../../shared/auth.js';
 import type { Advice, DiagnosisEvent, DiagnosisResult, DiagnosisStage, PathHop } from '../../shared/diagnosis.js';
 import type { DiagnoseRequestInput } from '../../shared/requests.js';
 import { inertDeep, inertText } from '../../shared/inertText.js';
-import { checkBundleDestination, writeBundle } from '../bundle/index.js';
+// The redactor is plain string work; the zip writer, the engines and ssh2 load inside the action.
 import { redactor, requestSecrets } from '../bundle/redact.js';
-import { runDiagnosis } from '../diagnosis/index.js';
-import { canUseRawSockets } from '../probes/index.js';
 import { KnownHostsStore } from '../ssh/knownHosts.js';
 import { addCredentialOptions, authRequestFromOptions, importError, promptYesNo, defaultKnownHostsFile, formatStep, type AuthCliOptions } from './auth.js';
 import { action, addDiscoverOptions, CliError, EXIT, intOption, resolveProfile, type DiscoverCliOptions } from './common.js';
@@ -54,11 +52,8 @@ function scannerIpOption(value: string, previous: string[] | undefined): string[
   return [...(previous ?? []), ...items];
 }
 
-export function registerDiagnose(program: Command): void {
-  const cmd = program
-    .command('diagnose')
-    .description('why is this host "not alive" (or why do its credentials fail)? probes, traces the path, looks for an answering port, checks credentials, and says what to change')
-    .argument('<target>', 'one IP address or host name');
+/** Options and action of `diagnose` (name, arguments and description: commands.ts). */
+export function defineDiagnose(cmd: Command): void {
   addDiscoverOptions(cmd);
   // Credentials: as in `scanready auth`; the check runs when --user is given.
   addCredentialOptions(cmd, { userRequired: false, userHelp: 'check SSH credentials too: the scan account' })
@@ -83,7 +78,9 @@ export function registerDiagnose(program: Command): void {
 async function runDiagnoseCli(target: string, opts: DiagnoseCliOptions): Promise<number> {
   if (opts.targetsFile !== undefined) throw new CliError('diagnose takes one target, not --targets-file (use discover for sweeps)');
   const profile = await resolveProfile(opts);
-  if (opts.bundle !== undefined) await checkBundleDestination(opts.bundle);
+  // The engine (raw sockets, ssh2) and the zip writer load only for a run, not for --help or bad input.
+  const bundles = opts.bundle !== undefined ? await import('../bundle/index.js') : null;
+  if (bundles && opts.bundle !== undefined) await bundles.checkBundleDestination(opts.bundle);
   const json = opts.json === true;
   const style = makeStyle(colourEnabled(process.stdout));
 
@@ -162,6 +159,7 @@ async function runDiagnoseCli(target: string, opts: DiagnoseCliOptions): Promise
     process.exitCode = EXIT.runtime;
   };
   process.once('beforeExit', onBeforeExit);
+  const { runDiagnosis } = await import('../diagnosis/index.js');
   let result: DiagnosisResult;
   try {
     result = await runDiagnosis(request, {
@@ -186,8 +184,9 @@ async function runDiagnoseCli(target: string, opts: DiagnoseCliOptions): Promise
   result = red.value(result);
   if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else process.stdout.write(formatDiagnosis(result, style, opts.topPorts ?? 1000));
-  if (opts.bundle !== undefined) {
-    await writeBundle(opts.bundle, { diagnoses: [result], command: process.argv.slice(2) }, { ...secrets, rawSockets: canUseRawSockets(), redactHosts: opts.redactHosts === true });
+  if (bundles && opts.bundle !== undefined) {
+    const { canUseRawSockets } = await import('../probes/index.js');
+    await bundles.writeBundle(opts.bundle, { diagnoses: [result], command: process.argv.slice(2) }, { ...secrets, rawSockets: canUseRawSockets(), redactHosts: opts.redactHosts === true });
     process.stderr.write(`bundle written: ${inertText(opts.bundle)}\n`);
   }
   if (interrupted) return EXIT.interrupted;

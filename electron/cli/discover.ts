@@ -1,10 +1,11 @@
-/** `scanready discover`: the scanner's discovery probes against one or many targets. */
+/**
+ * `scanready discover`: the scanner's discovery probes against one or many targets.
+ * The probe engine (raw sockets) and the bundle writer (zip) are imported when a run needs them,
+ * so `--help` and bad input answer without loading them (see electron/cli/main.ts).
+ */
 import type { Command } from 'commander';
 import type { HostResult } from '../../shared/discovery.js';
 import { inertText } from '../../shared/inertText.js';
-import { profileWarnings } from '../../shared/profiles.js';
-import { checkBundleDestination, writeBundle } from '../bundle/index.js';
-import { canUseRawSockets, discover } from '../probes/index.js';
 import { planTargets, readTargetsFile } from '../targets/index.js';
 import { action, addDiscoverOptions, CliError, EXIT, resolveProfile, type DiscoverCliOptions } from './common.js';
 import { colourEnabled, formatDuration, formatHost, formatHostLine, makeStyle } from './format.js';
@@ -16,11 +17,8 @@ interface DiscoverOptions extends DiscoverCliOptions {
   redactHosts?: boolean;
 }
 
-export function registerDiscover(program: Command): void {
-  const cmd = program
-    .command('discover')
-    .description("send the scanner's host-discovery probes and give its verdict (alive / not alive) with the evidence")
-    .argument('[targets...]', 'IP addresses, host names, CIDR (10.0.0.0/24) or ranges (10.0.0.5-40)');
+/** Options and action of `discover` (name, arguments and description: commands.ts). */
+export function defineDiscover(cmd: Command): void {
   addDiscoverOptions(cmd)
     .option('--summary', 'one line per host instead of the probe table')
     .option('--json', 'NDJSON: one object per host')
@@ -37,10 +35,14 @@ async function runDiscover(targetArgs: string[], opts: DiscoverOptions): Promise
   const entries = [...targetArgs];
   if (opts.targetsFile !== undefined) entries.push(...(await readTargetsFile(opts.targetsFile)));
   if (entries.length === 0) throw new CliError('no targets: give at least one address, name, CIDR or range (or --targets-file)');
-  const profile = await resolveProfile(opts);
+  // Targets first: a mistyped address is reported before the profile code (and zod) loads.
   // A lazy plan: validated and resolved now, expanded one host at a time by the sweep.
   const targets = await planTargets(entries, { force: opts.force === true });
-  if (opts.bundle !== undefined) await checkBundleDestination(opts.bundle);
+  const profile = await resolveProfile(opts);
+  const { profileWarnings } = await import('../../shared/profiles.js');
+  const bundles = opts.bundle !== undefined ? await import('../bundle/index.js') : null;
+  if (bundles && opts.bundle !== undefined) await bundles.checkBundleDestination(opts.bundle);
+  const { canUseRawSockets, discover } = await import('../probes/index.js');
 
   const mode = opts.unprivileged === true ? 'unprivileged' : 'auto';
   const privileged = mode === 'auto' && canUseRawSockets();
@@ -122,8 +124,8 @@ async function runDiscover(targetArgs: string[], opts: DiscoverOptions): Promise
     if (progress) clearProgress();
   }
 
-  if (opts.bundle !== undefined) {
-    await writeBundle(opts.bundle, { discoveries: results, command: process.argv.slice(2) }, { rawSockets: mode === 'auto' ? privileged : canUseRawSockets(), redactHosts: opts.redactHosts === true });
+  if (bundles && opts.bundle !== undefined) {
+    await bundles.writeBundle(opts.bundle, { discoveries: results, command: process.argv.slice(2) }, { rawSockets: mode === 'auto' ? privileged : canUseRawSockets(), redactHosts: opts.redactHosts === true });
     process.stderr.write(`bundle written: ${inertText(opts.bundle)}\n`);
   }
   if (!opts.json && targets.total > 1) {

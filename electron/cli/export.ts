@@ -7,12 +7,9 @@ import { writeBundleFromHistory } from '../bundle/export.js';
 import { defaultUserDataDir } from '../service/paths.js';
 import { action, CliError, EXIT } from './common.js';
 
-export function registerExport(program: Command): void {
-  program
-    .command('export')
-    .description('write a debug bundle (ZIP, secrets redacted) of a run kept in History, without probing again')
-    .argument('<history-id>', 'the History entry (see the app\'s History, or `ls` the history folder)')
-    .argument('<file>', 'the bundle to write (.zip); an existing file is not replaced')
+/** Options and action of `scanready export` (name and arguments: commands.ts). */
+export function defineExport(cmd: Command): void {
+  cmd
     .option('--user-data <dir>', `where the app keeps its data (default ${defaultUserDataDir()})`)
     .option('--redact-hosts', 'replace host names and addresses with placeholders (host-1, hop-2) in every file, the pcap included')
     .action(action((id: string, file: string, opts: { userData?: string; redactHosts?: boolean }) => runExport(id, file, opts)));

@@ -38,10 +38,9 @@ function statusOf(s: HistorySummary): string {
   return [s.verdict, s.authStatus].filter(Boolean).join(' / ') || '—';
 }
 
-export function registerHistory(program: Command): void {
-  const history = program
-    .command('history')
-    .description('list the stored runs (newest first), filtered by target, kind, verdict, profile or date')
+/** Options, action and the `show` subcommand of `scanready history` (name: commands.ts). */
+export function defineHistory(history: Command): void {
+  history
     .option('--target <text>', 'runs whose target contains TEXT')
     .option('--kind <kind>', `one of ${HISTORY_KINDS.join(', ')}`)
     .option('--verdict <verdict>', 'a verdict (not-alive, alive, …) or credential status (failed, passed, …)')

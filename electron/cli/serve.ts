@@ -5,8 +5,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { createService, defaultUserDataDir, type CliInvocation } from '../service/index.js';
-import { isLoopbackHost, startWebServer } from '../web/server.js';
+import type { CliInvocation } from '../service/index.js';
 import { inertText } from '../../shared/inertText.js';
 import { action, CliError, EXIT, intOption } from './common.js';
 
@@ -21,12 +20,15 @@ interface ServeOptions {
 /** The running CLI bundle (dist/cli.cjs), when we are one: used for the renderer path and elevation. */
 function cliBundle(): string | null {
   const script = process.argv[1];
-  if (!script || !/\.(c?js)$/.test(script)) return null;
+  if (!script) return null;
+  let real: string;
   try {
-    return realpathSync(script);
+    // Resolve first: an installed package starts through a symlink without an extension (bin/scanready).
+    real = realpathSync(script);
   } catch {
     return null;
   }
+  return /\.(c?js)$/.test(real) ? real : null;
 }
 
 /**
@@ -45,24 +47,39 @@ export function selfInvocation(bundle: string | null = cliBundle(), argv = proce
 }
 
 export function defaultRendererDir(bundle: string | null = cliBundle()): string {
-  const candidates = [bundle ? path.join(path.dirname(bundle), 'renderer') : null, path.resolve('dist', 'renderer')].filter((c): c is string => c !== null);
+  // dist/cli.cjs → dist/renderer; bin/scanready.cjs (the installed CLI package) → dist/renderer beside bin/.
+  const candidates = [
+    bundle ? path.join(path.dirname(bundle), 'renderer') : null,
+    bundle ? path.join(path.dirname(bundle), '..', 'dist', 'renderer') : null,
+    path.resolve('dist', 'renderer'),
+  ].filter((c): c is string => c !== null);
   return candidates.find((c) => existsSync(path.join(c, 'index.html'))) ?? candidates[0] ?? path.resolve('dist', 'renderer');
 }
 
-export function registerServe(program: Command): void {
-  program
-    .command('serve')
-    .description('web mode: serve the ScanReady UI and API on this machine (loopback only by default) with a per-run access token')
+/** How the packaged app (CLI mode) tells `serve` where its UI is and how to start the privileged helper. */
+export interface ServeContext {
+  rendererDir?: string;
+  cli?: CliInvocation | null;
+}
+
+/** Options and action of `serve` (name and description: commands.ts). */
+export function defineServe(cmd: Command, { serve: ctx = {} }: { serve?: ServeContext } = {}): void {
+  cmd
     .option('--port <n>', 'TCP port (default: a free one)', intOption('--port', 0, 65535), 0)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--allow-remote', 'allow a non-loopback --host: anyone who can reach it and has the token can run probes from this machine')
     .option('--user-data <dir>', 'where history, profiles, settings and known hosts live (default: the app\'s directory)')
     .option('--renderer-dir <dir>', 'the built UI (default: dist/renderer)')
     .addHelpText('after', '\nThe first line printed is the URL to open (it carries the access token). Stop with Ctrl-C.')
-    .action(action((opts: ServeOptions) => runServe(opts, program.version() ?? '0.0.0-dev')));
+    .action(action((opts: ServeOptions) => runServe(opts, cmd.parent?.version() ?? '0.0.0-dev', ctx)));
 }
 
-async function runServe(opts: ServeOptions, version: string): Promise<number> {
+async function runServe(opts: ServeOptions, version: string, ctx: ServeContext): Promise<number> {
+  // The service, the web server and ws load only when serving (not for --help or another command).
+  const [{ createService, defaultUserDataDir }, { isLoopbackHost, startWebServer }] = await Promise.all([
+    import('../service/index.js'),
+    import('../web/server.js'),
+  ]);
   if (!isLoopbackHost(opts.host)) {
     if (!opts.allowRemote) {
       throw new CliError(`--host ${opts.host} is not a loopback address: add --allow-remote to expose ScanReady to the network`);
@@ -72,14 +89,14 @@ async function runServe(opts: ServeOptions, version: string): Promise<number> {
     );
   }
   const bundle = cliBundle();
-  const cli = selfInvocation(bundle);
+  const cli: CliInvocation | null = ctx.cli !== undefined ? ctx.cli : selfInvocation(bundle);
   const userDataDir = opts.userData ? path.resolve(opts.userData) : defaultUserDataDir();
   const service = createService({ userDataDir, mode: 'web', version, cli });
   let server;
   try {
     server = await startWebServer({
       service,
-      rendererDir: opts.rendererDir ? path.resolve(opts.rendererDir) : defaultRendererDir(bundle),
+      rendererDir: opts.rendererDir ? path.resolve(opts.rendererDir) : (ctx.rendererDir ?? defaultRendererDir(bundle)),
       host: opts.host,
       port: opts.port,
       allowRemote: opts.allowRemote === true,

@@ -23,7 +23,7 @@ const host: HostResult = {
 };
 
 describe('scanready export / show', () => {
-  it('exports a stored sweep (nothing probed: the address is not even reachable) and shows it as discover did', async () => {
+  it('exports a stored sweep (nothing probed: the address is not even reachable) and shows it as discover did', () => {
     const userData = path.join(tmp, 'ud');
     const store = new HistoryStore(userData);
     const id = 'k0000001-abcdef0123';

@@ -9,11 +9,9 @@ import { action, CliError, EXIT } from './common.js';
 import { formatDiagnosis } from './diagnose.js';
 import { colourEnabled, formatHost, makeStyle } from './format.js';
 
-export function registerShow(program: Command): void {
-  program
-    .command('show')
-    .description('print what a debug bundle holds, as the command that made it printed it (nothing is probed)')
-    .argument('<file>', 'a bundle (.zip) written by --bundle or `scanready export`')
+/** Options and action of `scanready show` (name and arguments: commands.ts). */
+export function defineShow(cmd: Command): void {
+  cmd
     .option('--json', 'print the bundle\'s result.json')
     .action(action((file: string, opts: { json?: boolean }) => runShow(file, opts)));
 }

@@ -262,7 +262,7 @@ describe('history', () => {
       const id = newHistoryId(at);
       const result = fakeAuthResult(`198.18.1.${i}`);
       results.push(result);
-      ids.push(store.add('auth', summarizeAuth(id, result, new Date(at).toISOString()), result, { keepDays: null, keepMB: null })!);
+      ids.push(store.add('auth', summarizeAuth(id, result, new Date(at).toISOString()), result, { keepDays: null, keepMB: null }));
     }
     const all = await service.invoke('scanready:history:list', null);
     expect(all.ok && all.value.map((e) => e.id)).toEqual([...ids].reverse());

@@ -29,6 +29,7 @@ import {
 import { profileSchema, type DiscoveryProfile } from '../../shared/profiles.js';
 import {
   describeZodError,
+  credentialKeySchema,
   diagnoseRequestSchema,
   discoverRequestSchema,
   forgetHostKeySchema,
@@ -41,6 +42,7 @@ import {
   profileExportSchema,
   profileImportSchema,
   runIdSchema,
+  saveCredentialSchema,
   settingsPatchSchema,
   type DiscoverOverrides,
   type HistoryQueryRequest,
@@ -57,6 +59,7 @@ import { HistoryStore, newHistoryId, summarizeAuth, summarizeDiagnosis, summariz
 import { knownHostsFile as knownHostsFileIn } from './paths.js';
 import { ProfileStore } from './profiles.js';
 import { SettingsStore } from './settings.js';
+import { CredentialStore, type SecretVault } from './credentials.js';
 
 const nullRequest = z
   .unknown()
@@ -88,6 +91,10 @@ export const INVOKE_SCHEMAS: { [C in InvokeChannel]: z.ZodType } = {
   'scanready:settings:update': settingsPatchSchema,
   'scanready:settings:known-hosts': nullRequest,
   'scanready:settings:forget-host-key': forgetHostKeySchema,
+  'scanready:credentials:status': nullRequest,
+  'scanready:credentials:save': saveCredentialSchema,
+  'scanready:credentials:load': credentialKeySchema,
+  'scanready:credentials:forget': credentialKeySchema,
   'scanready:app:info': nullRequest,
   'scanready:app:privilege': nullRequest,
   'scanready:app:open-external': openExternalSchema,
@@ -106,6 +113,8 @@ export interface ServiceOptions {
   /** Opens an allow-listed URL in the OS browser (Electron's shell.openExternal); absent in web mode. */
   openExternal?: (url: string) => Promise<void>;
   platform?: NodeJS.Platform;
+  /** The OS's encryption for "Remember" (Electron safeStorage); absent in web mode: saving is refused. */
+  secretVault?: SecretVault | null;
 }
 
 export interface Service {
@@ -202,6 +211,7 @@ export function createServiceCore(options: ServiceOptions): Service {
   const profiles = new ProfileStore(options.userDataDir);
   const settings = new SettingsStore(options.userDataDir);
   const history = new HistoryStore(options.userDataDir);
+  const credentials = new CredentialStore(options.userDataDir, options.secretVault ?? null, options.mode);
   const knownHostsFile = knownHostsFileIn(options.userDataDir);
   const listeners = new Set<PushListener>();
   const runs = new Map<string, Run>();
@@ -570,6 +580,15 @@ export function createServiceCore(options: ServiceOptions): Service {
       return { deleted: (await store.forget(req.host, req.port)) > 0 };
     },
 
+    'scanready:credentials:status': () => credentials.status(),
+    'scanready:credentials:save': async (req: z.infer<typeof saveCredentialSchema>) => {
+      const { host, port, user, ...secrets } = req;
+      await credentials.save({ host, port, user }, secrets);
+      return { saved: true as const };
+    },
+    'scanready:credentials:load': async (req: z.infer<typeof credentialKeySchema>) => credentials.load(req),
+    'scanready:credentials:forget': async (req: z.infer<typeof credentialKeySchema>) => ({ deleted: await credentials.forget(req) }),
+
     'scanready:app:info': (): AppInfo => ({
       name: 'ScanReady',
       version: options.version,
@@ -584,7 +603,7 @@ export function createServiceCore(options: ServiceOptions): Service {
     }),
     'scanready:app:open-external': async (req: { url: string }) => {
       if (!options.openExternal) return { opened: false, url: req.url };
-      await options.openExternal(req.url);
+      await options.openExternal(req.url); // eng-disable OPEN_EXTERNAL_JS_CHECK: schema-validated against the allow-list; main re-checks
       return { opened: true, url: req.url };
     },
   };

@@ -1,5 +1,7 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { DELEGATION_METHODS, type DelegationMethod } from '../../shared/auth.js';
+import type { SecretStorageStatus } from '../../shared/ipc.js';
+import { credentialsVault } from '../stores/credentialsVault.js';
 import type { AuthSecrets, CredentialFields, CredentialKind } from '../lib/credentials.js';
 import { DELEGATION_LABEL } from '../lib/format.js';
 
@@ -16,6 +18,9 @@ export function useCredentialSecrets() {
   const [keyError, setKeyError] = useState<string | null>(null);
   // Bumped to remount (and so empty) the file input when the secrets are cleared.
   const [keyInputGeneration, setKeyInputGeneration] = useState(0);
+  // "Remember": kept only by the OS vault (Electron safeStorage); the service refuses otherwise.
+  const [remember, setRemember] = useState(false);
+  const [rememberNote, setRememberNote] = useState<string | null>(null);
 
   function clear(): void {
     setPassword('');
@@ -33,6 +38,31 @@ export function useCredentialSecrets() {
       passphrase: kind === 'key' ? passphrase : undefined,
       delegationPassword: delegationPassword || undefined,
     };
+  }
+
+  /** With "Remember" on, hands the current secrets to the OS vault for user@host:port. Call before clear(). */
+  function rememberFor(host: string, fields: CredentialFields): void {
+    if (!remember || fields.kind === 'agent') return;
+    const s = secrets(fields.kind);
+    const given = Object.fromEntries(Object.entries(s).filter(([, v]) => typeof v === 'string' && v !== '')) as AuthSecrets;
+    void credentialsVault
+      .save({ host: host.trim(), port: fields.port, user: fields.user.trim(), ...given })
+      .then((r) => setRememberNote(r.ok ? 'Remembered on this computer, encrypted by the operating system.' : r.error.message));
+  }
+
+  /** Fills the secret fields from the OS vault, if this user@host:port was remembered. */
+  async function recall(host: string, fields: CredentialFields): Promise<void> {
+    const r = await credentialsVault.load({ host: host.trim(), port: fields.port, user: fields.user.trim() });
+    if (!r.ok) return setRememberNote(r.error.message);
+    if (!r.value) return setRememberNote(`Nothing remembered for ${fields.user.trim()}@${host.trim()}.`);
+    setPassword(r.value.password ?? '');
+    setPassphrase(r.value.passphrase ?? '');
+    setDelegationPassword(r.value.delegationPassword ?? '');
+    if (r.value.privateKey !== undefined) {
+      setKeyText(r.value.privateKey);
+      setKeyName('(remembered key)');
+    }
+    setRememberNote('Filled in from the remembered secrets.');
   }
 
   async function onKeyFile(file: File | undefined): Promise<void> {
@@ -65,6 +95,11 @@ export function useCredentialSecrets() {
     onKeyFile,
     clear,
     secrets,
+    remember,
+    setRemember,
+    rememberNote,
+    rememberFor,
+    recall,
   };
 }
 
@@ -115,8 +150,49 @@ export function UserField({ idPrefix, fields, onChange, disabled }: Omit<FieldPr
   );
 }
 
+/**
+ * "Remember": optional, per credential set. Shows why it is off where the secrets could not be
+ * protected (web mode, no keyring); the service refuses to save there in any case.
+ */
+export function RememberField({ idPrefix, host, fields, secrets, disabled }: Omit<FieldProps, 'onChange'> & { host: string }) {
+  const [status, setStatus] = useState<SecretStorageStatus | null>(null);
+  useEffect(() => {
+    let live = true;
+    void credentialsVault.status().then((r) => {
+      if (live) setStatus(r.ok ? r.value : { available: false, reason: r.error.message });
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
+  const available = status?.available === true;
+  return (
+    <div className="row" style={{ marginTop: 8, alignItems: 'center' }}>
+      <label className="check">
+        <input
+          id={`${idPrefix}-remember`}
+          type="checkbox"
+          checked={available && secrets.remember}
+          onChange={(e) => secrets.setRemember(e.target.checked)}
+          disabled={disabled || !available}
+          aria-describedby={`${idPrefix}-remember-note`}
+        />
+        Remember on this computer
+      </label>
+      {available ? (
+        <button type="button" className="small" onClick={() => void secrets.recall(host, fields)} disabled={disabled || !host.trim() || !fields.user.trim()}>
+          Fill in remembered
+        </button>
+      ) : null}
+      <span id={`${idPrefix}-remember-note`} className="small muted" role="status">
+        {status && !status.available ? status.reason : secrets.rememberNote}
+      </span>
+    </div>
+  );
+}
+
 /** "Log in with": password, private key file (with passphrase) or the SSH agent. */
-export function LoginFields({ idPrefix, fields, onChange, secrets, disabled }: FieldProps) {
+export function LoginFields({ idPrefix, fields, onChange, secrets, disabled, host }: FieldProps & { host?: string }) {
   return (
     <fieldset disabled={disabled}>
       <legend>Log in with</legend>
@@ -169,6 +245,7 @@ export function LoginFields({ idPrefix, fields, onChange, secrets, disabled }: F
         </div>
       ) : null}
       {fields.kind === 'agent' ? <p className="small muted">Uses the keys in the running ssh-agent (SSH_AUTH_SOCK).</p> : null}
+      {fields.kind !== 'agent' && host !== undefined ? <RememberField idPrefix={idPrefix} host={host} fields={fields} secrets={secrets} disabled={disabled} /> : null}
     </fieldset>
   );
 }

@@ -20,6 +20,7 @@ export function CredentialsScreen() {
 
   function submit(e: FormEvent): void {
     e.preventDefault();
+    secrets.rememberFor(form.host, form);
     const started = actions.start(secrets.secrets(form.kind));
     // The request has been built: drop every secret from UI state right away.
     secrets.clear();
@@ -47,7 +48,7 @@ export function CredentialsScreen() {
           <SshPortField {...fieldProps} />
           <UserField {...fieldProps} />
         </div>
-        <LoginFields {...fieldProps} secrets={secrets} />
+        <LoginFields {...fieldProps} secrets={secrets} host={form.host} />
         <DelegationFields {...fieldProps} secrets={secrets} />
         <div className="row">
           <SessionsField {...fieldProps} />

@@ -64,6 +64,7 @@ export function DiagnoseScreen() {
 
   function submit(e: FormEvent): void {
     e.preventDefault();
+    if (form.withAuth) secrets.rememberFor(form.target, form.auth);
     const started = actions.start(form.withAuth ? { secrets: secrets.secrets(form.auth.kind) } : undefined);
     // The request has been built: drop every secret from UI state right away.
     secrets.clear();
@@ -174,7 +175,7 @@ export function DiagnoseScreen() {
                   <SshPortField {...authFieldProps} />
                   <SessionsField {...authFieldProps} />
                 </div>
-                <LoginFields {...authFieldProps} secrets={secrets} />
+                <LoginFields {...authFieldProps} secrets={secrets} host={form.target} />
                 <DelegationFields {...authFieldProps} secrets={secrets} />
               </>
             ) : null}

@@ -5,6 +5,9 @@ import { useHistoryActions, useHistoryError, useHistoryItems, useHistoryLoaded, 
 import { AUTH_STATUS_LABEL, VERDICT_LABEL } from '../lib/format.js';
 import { ErrorBanner, ScreenHeader } from './Common.js';
 
+/** Rows rendered at once; "Show more" adds another page. */
+const PAGE = 100;
+
 const KIND_LABEL = { diagnosis: 'Diagnosis', discovery: 'Sweep', auth: 'Credential check' } as const;
 
 /** `2026-12-02 14:05` in the local time zone: the same in every locale, sortable, never 12/2 vs 2/12. */
@@ -119,6 +122,8 @@ export function HistoryScreen() {
   const actions = useHistoryActions();
   const filtered = Object.keys(query).length > 0;
   const [confirmClear, setConfirmClear] = useState(false);
+  // A long history renders a page at a time: opening History stays quick with thousands of runs.
+  const [shown, setShown] = useState(PAGE);
   return (
     <>
       <ScreenHeader title="History" lead="Past diagnoses, sweeps and credential checks. Open one to see it again exactly as it was. No secrets are stored. Pinned runs are kept whatever the retention setting says." />
@@ -180,7 +185,7 @@ export function HistoryScreen() {
                 </tr>
               </thead>
               <tbody>
-                {items.map((h) => (
+                {items.slice(0, shown).map((h) => (
                   <tr key={h.id}>
                     <td className="small mono">
                       <time dateTime={h.createdAt}>{isoLocal(h.createdAt)}</time>
@@ -217,6 +222,16 @@ export function HistoryScreen() {
                 ))}
               </tbody>
             </table>
+            {items.length > shown ? (
+              <div className="row">
+                <span className="small muted">
+                  Showing the newest {shown} of {items.length}.
+                </span>
+                <button type="button" onClick={() => setShown((n) => n + PAGE)}>
+                  Show {Math.min(PAGE, items.length - shown)} more
+                </button>
+              </div>
+            ) : null}
           </div>
         )}
       </section>
