@@ -3,11 +3,18 @@
  * Field names are a contract (IPC, web mode, `scanready auth --json`).
  */
 import { z } from 'zod';
-import type { Advice } from './diagnosis.js';
+import type { Advice } from './advice.js';
 import { DELEGATION_METHODS, type AuthStep, type DelegationMethod, type HostKeyInfo, type ListeningPort } from './authSteps.js';
+import { unixUserProblem } from './unixUser.js';
 
 // The step contract lives in ./authSteps.ts; re-exported so `shared/auth.js` stays the one import for the credential check.
 export * from './authSteps.js';
+
+/** The zod field for a scan account's name (auth and diagnose requests): shared/unixUser.ts's rule. */
+export const unixUserSchema = z.string().superRefine((name, ctx) => {
+  const problem = unixUserProblem(name);
+  if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 export type AuthStatus = 'passed' | 'passed-insufficient' | 'failed' | 'not-attempted';
 
@@ -20,7 +27,7 @@ export interface AuthResult {
   steps: AuthStep[];
   hostKey: HostKeyInfo | null;
   listening: ListeningPort[];
-  /** Advice ids and texts (filled by the diagnosis layer; see shared/diagnosis.ts). */
+  /** What to change, from this result alone (electron/advice credentialAdvice; a diagnosis fills it the same way). */
   advice: Advice[];
   startedAt: string;
   durationMs: number;
@@ -35,7 +42,8 @@ export type AuthEvent =
 export const authRequestSchema = z.object({
   host: z.string().min(1).max(255),
   port: z.number().int().min(1).max(65535).default(22),
-  user: z.string().min(1).max(128),
+  /** The scan account: no control characters or line breaks (shared/unixUser.ts). */
+  user: unixUserSchema,
   password: z.string().max(4096).optional(),
   privateKey: z.string().max(65536).optional(),
   passphrase: z.string().max(4096).optional(),

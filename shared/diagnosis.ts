@@ -1,53 +1,12 @@
 /**
  * Diagnosis: discovery + path + port finder + (optional) credential check → ranked advice.
+ * Advice types live in ./advice.ts (re-exported here for existing importers).
  */
+import type { Advice } from './advice.js';
 import type { AuthEvent, AuthResult } from './auth.js';
 import type { DiscoveryEvent, HostResult } from './discovery.js';
 
-/** Stable advice ids; more may be added, these keep their meaning. */
-export type AdviceId =
-  | 'allow-scanner'
-  | 'enable-icmp'
-  | 'add-tcp-port'
-  | 'add-udp-port'
-  | 'scan-dead-hosts'
-  | 'path-filter'
-  | 'host-firewall-rejects'
-  | 'check-address'
-  | 'run-privileged-probes'
-  | 'fix-login'
-  | 'grant-nopasswd'
-  | 'delegation-password'
-  | 'disable-requiretty'
-  | 'unrestricted-sudo'
-  | 'tmp-exec'
-  | 'raise-ssh-limits'
-  | 'whitelist-fail2ban'
-  | 'host-key-changed'
-  | 'audit-scan-account'
-  | 'debug-bundle';
-
-export interface AdviceAction {
-  /** What this action is, e.g. "nftables", "iptables", "Qualys option profile". */
-  label: string;
-  /** `command`: ready to paste; `text`: a step in words. */
-  kind: 'command' | 'text';
-  text: string;
-}
-
-export interface Advice {
-  id: AdviceId;
-  title: string;
-  /** Why it applies, pointing at the evidence. */
-  why: string;
-  actions: AdviceAction[];
-  /** `fix`: explains the verdict; `tip`: robustness, lower rank. */
-  severity: 'fix' | 'tip';
-  /** Ports this advice is about (add-tcp-port / add-udp-port). */
-  ports?: number[];
-  /** Hop address (path-filter). */
-  hop?: string;
-}
+export type { Advice, AdviceAction, AdviceId, AdviceSeverity } from './advice.js';
 
 export interface PathHop {
   ttl: number;

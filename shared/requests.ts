@@ -251,3 +251,7 @@ export function describeZodError(error: z.ZodError): string {
   if (error.issues.length > 5) parts.push(`and ${error.issues.length - 5} more problems`);
   return parts.join('; ');
 }
+
+/** Scan-account names: refused with control characters or line breaks (the auth and diagnose schemas use it). */
+export { unixUserProblem } from './unixUser.js';
+export { unixUserSchema } from './auth.js';

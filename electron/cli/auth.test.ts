@@ -102,6 +102,9 @@ describe('scanready auth', () => {
     [['198.18.1.20', '--user', 'u', '--password-env', 'SR_PW', '--port', '70000'], /--port must be 1-65535/],
     [['198.18.1.20', '--user', 'u', '--password-env', 'SR_PW', '--profile', 'nope'], /unknown profile "nope"/],
     [['198.18.1.20', '--user', 'u', '--key', '/nonexistent/key'], /cannot read key file/],
+    // No Unix account has a line break or a control character in its name: refused, without echoing it.
+    [['198.18.1.20', '--user', 'scan\nALL ALL=(ALL) NOPASSWD: ALL', '--password-env', 'SR_PW'], /--user: the user name contains a line break \(U\+000A at position 5\)/],
+    [['198.18.1.20', '--user', 'scan\u001b]0;owned\u0007', '--password-env', 'SR_PW'], /--user: the user name contains a control character \(U\+001B/],
   ])('bad input %j: exit 2 with one clear line', async (args, message) => {
     const r = await cli(args, { SR_PW: 'x' });
     expect(r.code).toBe(2);
@@ -109,6 +112,7 @@ describe('scanready auth', () => {
     expect(r.stderr).toMatch(message);
     expect(r.stderr.trim().split('\n').filter((l) => !/run with --help/.test(l))).toHaveLength(1);
     expect(r.stderr).not.toContain('hunter2');
+    expect([...r.stderr].filter((c) => c < ' ' && c !== '\n')).toEqual([]);
   }, 30_000);
 
   it('an encrypted key without --passphrase-env and no terminal: exit 2', async () => {

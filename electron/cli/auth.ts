@@ -16,7 +16,7 @@ import { isSshError } from '../ssh/errors.js';
 import { templateProblem } from '../ssh/elevate.js';
 import { defaultKnownHostsFile } from '../service/paths.js';
 import { KnownHostsStore } from '../ssh/knownHosts.js';
-import { action, CliError, EXIT, intOption } from './common.js';
+import { action, checkUserName, CliError, EXIT, intOption } from './common.js';
 import { colourEnabled, makeStyle, type Style } from './format.js';
 
 export interface AuthCliOptions {
@@ -153,6 +153,7 @@ export function importError(file: string, e: unknown): string {
 export async function authRequestFromOptions(host: string, opts: AuthCliOptions): Promise<AuthRequestInput> {
   if (!host || host.length > 255 || /\s/.test(host)) throw new CliError(`bad host "${host}"`);
   if (!opts.user) throw new CliError('--user is required');
+  const user = checkUserName('--user', opts.user);
   const profile = opts.profile ?? DEFAULT_PROFILE_NAME;
   if (!builtinProfile(profile)) throw new CliError(`unknown profile "${profile}" (known: ${BUILTIN_PROFILES.map((p) => p.name).join(', ')})`);
   const delegation = opts.delegation ?? 'sudo-su';
@@ -187,7 +188,7 @@ export async function authRequestFromOptions(host: string, opts: AuthCliOptions)
   }
   if (opts.agent && !process.env.SSH_AUTH_SOCK) throw new CliError('--agent: SSH_AUTH_SOCK is not set (no ssh-agent)');
   if (password === undefined && privateKey === undefined && !opts.agent) {
-    if (process.stdin.isTTY) password = await promptSecret(`Password for ${inertText(`${opts.user}@${host}`)}: `);
+    if (process.stdin.isTTY) password = await promptSecret(`Password for ${inertText(`${user}@${host}`)}: `);
     else throw new CliError('no credential: give --password-env VAR, --key FILE or --agent (secrets are never read from the command line)');
   }
   if (delegation === 'su' && delegationPassword === undefined && process.stdin.isTTY) {
@@ -196,7 +197,7 @@ export async function authRequestFromOptions(host: string, opts: AuthCliOptions)
   return {
     host,
     port: opts.port ?? 22,
-    user: opts.user,
+    user,
     ...(password !== undefined ? { password } : {}),
     ...(privateKey !== undefined ? { privateKey } : {}),
     ...(passphrase !== undefined ? { passphrase } : {}),

@@ -8,6 +8,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { BUILTIN_PROFILE_NAMES, DEFAULT_PROFILE_NAME, parsePortList } from '../../shared/profileData.js';
 import type { DiscoveryProfile } from '../../shared/profiles.js';
 import { inertText } from '../../shared/inertText.js';
+import { unixUserProblem } from '../../shared/unixUser.js';
 import { readUserFile, UserFileError } from '../fsio/readUserFile.js';
 import { EXIT } from './exit.js';
 
@@ -41,6 +42,17 @@ export function portListOption(label: string): (value: string) => number[] {
       throw new InvalidArgumentError((err as Error).message);
     }
   };
+}
+
+/**
+ * A scan account name from the command line: refused (exit 2, one line that does not echo the name)
+ * when it holds a control character or a line break — no Unix account does, and such a name would
+ * end up in commands pasted as root.
+ */
+export function checkUserName(option: string, name: string): string {
+  const problem = unixUserProblem(name);
+  if (problem !== null) throw new CliError(`${option}: ${problem}`);
+  return name;
 }
 
 /** Maps any error to a message and exit status: bad input (2) versus runtime failure (3). */

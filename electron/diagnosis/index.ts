@@ -8,30 +8,19 @@ import type { AuthResult, HostKeyInfo } from '../../shared/auth.js';
 import type { DiagnosisEvent, DiagnosisResult, OpenPort, PathResult, PortFinderSummary } from '../../shared/diagnosis.js';
 import type { HostResult, ProbeResult } from '../../shared/discovery.js';
 import { builtinProfile, type DiscoveryProfile } from '../../shared/profiles.js';
+import { isCredentialAdvice } from '../../shared/advice.js';
 import { describeZodError, diagnoseRequestSchema, type DiagnoseRequest, type DiagnoseRequestInput } from '../../shared/requests.js';
+import { buildAdvice } from '../advice/index.js';
 import { canUseRawSockets, discoverHost, type DiscoverOptions, type ResolvedTarget } from '../probes/index.js';
 import { runAuthCheck as defaultRunAuthCheck } from '../ssh/authCheck.js';
 import type { KnownHostsStore } from '../ssh/knownHosts.js';
 import { parseTargets } from '../targets/index.js';
-import { buildAdvice } from './advice.js';
 import { chooseTraceProbe, tracePath, type TraceOptions } from './path.js';
 import { findOpenPorts, type PortFinderOptions } from './portFinder.js';
 import { sourceAddressFor } from './sourceAddress.js';
 
-export { buildAdvice, type AdviceInput } from './advice.js';
 export { tracePath, chooseTraceProbe, parseTraceroute, parseTracepath, type TraceOptions, type TraceProbe } from './path.js';
 export { findOpenPorts, topTcpPorts, COMMON_UDP_PORTS, type PortFinderOptions, type PortFinderResult } from './portFinder.js';
-export {
-  discoveryRuleSpec,
-  firewallActions,
-  nftablesScript,
-  iptablesRestore,
-  firewalldCommands,
-  ufwCommands,
-  windowsCommands,
-  heredocBody,
-  type RuleSpec,
-} from './firewallRules.js';
 export { sourceAddressFor } from './sourceAddress.js';
 export { TOP_TCP_PORTS } from './topPorts.js';
 
@@ -246,10 +235,12 @@ export async function runDiagnosis(input: DiagnoseRequestInput, opts: DiagnosisO
   // --- advice ---
   emit({ type: 'stage', stage: 'advice', state: 'running' });
   let scannerIps = req.scannerIps;
+  let scannerIpsGuessed = false;
   if (scannerIps.length === 0) {
     const own = await sourceAddressFor(target.address);
     if (own) {
       scannerIps = [own];
+      scannerIpsGuessed = true;
       notes.push(`firewall rules use this machine's address toward the target (${own}); pass the scanner appliance's addresses with --scanner-ip`);
     }
   }
@@ -262,10 +253,12 @@ export async function runDiagnosis(input: DiagnoseRequestInput, opts: DiagnosisO
     auth,
     profile,
     scannerIps,
+    scannerIpsGuessed,
     target: req.target,
     ...(target.hostname ? { resolvedFrom: target.hostname } : {}),
   });
-  if (auth) auth.advice = advice.filter((a) => CREDENTIAL_IDS.has(a.id));
+  // The credential part of the ranked list is exactly credentialAdvice(auth): what `scanready auth` gives.
+  if (auth) auth.advice = advice.filter(isCredentialAdvice);
   emit({ type: 'stage', stage: 'advice', state: 'done', detail: `${advice.length} item(s)` });
   const result: DiagnosisResult = {
     target: req.target,
@@ -284,16 +277,3 @@ export async function runDiagnosis(input: DiagnoseRequestInput, opts: DiagnosisO
   emit({ type: 'done', result });
   return result;
 }
-
-const CREDENTIAL_IDS = new Set<string>([
-  'fix-login',
-  'grant-nopasswd',
-  'delegation-password',
-  'disable-requiretty',
-  'unrestricted-sudo',
-  'tmp-exec',
-  'raise-ssh-limits',
-  'whitelist-fail2ban',
-  'host-key-changed',
-  'audit-scan-account',
-]);

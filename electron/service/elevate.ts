@@ -23,8 +23,12 @@ import type { Readable, Writable } from 'node:stream';
 import type { DiscoveryEvent } from '../../shared/discovery.js';
 import type { ElevationMethod, IpcErrorCode, PrivilegeStatus } from '../../shared/ipc.js';
 import type { DiscoveryProfile } from '../../shared/profiles.js';
+import { psQuote, shQuote } from '../../shared/shell.js';
 import { HELPER_COMMAND, HELPER_PROTOCOL_VERSION, helperErrorSchema, helperHelloSchema, type HelperHello, type HelperRequest } from './helperProtocol.js';
 import { readNdjson } from './ndjson.js';
+
+// The one quoter (shared/shell.ts), re-exported for this module's tests.
+export { psQuote, shQuote };
 
 /** How to start the ScanReady CLI unelevated (the elevated run prefixes the OS tool). */
 export interface CliInvocation {
@@ -42,19 +46,9 @@ export interface ElevationPlan {
   channel: 'stdio' | 'connect';
 }
 
-/** Quote for POSIX sh: '...' with ' as '\''. */
-export function shQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
 /** Quote for an AppleScript string literal. */
 export function appleScriptString(s: string): string {
   return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-}
-
-/** Quote for a PowerShell single-quoted string. */
-export function psQuote(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
 }
 
 export function findExecutable(name: string, envPath = process.env.PATH ?? ''): string | null {

@@ -17,7 +17,7 @@ import {
   type AuthStepId,
   type HostKeyInfo,
 } from '../../shared/auth.js';
-import { authAdvice } from './advice.js';
+import { credentialAdvice } from '../advice/index.js';
 import { newTrace, openTcp, sshConnect, type ConnectTrace, type HostKeySeen, type SshConnection } from './client.js';
 import { templateProblem } from './elevate.js';
 import { errorMessage, isSshError, SshError, throwIfAborted } from './errors.js';
@@ -84,7 +84,7 @@ export async function runAuthCheck(input: AuthRequestInput | AuthRequest, opts: 
       startedAt: startedAt.toISOString(),
       durationMs: Date.now() - startedAt.getTime(),
     };
-    result.advice = authAdvice(result);
+    result.advice = credentialAdvice(result);
     return result;
   };
 

@@ -8,5 +8,4 @@ export { become, buildDelegationCommand, classifyFailure, templateProblem, type 
 export { parseListening, markCandidates, splitAddress } from './steps/listening.js';
 export { parseSudoList, type SudoRulesSummary } from './steps/sudoRules.js';
 export { loadPrivateKey, keyFormat } from './keys.js';
-export { authAdvice } from './advice.js';
-export { shQuote } from './quote.js';
+export { shQuote } from '../../shared/shell.js';

@@ -4,6 +4,7 @@
  * what does `auditctl -s` say where it exists (Linux).
  */
 import type { RanStep } from '../../../shared/auth.js';
+import { AUDIT_KEY, AUDIT_RULES_FILE, auditRules } from '../../advice/hostCommands.js';
 import type { Markers } from '../markers.js';
 import { clip } from '../text.js';
 import { scriptStep, type RemoteRun } from './context.js';
@@ -42,19 +43,28 @@ export function parseAuditd(text: string, m: Markers): ParsedAuditd {
   return { running: lines.has('running') && !lines.has('not-running'), auditctl: lines.has('auditctl'), status, enabled };
 }
 
-/** The audit rule that records every command the scan account runs (by its login uid). */
+/**
+ * The audit rules (b64 and b32) that record every command the scan account runs (by its login uid).
+ * The rules, their key and file are the advice's (electron/advice): one name on the host for everything ScanReady adds.
+ */
+export function auditRulePair(uid: number | null): [string, string] {
+  const [rule = '', rule32 = ''] = auditRules(String(uid ?? '<scan-account-uid>'));
+  return [rule, rule32];
+}
+
+/** The b64 rule of the pair. */
 export function auditRule(uid: number | null): string {
-  return `-a always,exit -F arch=b64 -S execve -F auid=${uid ?? '<scan-account-uid>'} -k scanready-scan-account`;
+  return auditRulePair(uid)[0];
 }
 
 export function auditdResult(p: ParsedAuditd, r: RemoteRun, loginUid: number | null): RanStep<'auditd'> {
-  const rule = auditRule(loginUid);
+  const [rule, rule32] = auditRulePair(loginUid);
   return {
     id: 'auditd',
     ok: null,
     ms: r.ms,
     summary: p.running ? 'auditd is running: the scan account can be audited properly' : 'auditd is not running: nothing audits what the scan account does',
-    explanation: `Informational. auditd, not shell history, is the mechanism to audit the scan account. Add the rule in /etc/audit/rules.d/scan-account.rules: "${rule}" (and the arch=b32 twin), load it with "augenrules --load", read it with "ausearch -k scanready-scan-account", and forward the logs off the host (SIEM).`,
+    explanation: `Informational. auditd, not shell history, is the mechanism to audit the scan account. Add the rules in ${AUDIT_RULES_FILE}: "${rule}" and "${rule32}", load them with "augenrules --load", read them with "ausearch -k ${AUDIT_KEY}", and forward the logs off the host (SIEM).`,
     data: { running: p.running, auditctl: p.auditctl, status: p.status, rule },
   };
 }

@@ -4,10 +4,13 @@
  * - an item is only produced from evidence, and its `why` names that evidence;
  * - nothing the evidence contradicts is advised (no "enable ICMP" for a host that answered ping);
  * - `fix` items (they explain the verdict) come before `tip` items; `debug-bundle` comes last and
- *   only when nothing else explains a failure.
+ *   only when nothing else explains a failure;
+ * - the credential items are exactly `credentialAdvice` (what `scanready auth` gives), ranked after
+ *   the network fixes: the same evidence gives the same advice whatever the entry point.
  */
-import { stepData, type AuthResult, type AuthStep } from '../../shared/auth.js';
-import type { Advice, AdviceAction, AdviceId, OpenPort, PathHop, PathResult } from '../../shared/diagnosis.js';
+import type { Advice, AdviceAction, AdviceId } from '../../shared/advice.js';
+import type { AuthResult } from '../../shared/auth.js';
+import type { OpenPort, PathHop, PathResult } from '../../shared/diagnosis.js';
 import type { HostResult, ProbeResult } from '../../shared/discovery.js';
 import {
   QUALYS_MAX_ADDITIONAL_TCP,
@@ -15,7 +18,11 @@ import {
   QUALYS_STANDARD_TCP,
   type DiscoveryProfile,
 } from '../../shared/profiles.js';
-import { discoveryRuleSpec, firewallActions, type RuleSpec } from './firewallRules.js';
+import { shOperand, shQuote } from '../../shared/shell.js';
+import { credentialAdvice } from './credentials.js';
+import { discoveryRuleSpec, firewallActions, type RuleSpec } from './firewall.js';
+import { describeIcmp, isAdminProhibited, isNoRouteOrHost, probeLabel } from './netFacts.js';
+import { list } from './text.js';
 
 export interface AdviceInput {
   discovery: HostResult;
@@ -25,6 +32,11 @@ export interface AdviceInput {
   profile: DiscoveryProfile;
   /** Scanner addresses for the firewall rules (validated IPs or CIDRs). */
   scannerIps: string[];
+  /**
+   * True when `scannerIps` is this machine's address, guessed because none was given. The credential
+   * advice then uses a placeholder instead (as `scanready auth` does), so both entry points agree.
+   */
+  scannerIpsGuessed?: boolean;
   /** The target as typed. */
   target: string;
   /** The host name the address was resolved from, when the target was a name. */
@@ -40,6 +52,7 @@ interface Ranked extends Advice {
 /** Rank bands: lower is earlier. Fixes that name the blocking point come first. */
 const RANK = {
   resolve: 1,
+  localError: 2,
   privilege: 5,
   hostRejects: 10,
   pathReject: 12,
@@ -54,77 +67,6 @@ const RANK = {
   tip: 200,
   debug: 1000,
 } as const;
-
-const ADMIN_CODES_V4 = new Set([9, 10, 13]);
-
-function fmtProbe(p: ProbeResult): string {
-  switch (p.kind) {
-    case 'syn':
-      return `TCP SYN ${p.port ?? '?'}`;
-    case 'ack':
-      return `TCP ACK ${p.sourcePort ?? '?'}→${p.port ?? '?'}`;
-    case 'syn-ack':
-      return `TCP SYN-ACK ${p.sourcePort ?? '?'}→${p.port ?? '?'}`;
-    case 'udp':
-      return `UDP ${p.port ?? '?'}`;
-    case 'echo':
-      return 'ICMP echo';
-    case 'timestamp':
-      return 'ICMP timestamp';
-  }
-}
-
-function icmpText(type: number | null, code: number | null, family: 4 | 6): string {
-  if (type === null) return 'ICMP';
-  if (family === 4 && type === 3) {
-    const names: Record<number, string> = {
-      0: 'network unreachable',
-      1: 'host unreachable',
-      2: 'protocol unreachable',
-      3: 'port unreachable',
-      9: 'network administratively prohibited',
-      10: 'host administratively prohibited',
-      13: 'communication administratively prohibited',
-    };
-    return `ICMP 3/${code ?? '?'} (${(code !== null && names[code]) || 'destination unreachable'})`;
-  }
-  if (family === 6 && type === 1) {
-    const names: Record<number, string> = {
-      0: 'no route',
-      1: 'administratively prohibited',
-      3: 'address unreachable',
-      4: 'port unreachable',
-      5: 'source address failed policy',
-      6: 'reject route',
-    };
-    return `ICMPv6 1/${code ?? '?'} (${(code !== null && names[code]) || 'destination unreachable'})`;
-  }
-  return `ICMP ${type}/${code ?? '?'}`;
-}
-
-function isAdminProhibited(type: number | null, code: number | null, family: 4 | 6): boolean {
-  if (code === null) return false;
-  return family === 4 ? type === 3 && ADMIN_CODES_V4.has(code) : type === 1 && (code === 1 || code === 5 || code === 6);
-}
-
-/** Net/host unreachable (v4 3/0, 3/1; v6 1/0, 1/3): the router could not deliver — off host or wrong address. */
-function isNoRouteOrHost(type: number | null, code: number | null, family: 4 | 6): boolean {
-  if (code === null) return false;
-  return family === 4 ? type === 3 && (code === 0 || code === 1) : type === 1 && (code === 0 || code === 3);
-}
-
-function list(items: string[], max = 4): string {
-  if (items.length <= max) return items.join(', ');
-  return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
-}
-
-function stepById(auth: AuthResult, id: AuthStep['id']): AuthStep | undefined {
-  return auth.steps.find((s) => s.id === id);
-}
-
-function shellQuote(s: string): string {
-  return /^[A-Za-z0-9_.@%+=:,/-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 /** Evidence extracted once from the discovery result. */
 interface Evidence {
@@ -205,6 +147,48 @@ function whoToAsk(hop: string, path: PathResult | null): string {
   );
 }
 
+/** What to look at on this machine for a local send error, per errno (the plain words come from the probe's `detail`, written by electron/net). */
+const LOCAL_ERROR_HINT: Readonly<Record<string, string>> = {
+  EACCES:
+    'The address is most likely a broadcast address (the last address of a subnet, 255.255.255.255, 127.255.255.255): it names no single host and scanners do not scan it. Give the host\'s own address.',
+  EPERM: 'A firewall on THIS machine (its output rules) forbids sending: check "nft list ruleset" / "iptables -S OUTPUT" here, not on the target.',
+  ENETUNREACH: 'This machine has no route to that network. Check the address, or run the check from a machine on the scanner\'s network.',
+  EHOSTUNREACH: 'This machine has no route to that host, or the neighbour did not answer address resolution (ARP/ND). Check the address and this machine\'s routes.',
+  EADDRNOTAVAIL: 'This machine has no usable source address toward that destination. Check its interfaces and routes.',
+  EINVAL: 'The operating system rejected the destination address. Check the address (an IPv6 link-local address needs an interface).',
+  ELINKLOCALSCOPE: 'Give the host\'s global or unique-local address instead of its link-local one.',
+};
+
+/** Pushes `local-send-error` and returns true when every probe that was tried failed locally. */
+function localSendError(input: AdviceInput, ev: Evidence, out: Ranked[]): boolean {
+  const tried = input.discovery.probes.filter((p) => p.result !== 'needs-privilege');
+  if (tried.length === 0 || !tried.every((p) => p.result === 'error')) return false;
+  const byErrno = new Map<string, ProbeResult[]>();
+  for (const p of tried) {
+    const key = p.errno ?? 'unknown';
+    byErrno.set(key, [...(byErrno.get(key) ?? []), p]);
+  }
+  const what = [...byErrno].map(([errno, ps]) => {
+    const detail = ps.find((p) => p.detail !== undefined && p.detail !== '')?.detail;
+    return `${list(ps.map(probeLabel), 6)}: ${detail ?? errno}`;
+  });
+  const hints = [...byErrno.keys()].map((errno) => LOCAL_ERROR_HINT[errno]).filter((h): h is string => h !== undefined);
+  out.push({
+    id: 'local-send-error',
+    severity: 'fix',
+    rank: RANK.localError,
+    title: `This machine could not send the probes to ${ev.address}`,
+    why:
+      `Every discovery probe failed here, before reaching the network (${what.join('; ')}). ` +
+      'Nothing was learnt about the target or any firewall on the way, so no firewall change is advised: the cause is on this machine or in the address.',
+    actions: [
+      ...hints.map((text) => ({ label: 'what it means', kind: 'text' as const, text })),
+      { label: 'route from this machine (Linux)', kind: 'command', text: `ip route get ${shOperand(ev.address)}` },
+    ],
+  });
+  return true;
+}
+
 function networkAdvice(input: AdviceInput, ev: Evidence, out: Ranked[]): void {
   const { discovery: d, path, profile } = input;
   const fam = d.family;
@@ -220,7 +204,7 @@ function networkAdvice(input: AdviceInput, ev: Evidence, out: Ranked[]): void {
       title: `"${input.target}" does not resolve`,
       why: `Name resolution failed: ${input.resolveError}. A scanner given this name cannot scan it either.`,
       actions: [
-        { label: 'check', kind: 'command', text: `getent ahosts ${shellQuote(input.target)}` },
+        { label: 'check', kind: 'command', text: `getent ahosts ${shOperand(input.target)}` },
         { label: 'fix', kind: 'text', text: 'Fix the DNS record, or give the scanner the IP address.' },
       ],
     });
@@ -231,6 +215,10 @@ function networkAdvice(input: AdviceInput, ev: Evidence, out: Ranked[]): void {
     aliveTips(input, ev, spec, out);
     return;
   }
+
+  // Every probe that was tried failed on this machine (`error`): nothing left it, so nothing about the
+  // target or any firewall on the way is known. Say what the local error means; no firewall rules.
+  if (localSendError(input, ev, out)) return;
 
   // --- not alive (not-alive, inconclusive, rejected-by-host, filtered-in-path) ---
   if (ev.needsPrivilege.length > 0) {
@@ -245,12 +233,12 @@ function networkAdvice(input: AdviceInput, ev: Evidence, out: Ranked[]): void {
       title: 'Run the probes that need privilege',
       why:
         `${decided ? 'Besides the rejects' : 'Nothing answered'}, ${ev.needsPrivilege.length} probe${ev.needsPrivilege.length > 1 ? 's' : ''} ` +
-        `(${list(ev.needsPrivilege.map(fmtProbe))}) could not be sent without a raw socket. ` +
+        `(${list(ev.needsPrivilege.map(probeLabel))}) could not be sent without a raw socket. ` +
         (decided
           ? 'They get through stateless SYN filters; the real scanner sends them.'
           : 'These are the probes that get through stateless SYN filters, so the verdict is inconclusive, not "not alive".'),
       actions: [
-        { label: 'CLI (Linux/macOS)', kind: 'command', text: `sudo scanready diagnose ${shellQuote(input.target)}` },
+        { label: 'CLI (Linux/macOS)', kind: 'command', text: `sudo scanready diagnose ${shOperand(input.target)}` },
         { label: 'Linux capability', kind: 'text', text: 'Or give the binary CAP_NET_RAW (setcap cap_net_raw+ep) and run it as yourself.' },
         { label: 'app', kind: 'text', text: 'In the app: "Run privileged probes" (asks for the administrator password once for this run).' },
         { label: 'Windows', kind: 'text', text: 'Windows blocks raw TCP sending even for Administrators: run the probes from a Linux or macOS machine.' },
@@ -264,8 +252,8 @@ function networkAdvice(input: AdviceInput, ev: Evidence, out: Ranked[]): void {
   if (ev.adminFromTarget.length > 0 || traceAdminFromTarget) {
     const first = ev.adminFromTarget[0];
     const what = first
-      ? `${icmpText(first.icmpType, first.icmpCode, fam)} from ${d.address} itself to ${list(ev.adminFromTarget.map(fmtProbe))}`
-      : `${icmpText(traceAdminFromTarget?.icmpType ?? null, traceAdminFromTarget?.icmpCode ?? null, fam)} from ${d.address} to the path trace`;
+      ? `${describeIcmp(fam, first.icmpType, first.icmpCode)} from ${d.address} itself to ${list(ev.adminFromTarget.map(probeLabel))}`
+      : `${describeIcmp(fam, traceAdminFromTarget?.icmpType ?? null, traceAdminFromTarget?.icmpCode ?? null)} from ${d.address} to the path trace`;
     out.push({
       id: 'host-firewall-rejects',
       severity: 'fix',
@@ -285,21 +273,21 @@ function networkAdvice(input: AdviceInput, ev: Evidence, out: Ranked[]): void {
   }
 
   // Unreachables from another address (discovery probes) and the trace's blocking hop.
-  const adminOther = ev.fromOther.filter((p) => isAdminProhibited(p.icmpType, p.icmpCode, fam));
-  const noRouteOther = ev.fromOther.filter((p) => isNoRouteOrHost(p.icmpType, p.icmpCode, fam));
+  const adminOther = ev.fromOther.filter((p) => isAdminProhibited(fam, p.icmpType, p.icmpCode));
+  const noRouteOther = ev.fromOther.filter((p) => isNoRouteOrHost(fam, p.icmpType, p.icmpCode));
   const otherOther = ev.fromOther.filter((p) => !adminOther.includes(p) && !noRouteOther.includes(p));
   const traceBlock = pathHopFromTrace(path, d.address);
   let pathFilterHop: string | null = null;
 
-  if (adminOther.length > 0 || otherOther.length > 0 || (traceBlock && !isNoRouteOrHost(traceBlock.icmpType, traceBlock.icmpCode, fam))) {
+  if (adminOther.length > 0 || otherOther.length > 0 || (traceBlock && !isNoRouteOrHost(fam, traceBlock.icmpType, traceBlock.icmpCode))) {
     const p = adminOther[0] ?? otherOther[0];
     const hop = p?.responder ?? traceBlock?.responder ?? '?';
     pathFilterHop = hop;
-    const sent = p ? icmpText(p.icmpType, p.icmpCode, fam) : icmpText(traceBlock?.icmpType ?? null, traceBlock?.icmpCode ?? null, fam);
-    const probesHit = [...adminOther, ...otherOther].filter((x) => x.responder === hop).map(fmtProbe);
+    const sent = p ? describeIcmp(fam, p.icmpType, p.icmpCode) : describeIcmp(fam, traceBlock?.icmpType ?? null, traceBlock?.icmpCode ?? null);
+    const probesHit = [...adminOther, ...otherOther].filter((x) => x.responder === hop).map(probeLabel);
     const traceText =
       traceBlock && traceBlock.responder === hop
-        ? ` The path trace (${path?.probe ?? '?'}) got ${icmpText(traceBlock.icmpType, traceBlock.icmpCode, fam)} from ${hop} at hop ${traceBlock.ttl}.`
+        ? ` The path trace (${path?.probe ?? '?'}) got ${describeIcmp(fam, traceBlock.icmpType, traceBlock.icmpCode)} from ${hop} at hop ${traceBlock.ttl}.`
         : '';
     out.push({
       id: 'path-filter',
@@ -314,15 +302,15 @@ function networkAdvice(input: AdviceInput, ev: Evidence, out: Ranked[]): void {
       actions: [
         { label: 'who to ask', kind: 'text', text: whoToAsk(hop, path) },
         { label: 'what to ask for', kind: 'text', text: `Allow ${scannerNote(input.scannerIps)} to ${d.address}: TCP ${list(spec.tcpPorts.map(String), 20)}; UDP ${list(spec.udpPorts.map(String), 10)}${spec.icmpEcho ? '; ICMP echo' : ''}.` },
-        { label: 'reproduce', kind: 'command', text: `traceroute -n -T -p ${/^TCP SYN (\d+)/.exec(path?.probe ?? '')?.[1] ?? spec.tcpPorts[0] ?? 80} ${d.address}` },
+        { label: 'reproduce', kind: 'command', text: `traceroute -n -T -p ${/^TCP SYN (\d+)/.exec(path?.probe ?? '')?.[1] ?? spec.tcpPorts[0] ?? 80} ${shQuote(d.address)}` },
       ],
     });
   }
 
-  const noRoute = noRouteOther[0] ?? (traceBlock && isNoRouteOrHost(traceBlock.icmpType, traceBlock.icmpCode, fam) ? traceBlock : null);
+  const noRoute = noRouteOther[0] ?? (traceBlock && isNoRouteOrHost(fam, traceBlock.icmpType, traceBlock.icmpCode) ? traceBlock : null);
   if (noRoute) {
     const hop = noRoute.responder ?? '?';
-    const sent = icmpText(noRoute.icmpType, noRoute.icmpCode, fam);
+    const sent = describeIcmp(fam, noRoute.icmpType, noRoute.icmpCode);
     out.push({
       id: 'check-address',
       severity: 'fix',
@@ -450,7 +438,7 @@ function checkAddressActions(input: AdviceInput): AdviceAction[] {
   const d = input.discovery;
   const actions: AdviceAction[] = [];
   if (input.resolvedFrom) {
-    actions.push({ label: 'check the name', kind: 'command', text: `getent ahosts ${shellQuote(input.resolvedFrom)}` });
+    actions.push({ label: 'check the name', kind: 'command', text: `getent ahosts ${shOperand(input.resolvedFrom)}` });
   }
   actions.push(
     { label: 'on the target', kind: 'command', text: d.family === 4 ? 'ip -4 addr show' : 'ip -6 addr show' },
@@ -515,7 +503,7 @@ function addTcpPort(input: AdviceInput, found: FoundPort[], severity: 'fix' | 't
         text: `Option Profile → Additional → Host Discovery → TCP Ports: "Additional", add ${portList} (at most ${QUALYS_MAX_ADDITIONAL_TCP} additional ports).`,
       },
       { label: 'Nmap', kind: 'text', text: `-PS${portList}` },
-      { label: 'verify', kind: 'command', text: `scanready discover --add-tcp ${portList} ${shellQuote(input.target)}` },
+      { label: 'verify', kind: 'command', text: `scanready discover --add-tcp ${portList} ${shOperand(input.target)}` },
     ],
   };
 }
@@ -542,7 +530,7 @@ function addUdpPort(input: AdviceInput, found: FoundPort[], severity: 'fix' | 't
         text: `Option Profile → Additional → Host Discovery → UDP Ports: "Custom", ${portList} (at most ${QUALYS_MAX_CUSTOM_UDP}).`,
       },
       { label: 'Nmap', kind: 'text', text: `-PU${portList}` },
-      { label: 'verify', kind: 'command', text: `scanready discover --udp ${portList} ${shellQuote(input.target)}` },
+      { label: 'verify', kind: 'command', text: `scanready discover --udp ${portList} ${shOperand(input.target)}` },
     ],
   };
 }
@@ -551,7 +539,7 @@ function aliveTips(input: AdviceInput, ev: Evidence, spec: RuleSpec, out: Ranked
   const { discovery: d, profile } = input;
   // The host is alive but the scan's own SYN port scan will see nothing (.13 stateless SYN filter, UDP/ICMP-only hosts).
   if (ev.synSent && !ev.synAnswered) {
-    const by = list(ev.fromTargetAlive.map(fmtProbe));
+    const by = list(ev.fromTargetAlive.map(probeLabel));
     out.push({
       id: 'allow-scanner',
       severity: 'tip',
@@ -570,7 +558,7 @@ function aliveTips(input: AdviceInput, ev: Evidence, spec: RuleSpec, out: Ranked
       rank: RANK.tip + 10,
       title: 'Allow ICMP echo from the scanner (robustness)',
       why:
-        `Alive by ${d.aliveBy || list(ev.fromTargetAlive.map(fmtProbe))}, but ICMP echo got ${describeResult(ev.echo)}. ` +
+        `Alive by ${d.aliveBy || list(ev.fromTargetAlive.map(probeLabel))}, but ICMP echo got ${describeResult(ev.echo)}. ` +
         'If the ports that answer today are closed later, ICMP echo keeps the host visible to discovery.',
       actions: firewallActions({ ...spec, tcpPorts: [], udpPorts: [], icmpEcho: true }),
     });
@@ -585,298 +573,6 @@ function aliveTips(input: AdviceInput, ev: Evidence, spec: RuleSpec, out: Ranked
       actions: checkAddressActions(input),
     });
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Credential-side advice
-// ---------------------------------------------------------------------------------------------
-
-function authAdvice(input: AdviceInput, auth: AuthResult, out: Ranked[]): void {
-  const user = auth.user;
-  const q = shellQuote(user);
-  const stepText = (s: AuthStep): string => `${s.id}: ${s.summary}${s.reason ? ` [${s.reason}]` : ''}`;
-  let rank = RANK.auth;
-  const push = (a: Omit<Ranked, 'rank'>): void => {
-    out.push({ ...a, rank: rank++ });
-  };
-
-  const reach = stepById(auth, 'reach');
-  const handshake = stepById(auth, 'handshake');
-  const hostKeyStep = stepById(auth, 'host-key');
-  const login = stepById(auth, 'login');
-  const elevate = stepById(auth, 'elevate');
-  const uidElevated = stepById(auth, 'uid-elevated');
-  const sudoRules = stepById(auth, 'sudo-rules');
-  const tmp = stepById(auth, 'tmp-exec');
-  const sessions = stepById(auth, 'sessions');
-  const isBanLike = (s: AuthStep | undefined): boolean =>
-    s !== undefined && /ban|fail2ban|sshguard|reset|closed|refused-after|throttl|kex-closed/i.test(`${s.reason ?? ''} ${s.summary}`);
-
-  if (auth.hostKey?.status === 'changed' || (hostKeyStep?.ok === false && /changed|mismatch/i.test(`${hostKeyStep.reason ?? ''} ${hostKeyStep.summary}`))) {
-    const hk = auth.hostKey;
-    push({
-      id: 'host-key-changed',
-      severity: 'fix',
-      title: `The SSH host key of ${auth.host} changed`,
-      why:
-        `The host presents ${hk ? `${hk.algorithm} ${hk.fingerprint}` : 'a different key'}` +
-        (hk?.knownFingerprint ? `, but ${hk.knownFingerprint} was recorded before` : '') +
-        '. Either the host was reinstalled/re-keyed, or something is intercepting the connection. Scanners refuse (or warn) on a changed key.',
-      actions: [
-        { label: 'verify on the host (console)', kind: 'command', text: 'for f in /etc/ssh/ssh_host_*_key.pub; do ssh-keygen -lf "$f"; done' },
-        { label: 'then forget the old key', kind: 'command', text: `ssh-keygen -R ${shellQuote(auth.port === 22 ? auth.host : `[${auth.host}]:${auth.port}`)}` },
-        { label: 'scanner', kind: 'text', text: 'Only after the fingerprint matches what the host shows on its console: update the key the scanner trusts.' },
-      ],
-    });
-  }
-
-  if (hostKeyStep?.ok === false && hostKeyStep.reason === 'host-key-unknown') {
-    push({
-      id: 'fix-login',
-      severity: 'fix',
-      title: 'Verify and accept the host key',
-      why: `${stepText(hostKeyStep)}. The check stops before login until the key is trusted.`,
-      actions: [
-        { label: 'verify on the host (console)', kind: 'command', text: 'for f in /etc/ssh/ssh_host_*_key.pub; do ssh-keygen -lf "$f"; done' },
-        { label: 'then', kind: 'text', text: 'If a fingerprint matches, run again and accept it (--accept-new-host-key, or the prompt in the app).' },
-      ],
-    });
-  }
-
-  if (reach?.ok === false || handshake?.ok === false) {
-    const s = reach?.ok === false ? reach : handshake!;
-    const banLike = isBanLike(s) && reach?.ok !== false;
-    if (banLike) {
-      pushLimitsAndBan(input, push, s, true);
-    } else {
-      push({
-        id: 'fix-login',
-        severity: 'fix',
-        title: `No SSH service the scanner can use on ${auth.host}:${auth.port}`,
-        why: `${stepText(s)}.${s.explanation ? ` ${s.explanation}` : ''} The authenticated scan cannot start without it.`,
-        actions: [
-          { label: 'on the target', kind: 'command', text: `ss -tlnp | grep -w ${auth.port}` },
-          { label: 'check', kind: 'text', text: `Is sshd running and listening on ${auth.port}, and is that port in the auth record? Is TCP ${auth.port} allowed from the scanner?` },
-        ],
-      });
-    }
-  }
-
-  if (login?.ok === false) {
-    if (isBanLike(login)) pushLimitsAndBan(input, push, login, true);
-    else {
-      push({
-        id: 'fix-login',
-        severity: 'fix',
-        title: `The scan account "${user}" cannot log in`,
-        why: `${stepText(login)}.${login.explanation ? ` ${login.explanation}` : ''}`,
-        actions: [
-          { label: 'account state', kind: 'command', text: `passwd -S ${q}; chage -l ${q}` },
-          { label: 'sshd log', kind: 'command', text: `journalctl -u ssh -u sshd --since '-10 min' | grep -i ${q}` },
-          {
-            label: 'check',
-            kind: 'text',
-            text: 'Password or key in the auth record, account locked/expired, AllowUsers/AllowGroups/DenyUsers in sshd_config, PasswordAuthentication/PubkeyAuthentication allowed, key type accepted (some FIPS setups need PKCS#8 keys).',
-          },
-        ],
-      });
-    }
-  }
-
-  if (elevate?.ok === false || uidElevated?.ok === false) {
-    const reason = elevate?.ok === false ? (elevate.reason ?? '') : (uidElevated?.reason ?? 'not-root');
-    const s = elevate?.ok === false ? elevate : uidElevated!;
-    const sudoersLine = `${user} ALL=(ALL) NOPASSWD: ALL`;
-    const grant = (): void =>
-      push({
-        id: 'grant-nopasswd',
-        severity: 'fix',
-        title: `Let "${user}" become root without a password`,
-        why: `${stepText(s)}. Root delegation (${auth.delegation}) did not give uid 0, so the scan would run with insufficient privileges (Passed*) and many checks would give false negatives.`,
-        actions: [
-          { label: 'sudoers (as root)', kind: 'command', text: `echo '${sudoersLine}' > /etc/sudoers.d/scanready-scan\nchmod 0440 /etc/sudoers.d/scanready-scan\nvisudo -cf /etc/sudoers.d/scanready-scan` },
-          { label: 'note', kind: 'text', text: 'Edit sudoers only through visudo (visudo -f /etc/sudoers.d/scanready-scan) or check the file with visudo -c: a syntax error locks everyone out of sudo. Later lines win: keep this file after group rules such as %wheel.' },
-        ],
-      });
-    const delegationPassword = (why: string): void =>
-      push({
-        id: 'delegation-password',
-        severity: 'fix',
-        title: 'Give the scanner the password for root delegation',
-        why,
-        actions: [
-          { label: 'scanner', kind: 'text', text: `In the auth record, set the password used for ${auth.delegation} (Qualys: "Root Delegation" password; it is usually the login password of "${user}").` },
-          { label: 'ScanReady', kind: 'text', text: 'Re-run with the delegation password (--delegation-password-stdin or the app\'s field).' },
-        ],
-      });
-    switch (reason) {
-      case 'password-required':
-        grant();
-        delegationPassword(`${stepText(s)}. Either sudo is set to NOPASSWD for the scan account (above), or the scanner must answer the prompt.`);
-        break;
-      case 'wrong-password':
-        delegationPassword(`${stepText(s)}: sudo rejected the password ("Sorry, try again.").`);
-        break;
-      case 'not-in-sudoers':
-        grant();
-        break;
-      case 'requiretty':
-        if (stepData(auth.steps, 'elevate')?.visiblepw === true) {
-          // Not "Defaults requiretty": sudo refuses to read a password that would be echoed (!visiblepw, its default).
-          push({
-            id: 'disable-requiretty',
-            severity: 'fix',
-            title: 'Let sudo read the delegation password (Defaults !visiblepw)',
-            why: `${stepText(s)}: without a terminal sudo will not read the password (it would be echoed), and the delegation command neither uses "sudo -S" nor runs on a PTY.`,
-            actions: [
-              { label: 'scanner', kind: 'text', text: 'Use a delegation command that reads the password from stdin (sudo -S) or runs on a PTY; do not turn on "visiblepw".' },
-            ],
-          });
-          grant(); // or avoid the prompt altogether
-          break;
-        }
-        push({
-          id: 'disable-requiretty',
-          severity: 'fix',
-          title: 'Drop "requiretty" for the scan account',
-          why: `${stepText(s)}: sudoers has "Defaults requiretty", and scanners run commands without a terminal.`,
-          actions: [
-            { label: 'sudoers (visudo)', kind: 'command', text: `echo 'Defaults:${user} !requiretty' > /etc/sudoers.d/scanready-tty\nchmod 0440 /etc/sudoers.d/scanready-tty\nvisudo -cf /etc/sudoers.d/scanready-tty` },
-            { label: 'note', kind: 'text', text: 'If sudo also complains about "visiblepw", the password would be echoed without a tty: prefer NOPASSWD for the scan account.' },
-          ],
-        });
-        {
-          const ptyResult = stepData(auth.steps, 'elevate')?.ptyResult;
-          if (ptyResult === 'password-required' || ptyResult === 'not-in-sudoers' || ptyResult === 'not-root') grant();
-          else if (ptyResult === 'wrong-password') delegationPassword(`On a terminal, sudo then rejected the password.`);
-          else if (ptyResult === 'command-not-allowed') pushUnrestricted(auth, push, 'On a terminal, sudo then refused the delegation command.');
-        }
-        break;
-      case 'command-not-allowed':
-        pushUnrestricted(auth, push, `${stepText(s)}: sudo allows "${user}" only some commands, and the delegation command is not one of them.`);
-        break;
-      default:
-        grant();
-        break;
-    }
-  }
-
-  if (sudoRules?.ok === false && sudoRules.reason === 'restricted' && !out.some((a) => a.id === 'unrestricted-sudo')) {
-    const cmds = stepData(auth.steps, 'sudo-rules')?.allowedAsRoot ?? [];
-    pushUnrestricted(auth, push, `${stepText(sudoRules)}${cmds.length > 0 ? ` (sudo -l: ${list(cmds, 3)})` : ''}.`);
-  } else if (sudoRules?.ok === false && (sudoRules.reason === 'no-sudo-rules' || sudoRules.reason === 'no-sudo') && !out.some((a) => a.id === 'grant-nopasswd')) {
-    push({
-      id: 'grant-nopasswd',
-      severity: 'fix',
-      title: sudoRules.reason === 'no-sudo' ? 'Install sudo, or switch the delegation method' : `Give "${user}" a sudo rule`,
-      why: `${stepText(sudoRules)}. The delegation method (${auth.delegation}) needs sudo for the scan to run as root.`,
-      actions: [
-        { label: 'sudoers (as root)', kind: 'command', text: `echo '${user} ALL=(ALL) NOPASSWD: ALL' > /etc/sudoers.d/scanready-scan\nchmod 0440 /etc/sudoers.d/scanready-scan\nvisudo -cf /etc/sudoers.d/scanready-scan` },
-        { label: 'or', kind: 'text', text: 'Use "su" delegation with the root password in the auth record, or pbrun/dzdo/doas where that is the site standard.' },
-      ],
-    });
-  }
-
-  if (tmp?.ok === false) {
-    push({
-      id: 'tmp-exec',
-      severity: 'fix',
-      title: 'Make /tmp usable for the scan\'s scripts',
-      why: `${stepText(tmp)}. Scanners write small scripts to /tmp, run them and remove them; with /tmp not writable or mounted noexec those checks fail.`,
-      actions: [
-        { label: 'see the mount options', kind: 'command', text: 'findmnt -no TARGET,OPTIONS /tmp' },
-        { label: 'allow exec now', kind: 'command', text: 'mount -o remount,exec /tmp' },
-        { label: 'keep it', kind: 'text', text: 'Remove "noexec" from the /tmp line in /etc/fstab (or the tmp.mount unit). If policy requires noexec, ask the scanner vendor whether its scripts can use another directory.' },
-      ],
-    });
-  }
-
-  if (sessions?.ok === false) {
-    const banned = sessions.reason === 'banned' || sessions.reason === 'auth-throttled';
-    pushLimitsAndBan(input, push, sessions, banned || (sessions.reason === undefined && isBanLike(sessions)), banned);
-  }
-
-  if (auth.status === 'passed' || auth.status === 'passed-insufficient') {
-    const uidData = stepData(auth.steps, 'uid')?.uid;
-    const uid = typeof uidData === 'number' ? String(uidData) : `$(id -u ${q})`;
-    const history = stepById(auth, 'history');
-    out.push({
-      id: 'audit-scan-account',
-      severity: 'tip',
-      rank: RANK.tip + 20,
-      title: `Audit what "${user}" runs with auditd`,
-      why:
-        (history?.summary ? `${history.summary}. ` : '') +
-        'Shell history is a convenience, not an audit log: it is per shell, can be disabled or edited, and fills root\'s history with scanner commands. ' +
-        'auditd records every command the scan account runs, by its login UID, even after it becomes root.',
-      actions: [
-        {
-          label: 'load now',
-          kind: 'command',
-          text: `auditctl -a always,exit -F arch=b64 -F auid=${uid} -S execve -k scanready-scan\nauditctl -a always,exit -F arch=b32 -F auid=${uid} -S execve -k scanready-scan`,
-        },
-        {
-          label: 'keep it',
-          kind: 'command',
-          text: `cat > /etc/audit/rules.d/scanready-scan.rules <<EOF\n-a always,exit -F arch=b64 -F auid=${uid} -S execve -k scanready-scan\n-a always,exit -F arch=b32 -F auid=${uid} -S execve -k scanready-scan\nEOF\naugenrules --load`,
-        },
-        { label: 'read it', kind: 'command', text: 'ausearch -k scanready-scan -i | less' },
-      ],
-    });
-  }
-}
-
-function pushUnrestricted(auth: AuthResult, push: (a: Omit<Ranked, 'rank'>) => void, why: string): void {
-  push({
-    id: 'unrestricted-sudo',
-    severity: 'fix',
-    title: `Give "${auth.user}" an unrestricted sudo rule`,
-    why:
-      `${why} A rule that lists commands breaks silently: every new vulnerability check may use a command that is not on the list, ` +
-      'and a check that cannot run reports "not vulnerable" — a false negative, not an error.',
-    actions: [
-      { label: 'sudoers (visudo)', kind: 'command', text: `echo '${auth.user} ALL=(ALL) NOPASSWD: ALL' > /etc/sudoers.d/scanready-scan\nchmod 0440 /etc/sudoers.d/scanready-scan\nvisudo -cf /etc/sudoers.d/scanready-scan` },
-      { label: 'see the current rules', kind: 'command', text: `sudo -l -U ${shellQuote(auth.user)}` },
-      { label: 'if policy forbids it', kind: 'text', text: 'Audit the account instead of restricting it (see "Audit what the scan account runs"), and accept that restricted scans miss findings.' },
-    ],
-  });
-}
-
-function pushLimitsAndBan(
-  input: AdviceInput,
-  push: (a: Omit<Ranked, 'rank'>) => void,
-  s: AuthStep,
-  banLike: boolean,
-  banFirst = false,
-): void {
-  const ips = input.scannerIps.length > 0 ? input.scannerIps.join(' ') : '<scanner address>';
-  const limits = (): void => push({
-    id: 'raise-ssh-limits',
-    severity: 'fix',
-    title: 'Raise sshd\'s session limits for the scan',
-    why:
-      `${s.id}: ${s.summary}${s.reason ? ` [${s.reason}]` : ''}. Scans open many SSH sessions at once; sshd's MaxSessions (default 10) ` +
-      'and MaxStartups (default 10:30:100) refuse the extra ones ("ssh_exchange_identification: Connection closed").',
-    actions: [
-      { label: 'sshd_config', kind: 'command', text: 'MaxSessions 30\nMaxStartups 30:30:100' },
-      { label: 'apply', kind: 'command', text: 'sshd -t && (systemctl reload sshd || systemctl reload ssh)' },
-    ],
-  });
-  if (!banFirst) limits();
-  if (banLike) {
-    push({
-      id: 'whitelist-fail2ban',
-      severity: 'fix',
-      title: 'Whitelist the scanner in fail2ban / sshguard',
-      why: `${s.id}: ${s.summary}. Connections that succeed at first and are then refused or reset are the signature of a ban after many logins.`,
-      actions: [
-        { label: 'fail2ban (/etc/fail2ban/jail.local)', kind: 'command', text: `[DEFAULT]\nignoreip = 127.0.0.1/8 ::1 ${ips}` },
-        { label: 'apply and unban', kind: 'command', text: `fail2ban-client reload\nfail2ban-client set sshd unbanip ${input.scannerIps[0] ?? '<scanner address>'}` },
-        { label: 'sshguard', kind: 'text', text: `Add ${ips} to sshguard's whitelist (WHITELIST_FILE in sshguard.conf) and restart it.` },
-      ],
-    });
-  }
-  if (banFirst) limits();
 }
 
 /** Listening ports seen over SSH (ss/netstat) that the profile does not probe: custom-port candidates. */
@@ -907,7 +603,11 @@ export function buildAdvice(input: AdviceInput): Advice[] {
   const ev = evidenceOf(input.discovery);
   const out: Ranked[] = [];
   networkAdvice(input, ev, out);
-  if (input.auth) authAdvice(input, input.auth, out);
+  if (input.auth) {
+    // Exactly what `scanready auth` gives for the same evidence (and the same scanner settings).
+    const cred = credentialAdvice(input.auth, { scannerIps: input.scannerIpsGuessed === true ? [] : input.scannerIps });
+    cred.forEach((a, i) => out.push({ ...a, rank: (a.severity === 'fix' ? RANK.auth : RANK.tip + 20) + i }));
+  }
 
   listeningAdvice(input, out);
 
@@ -926,7 +626,7 @@ export function buildAdvice(input: AdviceInput): Advice[] {
         '. The vendor\'s support needs the scanner\'s own view and this one side by side.',
       actions: [
         { label: 'scanner', kind: 'text', text: 'Run a debug scan of this host from the scanner (Qualys: ask support to enable a debug scan for the option profile) and keep its log.' },
-        { label: 'ScanReady', kind: 'command', text: `scanready diagnose ${shellQuote(input.target)} --bundle scanready-${input.discovery.address.replace(/[:/]/g, '_')}.zip` },
+        { label: 'ScanReady', kind: 'command', text: `scanready diagnose --bundle ${shQuote(`scanready-${(input.discovery.address || 'host').replace(/[^A-Za-z0-9.-]/g, '_')}.zip`)} ${shOperand(input.target)}` },
         { label: 'include', kind: 'text', text: 'The scan result, the bundle above (the full JSON result, a summary and the environment, secrets redacted), the scanner appliance\'s address and the time of the scan.' },
       ],
     });

@@ -1,10 +1,14 @@
 /**
  * Ready-to-paste firewall rules that let a scanner's addresses reach the discovery probes of a profile.
  * Pure string building (no I/O): the tests load the nftables and iptables variants into real kernels.
+ * Addresses are validated (scannerFamily) before they reach any text; shell command lines quote every
+ * value with the one quoter (shared/shell.ts), PowerShell lines with psQuote. The nftables and
+ * iptables-restore bodies are not shell: they travel in a heredoc with a quoted delimiter (no expansion).
  */
 import { isIP } from 'node:net';
-import type { AdviceAction } from '../../shared/diagnosis.js';
+import type { AdviceAction } from '../../shared/advice.js';
 import type { DiscoveryProfile } from '../../shared/profiles.js';
+import { psList, psQuote, shQuote } from '../../shared/shell.js';
 
 /** What the rules must let through, from which addresses. */
 export interface RuleSpec {
@@ -135,9 +139,10 @@ export function firewalldCommands(spec: RuleSpec): string {
   for (const [fam, addrs] of [['ipv4', v4], ['ipv6', v6]] as const) {
     for (const a of addrs) {
       const head = `rule family="${fam}" source address="${a}"`;
-      for (const p of spec.tcpPorts) lines.push(`firewall-cmd --permanent --add-rich-rule='${head} port port="${p}" protocol="tcp" accept'`);
-      for (const p of spec.udpPorts) lines.push(`firewall-cmd --permanent --add-rich-rule='${head} port port="${p}" protocol="udp" accept'`);
-      if (spec.icmpEcho) lines.push(`firewall-cmd --permanent --add-rich-rule='${head} icmp-type name="echo-request" accept'`);
+      const rich = (rule: string): string => `firewall-cmd --permanent --add-rich-rule=${shQuote(`${head} ${rule}`)}`;
+      for (const p of spec.tcpPorts) lines.push(rich(`port port="${p}" protocol="tcp" accept`));
+      for (const p of spec.udpPorts) lines.push(rich(`port port="${p}" protocol="udp" accept`));
+      if (spec.icmpEcho) lines.push(rich('icmp-type name="echo-request" accept'));
     }
   }
   if (lines.length > 0) lines.push('firewall-cmd --reload');
@@ -150,10 +155,10 @@ export function ufwCommands(spec: RuleSpec): string {
   const lines: string[] = [];
   for (const a of [...v4, ...v6]) {
     for (const group of chunks(spec.tcpPorts, MULTIPORT_MAX)) {
-      lines.push(`ufw allow proto tcp from ${a} to any port ${group.join(',')} comment '${RULE_TAG}'`);
+      lines.push(`ufw allow proto tcp from ${shQuote(a)} to any port ${group.join(',')} comment ${shQuote(RULE_TAG)}`);
     }
     for (const group of chunks(spec.udpPorts, MULTIPORT_MAX)) {
-      lines.push(`ufw allow proto udp from ${a} to any port ${group.join(',')} comment '${RULE_TAG}'`);
+      lines.push(`ufw allow proto udp from ${shQuote(a)} to any port ${group.join(',')} comment ${shQuote(RULE_TAG)}`);
     }
   }
   return lines.join('\n') + (lines.length > 0 ? '\n' : '');
@@ -164,29 +169,25 @@ export const UFW_ICMP_NOTE =
   'If that line was removed, put back "-A ufw-before-input -p icmp --icmp-type echo-request -j ACCEPT" ' +
   '(before6.rules: "-A ufw6-before-input -p icmpv6 --icmpv6-type echo-request -j ACCEPT") and run "ufw reload".';
 
-function psList(items: Array<string | number>): string {
-  return items.map((i) => (typeof i === 'number' ? String(i) : `'${i}'`)).join(',');
-}
-
 /** Windows Firewall (PowerShell, as Administrator). */
 export function windowsCommands(spec: RuleSpec): string {
   const { v4, v6 } = splitScanners(spec.scanners);
   const all = [...v4, ...v6];
   if (all.length === 0) return '';
   const remote = `-RemoteAddress ${psList(all)}`;
-  const common = `-Direction Inbound -Action Allow -Profile Any -Group '${RULE_TAG}'`;
+  const common = `-Direction Inbound -Action Allow -Profile Any -Group ${psQuote(RULE_TAG)}`;
   const lines: string[] = [];
   if (spec.tcpPorts.length > 0) {
-    lines.push(`New-NetFirewallRule -DisplayName 'ScanReady scanner TCP' ${common} -Protocol TCP -LocalPort ${psList(spec.tcpPorts)} ${remote}`);
+    lines.push(`New-NetFirewallRule -DisplayName ${psQuote('ScanReady scanner TCP')} ${common} -Protocol TCP -LocalPort ${psList(spec.tcpPorts)} ${remote}`);
   }
   if (spec.udpPorts.length > 0) {
-    lines.push(`New-NetFirewallRule -DisplayName 'ScanReady scanner UDP' ${common} -Protocol UDP -LocalPort ${psList(spec.udpPorts)} ${remote}`);
+    lines.push(`New-NetFirewallRule -DisplayName ${psQuote('ScanReady scanner UDP')} ${common} -Protocol UDP -LocalPort ${psList(spec.udpPorts)} ${remote}`);
   }
   if (spec.icmpEcho && v4.length > 0) {
-    lines.push(`New-NetFirewallRule -DisplayName 'ScanReady scanner ICMPv4 echo' ${common} -Protocol ICMPv4 -IcmpType 8 -RemoteAddress ${psList(v4)}`);
+    lines.push(`New-NetFirewallRule -DisplayName ${psQuote('ScanReady scanner ICMPv4 echo')} ${common} -Protocol ICMPv4 -IcmpType 8 -RemoteAddress ${psList(v4)}`);
   }
   if (spec.icmpEcho && v6.length > 0) {
-    lines.push(`New-NetFirewallRule -DisplayName 'ScanReady scanner ICMPv6 echo' ${common} -Protocol ICMPv6 -IcmpType 128 -RemoteAddress ${psList(v6)}`);
+    lines.push(`New-NetFirewallRule -DisplayName ${psQuote('ScanReady scanner ICMPv6 echo')} ${common} -Protocol ICMPv6 -IcmpType 128 -RemoteAddress ${psList(v6)}`);
   }
   return lines.join('\n') + '\n';
 }

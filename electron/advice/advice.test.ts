@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { AuthResult, AuthStep, AuthStepId, RanStep } from '../../shared/auth.js';
 import type { HostResult, ProbeResult } from '../../shared/discovery.js';
 import { builtinProfile, type DiscoveryProfile } from '../../shared/profiles.js';
-import { buildAdvice, type AdviceInput } from './advice.js';
+import { buildAdvice, type AdviceInput } from './index.js';
 
 const qualys = builtinProfile('qualys-default') as DiscoveryProfile;
 const ADDR = '192.0.2.50';
@@ -236,5 +236,64 @@ describe('run-privileged-probes placement', () => {
     const filtered = buildAdvice(input(host('filtered-in-path', [rej, unsent], { privileged: false })));
     expect(filtered[0]?.id).toBe('path-filter');
     expect(filtered.find((a) => a.id === 'run-privileged-probes')?.severity).toBe('tip');
+  });
+});
+
+describe('every probe failed on this machine (result error)', () => {
+  const local = (errno: string, detail: string): HostResult =>
+    host(
+      'inconclusive',
+      [
+        probe({ port: 22, result: 'error', errno, detail: `raw send: ${detail}` }),
+        probe({ port: 443, result: 'error', errno, detail: `raw send: ${detail}` }),
+        probe({ kind: 'echo', protocol: 'icmp', port: null, result: 'error', errno, detail: `raw send: ${detail}` }),
+      ],
+      { address: '127.255.255.255', target: '127.255.255.255' },
+    );
+
+  it('EACCES (a broadcast address): says what the error means, proposes no firewall rule', () => {
+    const advice = buildAdvice(input(local('EACCES', 'the operating system refused to send (EACCES) — a broadcast address, or a local firewall rule forbids it'), { target: '127.255.255.255' }));
+    expect(ids(advice)[0]).toBe('local-send-error');
+    for (const id of ['allow-scanner', 'enable-icmp', 'path-filter', 'host-firewall-rejects', 'add-tcp-port', 'add-udp-port', 'scan-dead-hosts', 'debug-bundle']) {
+      expect(ids(advice)).not.toContain(id);
+    }
+    const a = advice[0]!;
+    expect(a.severity).toBe('fix');
+    expect(a.why).toContain('EACCES');
+    expect(a.why).toContain('broadcast');
+    expect(a.why).toMatch(/no firewall change/);
+    expect(a.actions.map((x) => x.text).join('\n')).toMatch(/broadcast address/);
+    expect(a.actions.find((x) => x.kind === 'command')?.text).toBe('ip route get 127.255.255.255');
+    // No pasted command opens anything.
+    for (const x of advice.flatMap((y) => y.actions)) expect(x.text).not.toMatch(/nft add|iptables -A|ufw allow|firewall-cmd|New-NetFirewallRule/);
+  });
+
+  it('ENETUNREACH: no route from this machine', () => {
+    const advice = buildAdvice(input(local('ENETUNREACH', 'this machine has no route to that network (ENETUNREACH) — nothing was sent')));
+    expect(ids(advice)).toEqual(['local-send-error']);
+    expect(advice[0]!.why).toContain('no route');
+    expect(advice[0]!.actions.map((x) => x.text).join('\n')).toMatch(/no route to that network/);
+  });
+
+  it('only some probes errored: the usual network advice still applies', () => {
+    const mixed = host('not-alive', [probe({ port: 22 }), probe({ port: 443, result: 'error', errno: 'ENOBUFS', detail: 'raw send: out of buffer space' })]);
+    const got = ids(buildAdvice(input(mixed)));
+    expect(got).not.toContain('local-send-error');
+    expect(got).toContain('allow-scanner');
+  });
+});
+
+describe('credential evidence reads only steps that ran', () => {
+  it('a broken (step-error) or skipped tmp-exec step does not advise "make /tmp usable"', () => {
+    const broken: AuthResult = {
+      ...auth([{ id: 'login', ok: true }], { status: 'passed' }),
+    };
+    broken.steps.push(
+      { id: 'tmp-exec', ok: false, ms: 1, summary: 'could not run', reason: 'step-error', data: { error: 'channel open failed', code: 'channel-open-failed' } },
+      { id: 'sessions', ok: null, ms: 0, summary: 'skipped', reason: 'skipped', data: { skipped: true } },
+    );
+    const got = ids(buildAdvice(input(aliveEcho, { auth: broken })));
+    expect(got).not.toContain('tmp-exec');
+    expect(got).not.toContain('raise-ssh-limits');
   });
 });

@@ -24,7 +24,7 @@ import {
   scannerFamily,
   ufwCommands,
   windowsCommands,
-} from './firewallRules.js';
+} from './firewall.js';
 import { skipWithReason } from '../../e2e/lab/skip.js';
 
 const NS = 'srdiag-host';
