@@ -149,6 +149,27 @@ export function importError(file: string, e: unknown): string {
   return `cannot import ${inertText(file)}: ${inertText((e as NodeJS.ErrnoException).code ?? (e as Error).message)}`;
 }
 
+/**
+ * ScanReady's known-hosts store for this run (--known-hosts or the data directory's), loaded, with
+ * --import-known-hosts applied. `auth` and `diagnose` both open it here.
+ */
+export async function openKnownHosts(opts: Pick<AuthCliOptions, 'knownHosts' | 'importKnownHosts'>): Promise<{ store: KnownHostsStore; imported: { file: string; imported: number; skipped: number } | null }> {
+  const store = new KnownHostsStore(opts.knownHosts ?? defaultKnownHostsFile());
+  try {
+    await store.load();
+  } catch (e) {
+    throw new CliError((e as Error).message, EXIT.runtime);
+  }
+  if (opts.importKnownHosts === undefined) return { store, imported: null };
+  const file = typeof opts.importKnownHosts === 'string' ? opts.importKnownHosts : path.join(os.homedir(), '.ssh', 'known_hosts');
+  try {
+    const report = await store.importOpenSshFile(file);
+    return { store, imported: { file, imported: report.imported, skipped: report.skipped } };
+  } catch (e) {
+    throw new CliError(importError(file, e));
+  }
+}
+
 /** Builds the request from options + environment + prompts. Throws CliError (exit 2) on bad input. */
 export async function authRequestFromOptions(host: string, opts: AuthCliOptions): Promise<AuthRequestInput> {
   if (!host || host.length > 255 || /\s/.test(host)) throw new CliError(`bad host "${host}"`);
@@ -270,23 +291,11 @@ async function runAuthCli(host: string, opts: AuthCliOptions): Promise<number> {
   // What is printed or bundled passes the one redactor with this run's secrets.
   const secrets = requestSecrets(req);
   const red = redactor(secrets);
-  const knownHosts = new KnownHostsStore(opts.knownHosts ?? defaultKnownHostsFile());
   const style = makeStyle(colourEnabled(process.stdout));
   const json = opts.json === true;
-  try {
-    await knownHosts.load();
-  } catch (e) {
-    throw new CliError((e as Error).message, EXIT.runtime);
-  }
-  if (opts.importKnownHosts !== undefined) {
-    const file = typeof opts.importKnownHosts === 'string' ? opts.importKnownHosts : path.join(os.homedir(), '.ssh', 'known_hosts');
-    let report;
-    try {
-      report = await knownHosts.importOpenSshFile(file);
-    } catch (e) {
-      throw new CliError(importError(file, e));
-    }
-    if (!json) process.stderr.write(`imported ${report.imported} host key(s) from ${inertText(file)}${report.skipped ? `, skipped ${report.skipped}` : ''}\n`);
+  const { store: knownHosts, imported } = await openKnownHosts(opts);
+  if (imported && !json) {
+    process.stderr.write(`imported ${imported.imported} host key(s) from ${inertText(imported.file)}${imported.skipped ? `, skipped ${imported.skipped}` : ''}\n`);
   }
 
   const controller = new AbortController();

@@ -69,6 +69,31 @@ export function printError(message: string): void {
   process.stderr.write(`scanready: ${inertText(message)}\n`);
 }
 
+/**
+ * Ctrl-C / SIGTERM for a run: aborts `signal`, remembers it (`interrupted`), and `dispose()` takes
+ * the handlers off again so a second Ctrl-C after the run ends the process as usual.
+ */
+export function interruptible(): { signal: AbortSignal; readonly interrupted: boolean; dispose(): void } {
+  const controller = new AbortController();
+  let interrupted = false;
+  const onSignal = (): void => {
+    interrupted = true;
+    controller.abort();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    get interrupted() {
+      return interrupted;
+    },
+    dispose() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
 /** Wraps an action: errors become one line on stderr and the right exit status. */
 export function action<A extends unknown[]>(fn: (...args: A) => number | Promise<number>): (...args: A) => Promise<void> {
   return async (...args: A) => {

@@ -5,8 +5,6 @@
  * 2 bad input, 3 runtime failure.
  */
 import { isIP } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { HostKeyInfo } from '../../shared/auth.js';
 import type { Advice, DiagnosisEvent, DiagnosisResult, DiagnosisStage, PathHop } from '../../shared/diagnosis.js';
@@ -14,9 +12,9 @@ import type { DiagnoseRequestInput } from '../../shared/requests.js';
 import { inertDeep, inertText } from '../../shared/inertText.js';
 // The redactor is plain string work; the zip writer, the engines and ssh2 load inside the action.
 import { redactor, requestSecrets } from '../bundle/redact.js';
-import { KnownHostsStore } from '../ssh/knownHosts.js';
-import { addCredentialOptions, authRequestFromOptions, importError, promptYesNo, defaultKnownHostsFile, formatStep, type AuthCliOptions } from './auth.js';
-import { action, addDiscoverOptions, CliError, EXIT, intOption, resolveProfile, type DiscoverCliOptions } from './common.js';
+import type { KnownHostsStore } from '../ssh/knownHosts.js';
+import { addCredentialOptions, authRequestFromOptions, openKnownHosts, promptYesNo, formatStep, type AuthCliOptions } from './auth.js';
+import { action, addDiscoverOptions, CliError, EXIT, interruptible, intOption, resolveProfile, type DiscoverCliOptions } from './common.js';
 import { colourEnabled, formatDuration, formatHost, makeStyle, table, type Style } from './format.js';
 
 interface DiagnoseCliOptions extends DiscoverCliOptions {
@@ -91,20 +89,7 @@ async function runDiagnoseCli(target: string, opts: DiagnoseCliOptions): Promise
     const authOpts: AuthCliOptions = { ...opts, profile: undefined, timeout: opts.authTimeout ?? 10_000 };
     const { host: _host, ...rest } = await authRequestFromOptions(target, authOpts);
     auth = rest;
-    knownHosts = new KnownHostsStore(opts.knownHosts ?? defaultKnownHostsFile());
-    try {
-      await knownHosts.load();
-    } catch (e) {
-      throw new CliError((e as Error).message, EXIT.runtime);
-    }
-    if (opts.importKnownHosts !== undefined) {
-      const file = typeof opts.importKnownHosts === 'string' ? opts.importKnownHosts : path.join(os.homedir(), '.ssh', 'known_hosts');
-      try {
-        await knownHosts.importOpenSshFile(file);
-      } catch (e) {
-        throw new CliError(importError(file, e));
-      }
-    }
+    knownHosts = (await openKnownHosts(opts)).store;
   } else {
     const authOnly = ['passwordEnv', 'key', 'passphraseEnv', 'agent', 'delegationCommand', 'delegationPasswordEnv', 'acceptNewHostKey', 'knownHosts', 'importKnownHosts'] as const;
     const given = authOnly.filter((k) => opts[k] !== undefined);
@@ -125,14 +110,7 @@ async function runDiagnoseCli(target: string, opts: DiagnoseCliOptions): Promise
   // What is printed or bundled passes the one redactor with this run's secrets.
   const secrets = requestSecrets(auth);
   const red = redactor(secrets);
-  const controller = new AbortController();
-  let interrupted = false;
-  const onSigint = (): void => {
-    interrupted = true;
-    controller.abort();
-  };
-  process.once('SIGINT', onSigint);
-  process.once('SIGTERM', onSigint);
+  const run = interruptible();
   const progress = !json && process.stderr.isTTY;
   const onEvent = (e: DiagnosisEvent): void => {
     if (!json && e.type === 'auth' && e.event.type === 'step') {
@@ -163,7 +141,7 @@ async function runDiagnoseCli(target: string, opts: DiagnoseCliOptions): Promise
   let result: DiagnosisResult;
   try {
     result = await runDiagnosis(request, {
-      signal: controller.signal,
+      signal: run.signal,
       onEvent,
       topPorts: opts.topPorts ?? 1000,
       ...(knownHosts ? { knownHosts } : {}),
@@ -177,8 +155,7 @@ async function runDiagnoseCli(target: string, opts: DiagnoseCliOptions): Promise
   } finally {
     settled = true;
     process.off('beforeExit', onBeforeExit);
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    run.dispose();
   }
 
   result = red.value(result);
@@ -189,7 +166,7 @@ async function runDiagnoseCli(target: string, opts: DiagnoseCliOptions): Promise
     await bundles.writeBundle(opts.bundle, { diagnoses: [result], command: process.argv.slice(2) }, { ...secrets, rawSockets: canUseRawSockets(), redactHosts: opts.redactHosts === true });
     process.stderr.write(`bundle written: ${inertText(opts.bundle)}\n`);
   }
-  if (interrupted) return EXIT.interrupted;
+  if (run.interrupted) return EXIT.interrupted;
   const authOk = result.auth === null || result.auth.status === 'passed';
   return result.discovery.alive && authOk ? EXIT.ok : EXIT.notOk;
 }

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import type { HostResult } from '../../shared/discovery.js';
 import { inertText } from '../../shared/inertText.js';
 import { planTargets, readTargetsFile } from '../targets/index.js';
-import { action, addDiscoverOptions, CliError, EXIT, resolveProfile, type DiscoverCliOptions } from './common.js';
+import { action, addDiscoverOptions, CliError, EXIT, interruptible, resolveProfile, type DiscoverCliOptions } from './common.js';
 import { colourEnabled, formatDuration, formatHost, formatHostLine, makeStyle } from './format.js';
 
 interface DiscoverOptions extends DiscoverCliOptions {
@@ -61,14 +61,7 @@ async function runDiscover(targetArgs: string[], opts: DiscoverOptions): Promise
     }
   }
 
-  const controller = new AbortController();
-  let interrupted = false;
-  const onSigint = (): void => {
-    interrupted = true;
-    controller.abort();
-  };
-  process.once('SIGINT', onSigint);
-  process.once('SIGTERM', onSigint);
+  const run = interruptible();
 
   // Only counts are kept per host; whole results only when a bundle will need them.
   const results: HostResult[] = [];
@@ -86,7 +79,7 @@ async function runDiscover(targetArgs: string[], opts: DiscoverOptions): Promise
       mode,
       ...(opts.rate !== undefined ? { ratePps: opts.rate } : {}),
       ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
-      signal: controller.signal,
+      signal: run.signal,
     })) {
       switch (ev.type) {
         case 'host-done':
@@ -119,8 +112,7 @@ async function runDiscover(targetArgs: string[], opts: DiscoverOptions): Promise
       }
     }
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    run.dispose();
     if (progress) clearProgress();
   }
 
@@ -132,11 +124,11 @@ async function runDiscover(targetArgs: string[], opts: DiscoverOptions): Promise
     process.stdout.write(
       `${style.bold(`${finished} host${finished === 1 ? '' : 's'}:`)} ${alive} alive, ${finished - alive} not alive` +
         (failed > 0 ? `, ${failed} failed` : '') +
-        (interrupted ? ' (interrupted)' : '') +
+        (run.interrupted ? ' (interrupted)' : '') +
         '\n',
     );
   }
-  if (interrupted) return EXIT.interrupted;
+  if (run.interrupted) return EXIT.interrupted;
   if (failed > 0) return EXIT.runtime;
   return alive === finished ? EXIT.ok : EXIT.notOk;
 }

@@ -4,6 +4,8 @@
  * jittered RTTs and TTLs (so compression gets no unrealistic help).
  */
 import type { HostResult, ProbeResult } from '../../shared/discovery.js';
+import { emptyResult } from '../probes/plan.js';
+import type { ProbeSpec } from '../probes/types.js';
 
 const TCP = [21, 22, 23, 25, 53, 80, 110, 111, 135, 139, 443, 445, 5631];
 const UDP = [53, 111, 135, 137, 161, 500];
@@ -18,22 +20,10 @@ function rng(seed: number): () => number {
   };
 }
 
+/** A probe record as the engine makes it (plan.ts), then what answered. */
 function probe(p: Partial<ProbeResult> & Pick<ProbeResult, 'protocol' | 'kind'>): ProbeResult {
-  return {
-    port: null,
-    sourcePort: null,
-    method: 'raw',
-    result: 'no-response',
-    responder: null,
-    fromTarget: false,
-    icmpType: null,
-    icmpCode: null,
-    ttl: null,
-    rttMs: null,
-    attempts: 2,
-    countsAsAlive: false,
-    ...p,
-  };
+  const spec: ProbeSpec = { protocol: p.protocol, kind: p.kind, port: p.port ?? null, sourcePort: p.sourcePort ?? null };
+  return { ...emptyResult(spec, 'raw'), attempts: 2, ...p };
 }
 
 export function sampleHost(i: number, base = '198.18'): HostResult {
