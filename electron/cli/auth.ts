@@ -19,7 +19,8 @@ import { KnownHostsStore } from '../ssh/knownHosts.js';
 import { action, checkUserName, CliError, EXIT, intOption } from './common.js';
 import { colourEnabled, makeStyle, type Style } from './format.js';
 
-export interface AuthCliOptions {
+/** The credential options `auth` and `diagnose` share (addCredentialOptions). */
+export interface CredentialCliOptions {
   port?: number;
   user?: string;
   passwordEnv?: string;
@@ -33,6 +34,9 @@ export interface AuthCliOptions {
   acceptNewHostKey?: boolean;
   knownHosts?: string;
   importKnownHosts?: string | boolean;
+}
+
+export interface AuthCliOptions extends CredentialCliOptions {
   profile?: string;
   timeout?: number;
   json?: boolean;

@@ -13,30 +13,17 @@ import { inertDeep, inertText } from '../../shared/inertText.js';
 // The redactor is plain string work; the zip writer, the engines and ssh2 load inside the action.
 import { redactor, requestSecrets } from '../bundle/redact.js';
 import type { KnownHostsStore } from '../ssh/knownHosts.js';
-import { addCredentialOptions, authRequestFromOptions, openKnownHosts, promptYesNo, formatStep, type AuthCliOptions } from './auth.js';
+import { addCredentialOptions, authRequestFromOptions, openKnownHosts, promptYesNo, formatStep, type AuthCliOptions, type CredentialCliOptions } from './auth.js';
 import { action, addDiscoverOptions, CliError, EXIT, interruptible, intOption, resolveProfile, type DiscoverCliOptions } from './common.js';
 import { colourEnabled, formatDuration, formatHost, makeStyle, table, type Style } from './format.js';
 
-interface DiagnoseCliOptions extends DiscoverCliOptions {
+interface DiagnoseCliOptions extends DiscoverCliOptions, CredentialCliOptions {
   scannerIp?: string[];
   trace: boolean;
   portFinder: boolean;
   topPorts?: number;
   json?: boolean;
-  // credentials (as in `scanready auth`, --timeout renamed --auth-timeout: --timeout is the probes')
-  user?: string;
-  port?: number;
-  passwordEnv?: string;
-  key?: string;
-  passphraseEnv?: string;
-  agent?: boolean;
-  delegation?: AuthCliOptions['delegation'];
-  delegationCommand?: string;
-  delegationPasswordEnv?: string;
-  sessions?: number;
-  acceptNewHostKey?: boolean;
-  knownHosts?: string;
-  importKnownHosts?: string | boolean;
+  // credentials: as in `scanready auth` (CredentialCliOptions), --timeout renamed --auth-timeout (--timeout is the probes')
   authTimeout?: number;
   bundle?: string;
   redactHosts?: boolean;
