@@ -15,7 +15,7 @@
  * ACK probe its own source port, so its ACKs use a random one; the SYN-ACK probe has no nmap equivalent).
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -132,6 +132,52 @@ async function benchCliStartup(): Promise<boolean> {
     const pass = m.median <= 150 && m.codes.size === 1 && m.codes.has(code);
     ok &&= pass;
     console.log(`${name.padEnd(22)} ${m.median.toFixed(0).padStart(5)} ms (min ${m.min.toFixed(0)})   ${check(pass)}`);
+  }
+  return ok;
+}
+
+/**
+ * History on disk (issue 15): a 4,096-host and a 65,536-host sweep streamed into the database as the
+ * service does, every probe of every host kept. Targets ≤ 2 MB and ≤ 30 MB.
+ */
+async function benchHistorySize(): Promise<boolean> {
+  const { HistoryStore, newHistoryId, summarizeDiscovery } = await import('../electron/history/index.js');
+  const { sampleHost } = await import('../electron/history/sampleHosts.js');
+  let ok = true;
+  console.log('\n== History database size for a sweep (all probes of every host kept)');
+  for (const [n, limitMb] of [
+    [4096, 2],
+    [65_536, 30],
+  ] as const) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sr-bench-hist-'));
+    const store = new HistoryStore(dir);
+    const id = newHistoryId();
+    const t0 = performance.now();
+    const w = store.beginSweep(summarizeDiscovery(id, ['198.18.0.0/16'], [], false, new Date().toISOString()));
+    let alive = 0;
+    for (let i = 0; i < n; i++) {
+      const h = sampleHost(i);
+      if (h.alive) alive++;
+      w.add(h);
+    }
+    w.finish({ ...summarizeDiscovery(id, ['198.18.0.0/16'], [], false, new Date().toISOString()), hosts: { total: n, alive } }, false);
+    const writeMs = performance.now() - t0;
+    store.close();
+    const bytes = readdirSync(dir)
+      .filter((f) => f.startsWith('history.sqlite'))
+      .reduce((sum, f) => sum + statSync(path.join(dir, f)).size, 0);
+    const t1 = performance.now();
+    const again = new HistoryStore(dir);
+    const entry = again.get(id);
+    const readMs = performance.now() - t1;
+    again.close();
+    rmSync(dir, { recursive: true, force: true });
+    const hosts = entry.kind === 'discovery' ? entry.result.hosts.length : 0;
+    const pass = bytes <= limitMb * 1024 * 1024 && hosts === n;
+    ok &&= pass;
+    console.log(
+      `${String(n).padStart(6)} hosts   ${(bytes / 1024 / 1024).toFixed(2)} MB (${(bytes / n).toFixed(0)} B/host; target ≤ ${limitMb} MB)   write ${fmt(writeMs)}, reopen ${fmt(readMs)}   ${check(pass)}`,
+    );
   }
   return ok;
 }
@@ -278,6 +324,7 @@ async function main(): Promise<void> {
   // 7. CLI start-up and one-host discovery.
   allOk = (await benchCliStartup()) && allOk;
   allOk = (await benchDiscoverOne()) && allOk;
+  allOk = (await benchHistorySize()) && allOk;
 
   console.log(`\n${allOk ? 'All benchmark targets met.' : 'Some benchmark targets were NOT met.'}`);
   process.exitCode = allOk ? 0 : 1;
@@ -342,7 +389,18 @@ export async function serveResponsiveness(): Promise<{ ok: boolean; startMs: num
 
 // `node --import tsx scripts/bench.ts --only=web` runs only the web-mode responsiveness part
 // (BENCH_WEB_TARGET=198.19.0.0/24 compares a small sweep's start with the /15's).
-if (process.argv.includes('--only=web')) {
+// `--only=cli` (start-up and one-host discover) and `--only=history` (database size) run those parts alone.
+if (process.argv.includes('--only=cli') || process.argv.includes('--only=history')) {
+  (async () => {
+    let ok = true;
+    if (process.argv.includes('--only=cli')) ok = (await benchCliStartup()) && (await benchDiscoverOne()) && ok;
+    if (process.argv.includes('--only=history')) ok = (await benchHistorySize()) && ok;
+    process.exitCode = ok ? 0 : 1;
+  })().catch((err: unknown) => {
+    console.error(`bench: ${(err as Error).message}`);
+    process.exitCode = 3;
+  });
+} else if (process.argv.includes('--only=web')) {
   serveResponsiveness().then(
     (r) => console.log(JSON.stringify(r)),
     (err: unknown) => console.error(`bench: ${(err as Error).message}`),
