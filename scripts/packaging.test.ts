@@ -94,12 +94,18 @@ describe('install without Electron', () => {
 });
 
 /** The dependency closure of `names` in node_modules (dependencies + optionalDependencies that are installed). */
+/**
+ * Dependencies a module uses only in its install script, never at run time: better-sqlite3's
+ * prebuild-install (the packager rebuilds the addon against Electron instead).
+ */
+const INSTALL_ONLY = new Set(['prebuild-install']);
+
 function closure(names: string[]): Set<string> {
   const out = new Set<string>();
   const todo = [...names];
   while (todo.length > 0) {
     const name = todo.pop()!;
-    if (out.has(name)) continue;
+    if (out.has(name) || INSTALL_ONLY.has(name)) continue;
     const file = path.join(root, 'node_modules', name, 'package.json');
     if (!existsSync(file)) continue; // an optional dependency not installed here
     out.add(name);
