@@ -6,7 +6,7 @@
  * Plain Node (better-sqlite3 is loaded on first use): no electron import.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { HostResult } from '../../shared/discovery.js';
@@ -115,9 +115,16 @@ export class HistoryStore {
     this.file = path.join(userDataDir, DB_FILE_NAME);
   }
 
+  /** True when there is any history to read (the database, or an old JSON history to import). */
+  private anything(): boolean {
+    return this.db !== null || existsSync(this.file) || existsSync(path.join(this.userDataDir, 'history', 'index.json'));
+  }
+
   /** Opens on first use: commands that never touch history never load the native driver. */
   private open(): Database {
     if (this.db) return this.db;
+    // Only writes get here without a database: they create the data directory (0700) as needed.
+    mkdirSync(this.userDataDir, { recursive: true, mode: 0o700 });
     const { db, movedAside } = openHistoryDb(this.file);
     this.db = db;
     if (movedAside) this.notices.push(`The history database was damaged and could not be opened. It was moved to ${movedAside} and a new, empty history was started.`);
@@ -271,6 +278,9 @@ export class HistoryStore {
   }
 
   list(query: HistoryQuery = {}): HistorySummary[] {
+    if (query.since) parseWhen(query.since, 'since');
+    if (query.until) parseWhen(query.until, 'until');
+    if (!this.anything()) return []; // reading creates nothing
     const db = this.open();
     const where: string[] = [];
     const args: Record<string, unknown> = {};
@@ -315,6 +325,7 @@ export class HistoryStore {
 
   get(id: string): HistoryEntry {
     if (!ID_RE.test(id)) throw new HistoryError('bad-input', 'bad history id');
+    if (!this.anything()) throw new HistoryError('not-found', 'that history entry no longer exists');
     const db = this.open();
     const row = db.prepare('SELECT id, kind, summary, result, state, pinned FROM runs WHERE id = ?').get(id) as RunRow | undefined;
     if (!row) throw new HistoryError('not-found', 'that history entry no longer exists');
@@ -336,17 +347,20 @@ export class HistoryStore {
 
   pin(id: string, pinned: boolean): boolean {
     if (!ID_RE.test(id)) throw new HistoryError('bad-input', 'bad history id');
+    if (!this.anything()) return false;
     return this.open().prepare('UPDATE runs SET pinned = ? WHERE id = ?').run(pinned ? 1 : 0, id).changes > 0;
   }
 
   delete(id: string): boolean {
     if (!ID_RE.test(id)) throw new HistoryError('bad-input', 'bad history id');
+    if (!this.anything()) return false;
     const changed = this.open().prepare('DELETE FROM runs WHERE id = ?').run(id).changes > 0;
     if (changed) this.reclaim();
     return changed;
   }
 
   clear(): number {
+    if (!this.anything()) return 0;
     const n = this.open().prepare(`DELETE FROM runs WHERE state != 'in-flight'`).run().changes;
     this.reclaim();
     return n;
@@ -354,6 +368,7 @@ export class HistoryStore {
 
   /** Deletes unpinned runs older than keepDays, then the oldest unpinned until under keepMB. */
   applyRetention(policy: RetentionPolicy, now = Date.now()): number {
+    if (!this.anything()) return 0;
     const db = this.open();
     let deleted = 0;
     db.transaction(() => {
@@ -396,6 +411,7 @@ export class HistoryStore {
 
   /** Bytes on disk: the database and its WAL. */
   stats(): { runs: number; storedBytes: number } {
+    if (!this.anything()) return { runs: 0, storedBytes: 0 };
     const db = this.open();
     const r = db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(bytes), 0) AS b FROM runs').get() as { n: number; b: number };
     return { runs: r.n, storedBytes: r.b };
