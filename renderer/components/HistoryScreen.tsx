@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import type { HistoryQueryRequest } from '../../shared/ipc.js';
 import { HISTORY_KINDS } from '../../shared/requests.js';
 import { useHistoryActions, useHistoryError, useHistoryItems, useHistoryLoaded, useHistoryNotices, useHistoryOpening, useHistoryQuery } from '../stores/historyStore.js';
@@ -121,6 +121,10 @@ export function HistoryScreen() {
   const notices = useHistoryNotices();
   const actions = useHistoryActions();
   const filtered = Object.keys(query).length > 0;
+  // Runs stored by another process (the CLI, a second app) push no event here: read again on open.
+  useEffect(() => {
+    void actions.load();
+  }, [actions]);
   const [confirmClear, setConfirmClear] = useState(false);
   // A long history renders a page at a time: opening History stays quick with thousands of runs.
   const [shown, setShown] = useState(PAGE);
