@@ -1,12 +1,9 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { HistoryQueryRequest } from '../../shared/ipc.js';
 import { HISTORY_KINDS } from '../../shared/requests.js';
-import { useHistoryActions, useHistoryError, useHistoryItems, useHistoryLoaded, useHistoryNotices, useHistoryOpening, useHistoryQuery } from '../stores/historyStore.js';
+import { useHistoryActions, useHistoryError, useHistoryItems, useHistoryLoaded, useHistoryMore, useHistoryNotices, useHistoryOpening, useHistoryQuery, HISTORY_PAGE } from '../stores/historyStore.js';
 import { AUTH_STATUS_LABEL, VERDICT_LABEL } from '../lib/format.js';
 import { ErrorBanner, ScreenHeader } from './Common.js';
-
-/** Rows rendered at once; "Show more" adds another page. */
-const PAGE = 100;
 
 const KIND_LABEL = { diagnosis: 'Diagnosis', discovery: 'Sweep', auth: 'Credential check' } as const;
 
@@ -126,8 +123,7 @@ export function HistoryScreen() {
     void actions.load();
   }, [actions]);
   const [confirmClear, setConfirmClear] = useState(false);
-  // A long history renders a page at a time: opening History stays quick with thousands of runs.
-  const [shown, setShown] = useState(PAGE);
+  const more = useHistoryMore();
   return (
     <>
       <ScreenHeader title="History" lead="Past diagnoses, sweeps and credential checks. Open one to see it again exactly as it was. No secrets are stored. Pinned runs are kept whatever the retention setting says." />
@@ -143,7 +139,8 @@ export function HistoryScreen() {
       <section className="panel" aria-labelledby="hist-h">
         <div className="row" style={{ justifyContent: 'space-between' }}>
           <h2 id="hist-h">
-            {items.length} {filtered ? 'matching ' : ''}entr{items.length === 1 ? 'y' : 'ies'}
+            {items.length}
+            {more ? '+' : ''} {filtered ? 'matching ' : ''}entr{items.length === 1 && !more ? 'y' : 'ies'}
           </h2>
           {items.length > 0 && !filtered ? (
             confirmClear ? (
@@ -189,7 +186,7 @@ export function HistoryScreen() {
                 </tr>
               </thead>
               <tbody>
-                {items.slice(0, shown).map((h) => (
+                {items.map((h) => (
                   <tr key={h.id}>
                     <td className="small mono">
                       <time dateTime={h.createdAt}>{isoLocal(h.createdAt)}</time>
@@ -226,13 +223,11 @@ export function HistoryScreen() {
                 ))}
               </tbody>
             </table>
-            {items.length > shown ? (
+            {more ? (
               <div className="row">
-                <span className="small muted">
-                  Showing the newest {shown} of {items.length}.
-                </span>
-                <button type="button" onClick={() => setShown((n) => n + PAGE)}>
-                  Show {Math.min(PAGE, items.length - shown)} more
+                <span className="small muted">Showing the newest {items.length}.</span>
+                <button type="button" onClick={() => void actions.loadMore()}>
+                  Show {HISTORY_PAGE} more
                 </button>
               </div>
             ) : null}

@@ -7,8 +7,13 @@ import { diagnosisActions } from './diagnosisStore.js';
 import { sweepActions } from './sweepStore.js';
 import { uiActions } from './uiStore.js';
 
+/** Runs fetched per page: the list opens quickly with thousands of runs stored. */
+export const HISTORY_PAGE = 100;
+
 interface HistoryState {
   items: HistorySummary[];
+  /** More runs match than are loaded (the last page was full). */
+  more: boolean;
   /** The search the list shows (empty = every run, newest first). */
   query: HistoryQueryRequest;
   /** Said once by the history database: a damaged file moved aside (and where), an old history imported. */
@@ -18,6 +23,8 @@ interface HistoryState {
   opening: string | null;
   actions: {
     load: () => Promise<void>;
+    /** Fetches the next page of the same search and appends it. */
+    loadMore: () => Promise<void>;
     /** Replaces the search and reloads. */
     search: (query: HistoryQueryRequest) => Promise<void>;
     pin: (id: string, pinned: boolean) => Promise<void>;
@@ -31,6 +38,7 @@ const bridge = bridgeSlot();
 
 const useHistoryStore = create<HistoryState>()((set, get) => ({
   items: [],
+  more: false,
   query: {},
   notices: [],
   loaded: false,
@@ -40,15 +48,27 @@ const useHistoryStore = create<HistoryState>()((set, get) => ({
     load: async () => {
       try {
         const first = !get().loaded;
-        const items = await call(bridge.get().history.list(get().query));
-        set({ items, loaded: true, error: null });
+        // Keep as many rows as are on screen (a reload after pin/delete must not shrink the list).
+        const limit = Math.max(HISTORY_PAGE, get().items.length);
+        const items = await call(bridge.get().history.list({ ...get().query, limit }));
+        set({ items, more: items.length === limit, loaded: true, error: null });
         if (first) set({ notices: await call(bridge.get().history.notices()) });
       } catch (err) {
         set({ error: plainError(err), loaded: true });
       }
     },
+    loadMore: async () => {
+      try {
+        const have = get().items;
+        const page = await call(bridge.get().history.list({ ...get().query, limit: HISTORY_PAGE, offset: have.length }));
+        const known = new Set(have.map((h) => h.id));
+        set({ items: [...have, ...page.filter((h) => !known.has(h.id))], more: page.length === HISTORY_PAGE, error: null });
+      } catch (err) {
+        set({ error: plainError(err) });
+      }
+    },
     search: async (query) => {
-      set({ query });
+      set({ query, items: [] });
       await get().actions.load();
     },
     pin: async (id, pinned) => {
@@ -117,6 +137,7 @@ export function attachHistory(api: ScanReadyApi): Unsubscribe {
 export const useHistoryItems = () => useHistoryStore((s) => s.items);
 export const useHistoryQuery = () => useHistoryStore((s) => s.query);
 export const useHistoryNotices = () => useHistoryStore((s) => s.notices);
+export const useHistoryMore = () => useHistoryStore((s) => s.more);
 export const useHistoryLoaded = () => useHistoryStore((s) => s.loaded);
 export const useHistoryError = () => useHistoryStore((s) => s.error);
 export const useHistoryOpening = () => useHistoryStore((s) => s.opening);
