@@ -70,6 +70,7 @@ export async function discoverHost(
     return await runHost(target, { driver, profile: opts.profile, signal: opts.signal ?? new AbortController().signal }, onProbe);
   } finally {
     driver.close();
+    await driver.settled?.();
   }
 }
 
@@ -178,6 +179,10 @@ export async function* discover(targets: TargetSource, opts: DiscoverOptions): A
       await new Promise<void>((resolve) => (notify = resolve));
     }
     await all;
+    // Every host is done: release the sockets and processes now, and wait until they are really
+    // gone, so that when `end` arrives the run holds nothing any more (also after a cancel).
+    driver.close();
+    await driver.settled?.();
     yield { type: 'end', done, total, alive, cancelled: ac.signal.aborted, durationMs: Math.round(performance.now() - t0) };
   } finally {
     // Also reached when the consumer leaves the loop early: stop and release everything.
