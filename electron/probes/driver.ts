@@ -49,4 +49,6 @@ export interface ProbeDriver {
    * its pipes are closed — so a run that ends holds no file descriptor or process any more.
    */
   settled?(): Promise<void>;
+  /** Sends waiting for a rate token (the sweep starts no new host while this is long). */
+  queued?(): number;
 }

@@ -350,6 +350,10 @@ export class FallbackDriver implements ProbeDriver {
     for (const w of waiting) w();
   }
 
+  queued(): number {
+    return this.limiter.queued;
+  }
+
   /** Resolves when every ping this driver started has closed (they were killed by close()/release()). */
   settled(): Promise<void> {
     if (this.children.size === 0) return Promise.resolve();
