@@ -366,6 +366,9 @@ export function createServiceCore(options: ServiceOptions): Service {
         };
         let cancelled = false;
         let failure: IpcResult<never> | null = null;
+        // Open (or create) the history database now, a step per turn of the event loop, rather
+        // than all at once when the first host is done: that stalled every other client.
+        await history.prepare().catch(() => undefined); // a locked or full disk never fails the sweep
         try {
           const source: AsyncIterable<DiscoveryEvent> = req.elevate
             ? runElevatedDiscover({ platform, cli: options.cli as CliInvocation, entries, profile, force: req.force, ratePps, signal })
