@@ -15,6 +15,7 @@ import {
   canonicalIp,
   echoKey,
   RawTransport,
+  type PacketTap,
   refusedDestination,
   socketFailure,
   tcpKey,
@@ -45,6 +46,8 @@ export interface TraceOptions {
   privileged?: boolean;
   /** Send through this transport (and its rate limiter) instead of opening one for the trace. */
   transport?: RawTransport;
+  /** Packet tap for the transport the trace opens (a pcap of the run). */
+  onPacket?: PacketTap;
   /** Packet rate when the trace opens its own transport (default 2000 per second). */
   ratePps?: number;
   signal?: AbortSignal;
@@ -178,7 +181,7 @@ async function rawTrace(
   const dst = canonicalIp(target);
   const refused = refusedDestination(target);
   if (refused) return summarise({ target, method: 'none', probe: probeLabel(probe), hops: [], detail: refused.detail });
-  const transport = o.transport ?? new RawTransport({ ratePps: o.ratePps ?? 2000 });
+  const transport = o.transport ?? new RawTransport({ ratePps: o.ratePps ?? 2000, ...(o.onPacket ? { onPacket: o.onPacket } : {}) });
   const keys: string[] = [];
   try {
     await transport.open(family); // rejects without privilege: tracePath falls back to the system tools

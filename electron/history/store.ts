@@ -45,6 +45,8 @@ export interface HistoryQuery {
 }
 
 export const MAX_LIST = 5000;
+/** The most of a run's pcap the history keeps (deflated); a larger capture is not stored. */
+export const MAX_STORED_PCAP_BYTES = 4 * 1024 * 1024;
 
 const ID_RE = /^[A-Za-z0-9-]{1,80}$/;
 
@@ -340,6 +342,39 @@ export class HistoryStore {
       )
       .all(args) as Pick<RunRow, 'summary' | 'pinned' | 'state'>[];
     return rows.map(rowSummary);
+  }
+
+  /**
+   * Keeps a run's packets (a pcap file, electron/bundle/capture.ts) beside its result, deflated;
+   * false when the run is gone or the capture is over MAX_STORED_PCAP_BYTES once deflated.
+   */
+  setPackets(id: string, pcap: Buffer, packets: number): boolean {
+    if (!ID_RE.test(id)) throw new HistoryError('bad-input', 'bad history id');
+    const db = this.open();
+    const data = deflateRawSync(pcap, { level: 6 });
+    if (data.length > MAX_STORED_PCAP_BYTES) return false;
+    let stored = false;
+    db.transaction(() => {
+      if (!db.prepare('SELECT 1 FROM runs WHERE id = ?').get(id)) return;
+      const old = db.prepare('SELECT length(data) AS n FROM run_packets WHERE run_id = ?').get(id) as { n: number } | undefined;
+      db.prepare('INSERT OR REPLACE INTO run_packets (run_id, packets, data) VALUES (?, ?, ?)').run(id, packets, data);
+      db.prepare('UPDATE runs SET bytes = bytes + ? WHERE id = ?').run(data.length - (old?.n ?? 0), id);
+      stored = true;
+    }).immediate();
+    return stored;
+  }
+
+  /** A run's packets as a pcap file, or null when none were kept. */
+  packets(id: string): Buffer | null {
+    if (!ID_RE.test(id)) throw new HistoryError('bad-input', 'bad history id');
+    if (!this.anything()) return null;
+    const row = this.open().prepare('SELECT data FROM run_packets WHERE run_id = ?').get(id) as { data: Buffer } | undefined;
+    if (!row) return null;
+    try {
+      return inflateRawSync(row.data, { maxOutputLength: 64 * 1024 * 1024 });
+    } catch {
+      return null; // damaged: the bundle goes without its pcap
+    }
   }
 
   get(id: string): HistoryEntry {

@@ -26,6 +26,7 @@ import { HostKeyPrompt } from './HostKeyPrompt.js';
 import { ListeningPorts } from './ListeningPorts.js';
 import { ErrorBanner, isBusy, ProfileSelect, ScreenHeader } from './Common.js';
 import { PathView } from './PathView.js';
+import { ExportButton } from './ExportButton.js';
 import { buildCells, ProbeDetail, ProbeMatrix } from './ProbeMatrix.js';
 
 const FLOW: { id: string; label: string }[] = [
@@ -195,6 +196,7 @@ export function DiagnoseScreen() {
       </form>
 
       <ErrorBanner message={run.error} />
+      <ExportButton id={run.historyId} what="this diagnosis" />
       {run.reopened ? (
         <div className="banner info" role="status">
           <strong>Reopened from history</strong>
