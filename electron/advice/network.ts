@@ -201,7 +201,7 @@ function networkAdvice(input: AdviceInput, ev: Evidence, out: Ranked[]): void {
       id: 'check-address',
       severity: 'fix',
       rank: RANK.resolve,
-      title: `"${input.target}" does not resolve`,
+      title: `"${input.target}" does not resolve (DNS)`,
       why: `Name resolution failed: ${input.resolveError}. A scanner given this name cannot scan it either.`,
       actions: [
         { label: 'check', kind: 'command', text: `getent ahosts ${shOperand(input.target)}` },

@@ -165,6 +165,8 @@ describe('diagnosis without privilege', () => {
   it('a name that does not resolve: check-address, no probes', async () => {
     const r = await diagnose('no-such-host.invalid');
     expect(r.discovery.probes).toEqual([]);
+    // A typed result of its own: the UI shows it instead of a verdict.
+    expect(r.unresolved).toMatchObject({ name: 'no-such-host.invalid', reason: expect.stringMatching(/cannot resolve/) as unknown });
     expect(r.advice.map((a) => a.id)).toEqual(['check-address']);
     expect(r.advice[0]?.title).toContain('does not resolve');
   });

@@ -16,11 +16,10 @@ import {
 } from '../stores/diagnosisStore.js';
 import { useProfileEntry, useProfilesActions, useProfilesStatus } from '../stores/profilesStore.js';
 import { usePrivilege } from '../stores/settingsStore.js';
-import { AUTH_STATUS_LABEL, formatMs, profileSummary, VERDICT_LABEL } from '../lib/format.js';
-import { authActions } from '../stores/authStore.js';
-import { uiActions } from '../stores/uiStore.js';
+import { AUTH_STATUS_LABEL, profileSummary } from '../lib/format.js';
 import { AdviceCards } from './AdviceCards.js';
 import { Checklist } from './Checklist.js';
+import { FlowSteps, OutcomeAnnouncer, UnresolvedPanel, VerdictPanel } from './DiagnosisOutcome.js';
 import { DelegationFields, LoginFields, SessionsField, SshPortField, useCredentialSecrets, UserField } from './CredentialFields.js';
 import { HostKeyPrompt } from './HostKeyPrompt.js';
 import { ListeningPorts } from './ListeningPorts.js';
@@ -58,6 +57,7 @@ export function DiagnoseScreen() {
   const busy = isBusy(run.status);
   const authFieldProps = { idPrefix: 'diag-auth', fields: form.auth, onChange: actions.setAuthForm, disabled: busy };
   const position = flowPosition(run.status, run.stages, result !== null, host !== null);
+  const unresolved = result?.unresolved;
   // Secrets of the optional credential check live only here, only until the run starts.
   const secrets = useCredentialSecrets();
   const [credentialsOpen, setCredentialsOpen] = useState(form.withAuth);
@@ -77,13 +77,7 @@ export function DiagnoseScreen() {
         title="Why is this host “not alive”?"
         lead="Sends the scanner's own discovery probes to the host, shows what came back, traces the path and says what to change."
       />
-      <ol className="steps" aria-label="Diagnosis progress">
-        {FLOW.map((s, i) => (
-          <li key={s.id} className={i < position ? 'done' : i === position ? 'current' : ''} aria-current={i === position ? 'step' : undefined}>
-            {i + 1}. {s.label}
-          </li>
-        ))}
-      </ol>
+      <FlowSteps steps={FLOW} position={position} />
 
       <form className="panel" onSubmit={submit} aria-labelledby="diag-form-h">
         <h2 id="diag-form-h" className="sr-only">
@@ -211,6 +205,11 @@ export function DiagnoseScreen() {
         </div>
       ) : null}
 
+      <OutcomeAnnouncer host={host} unresolved={unresolved} />
+      {unresolved ? <UnresolvedPanel unresolved={unresolved} focus={!run.reopened} /> : null}
+      {host ? <VerdictPanel host={host} result={result} focus={!run.reopened} /> : null}
+
+      {unresolved ? null : (
       <PrivilegeNotice
         host={host}
         privilegeKnown={privilege}
@@ -218,9 +217,9 @@ export function DiagnoseScreen() {
         busy={busy}
         onElevate={() => void actions.start(privilege?.rawSockets ? { raw: true } : { elevate: true })}
       />
+      )}
 
-      {(run.status !== 'idle' && run.status !== 'error') || host ? <MatrixPanel /> : null}
-      {host ? <VerdictPanel host={host} /> : null}
+      {!unresolved && ((run.status !== 'idle' && run.status !== 'error') || host) ? <MatrixPanel /> : null}
       <PathView path={path} />
       <OpenPortsPanel profile={run.runProfile} />
       <AuthPanel />
@@ -378,51 +377,6 @@ function MatrixPanel() {
           </aside>
         </div>
       )}
-    </section>
-  );
-}
-
-function VerdictPanel({ host }: { host: HostResult }) {
-  // A diagnosis that already includes the credential check does not send the operator on to it.
-  const { runWithAuth } = useDiagnosisAuth();
-  return (
-    <section className="panel" aria-labelledby="verdict-h">
-      <h2 id="verdict-h">Verdict</h2>
-      <div className="verdict">
-        <span className={`verdict-badge ${host.verdict}`} data-testid="verdict" data-verdict={host.verdict}>
-          {VERDICT_LABEL[host.verdict]}
-        </span>
-        <div>
-          <p style={{ margin: 0 }} data-testid="verdict-reason">
-            {host.reason}
-          </p>
-          <p className="small muted" style={{ margin: '4px 0 0' }}>
-            {host.address !== host.target ? `${host.target} → ${host.address}. ` : ''}
-            {host.aliveBy ? `A scanner would report: ${host.aliveBy}. ` : ''}
-            Profile {host.profile}, {host.privileged ? 'raw sockets' : 'unprivileged'}, {formatMs(host.durationMs)}.
-          </p>
-        </div>
-      </div>
-      {host.alive && !runWithAuth ? (
-        <div className="row" style={{ marginTop: 8 }}>
-          <button
-            type="button"
-            onClick={() => {
-              authActions.setForm({ host: host.address });
-              uiActions.navigate('credentials');
-            }}
-          >
-            Next: check the scanner's credentials on {host.address}
-          </button>
-        </div>
-      ) : null}
-      {host.warnings.length > 0 ? (
-        <ul className="small" aria-label="Warnings about this verdict">
-          {host.warnings.map((w) => (
-            <li key={w}>{w}</li>
-          ))}
-        </ul>
-      ) : null}
     </section>
   );
 }

@@ -170,7 +170,8 @@ export function createDiagnosisStore(profileOf: (name: string) => DiscoveryProfi
         get().run.forget();
         const probes: Record<string, ProbeResult> = {};
         for (const p of result.discovery.probes) probes[probeKey(p)] = p;
-        const profile = profileOf(result.discovery.profile);
+        // A name that did not resolve has no probes and no verdict: no grid, no badge.
+        const profile = result.unresolved ? undefined : profileOf(result.discovery.profile);
         set({
           ...emptyRun,
           status: 'done',
@@ -182,7 +183,7 @@ export function createDiagnosisStore(profileOf: (name: string) => DiscoveryProfi
           privileged: result.discovery.privileged,
           planned: profile ? plannedProbes(profile) : [],
           probes,
-          host: result.discovery,
+          host: result.unresolved ? null : result.discovery,
           path: result.path,
           openPorts: result.openPorts,
           result,
@@ -247,7 +248,8 @@ function applyEvent(s: DiagnosisState, e: DiagnosePush['event']): Partial<Diagno
         ...ended(s),
         result: e.result,
         historyId: e.historyId ?? null,
-        host: e.result.discovery,
+        host: e.result.unresolved ? null : e.result.discovery,
+        ...(e.result.unresolved ? { planned: [], probes: {} } : {}),
         path: e.result.path,
         openPorts: e.result.openPorts,
         authResult: e.result.auth,

@@ -1,0 +1,63 @@
+// Issue 12, "the operator's first hour": what a new operator sees at 1280×800, against the real lab
+// (web mode; the server runs as root here, so raw probes are really sent).
+import { LAB } from '../lab/hosts.js';
+import { expect, test } from '../fixtures.js';
+import { SCREENSHOT_DIR } from '../fixtures.js';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+
+/** A screenshot of what is on screen (not the full page): the point is what needs no scrolling. */
+async function viewShot(app: Page, name: string): Promise<void> {
+  await app.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
+}
+
+async function diagnose(app: Page, target: string): Promise<void> {
+  await app.getByLabel(/^Target/).fill(target);
+  await app.getByRole('button', { name: 'Diagnose', exact: true }).click();
+}
+
+test.describe('the operator’s first hour', () => {
+  test.beforeEach(async ({ app }) => {
+    await app.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  test('1. a name that does not resolve: one DNS result, no grid, no badge, DNS advice first', async ({ app, checkA11y }) => {
+    await diagnose(app, 'no-such-host.invalid');
+    const dns = app.getByTestId('unresolved');
+    await expect(dns).toBeVisible({ timeout: 30_000 });
+    await expect(dns.getByRole('heading')).toHaveText(/“no-such-host\.invalid” does not resolve \(DNS\)/);
+    await expect(dns.getByRole('heading')).toBeFocused();
+    await expect(app.getByTestId('verdict-announce')).toContainText('does not resolve');
+    // No probe grid, no verdict badge, no "probes ran without raw sockets" banner.
+    await expect(app.getByRole('group', { name: /Probe results/ })).toHaveCount(0);
+    await expect(app.getByRole('region', { name: 'Probes' })).toHaveCount(0);
+    await expect(app.getByTestId('verdict')).toHaveCount(0);
+    await expect(app.getByTestId('privilege-notice')).toHaveCount(0);
+    // The DNS advice is the first (and only) card.
+    const advice = app.getByRole('region', { name: 'What to change' });
+    await expect(advice.locator('[data-advice-id]').first()).toHaveAttribute('data-advice-id', 'check-address');
+    await expect(advice.locator('[data-advice-id]').first()).toContainText('does not resolve (DNS)');
+    await viewShot(app, 'ux-01-unresolvable-name');
+    await checkA11y('diagnosis of a name that does not resolve');
+  });
+
+  test('2. the verdict is on screen after a run, announced, with focus on it; steps are not buttons', async ({ app }) => {
+    await diagnose(app, LAB.prohibit);
+    const verdict = app.getByTestId('verdict');
+    await expect(verdict).toHaveAttribute('data-verdict', 'rejected-by-host', { timeout: 60_000 });
+    await expect(app.getByRole('heading', { name: 'Verdict' })).toBeFocused();
+    await expect(verdict).toBeInViewport();
+    await expect(app.getByTestId('verdict-announce')).toContainText('Verdict: Rejected by the host');
+    await expect(app.getByTestId('diag-status')).toContainText('Done.', { timeout: 60_000 });
+    // Still in view when the run has finished (path, advice) and still focused.
+    await expect(verdict).toBeInViewport();
+    await expect(app.getByRole('heading', { name: 'Verdict' })).toBeFocused();
+    // Run time and probe time, both.
+    await expect(app.getByTestId('verdict-facts')).toContainText(/probes took .+, the whole diagnosis/);
+    // The progress steps are plain text, not controls.
+    const steps = app.getByRole('list', { name: 'Diagnosis progress' });
+    await expect(steps.getByRole('button')).toHaveCount(0);
+    await expect(steps.locator('li.done')).toHaveCount(6);
+    await viewShot(app, 'ux-02-verdict-in-view');
+  });
+});
