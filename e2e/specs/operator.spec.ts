@@ -61,3 +61,26 @@ test.describe('the operator’s first hour', () => {
     await viewShot(app, 'ux-02-verdict-in-view');
   });
 });
+
+test.describe('the path panel agrees with the verdict', () => {
+  test('3. a host that rejects by itself is not called a router; a router that rejects is named with one hop number', async ({ app, shot }) => {
+    await diagnose(app, LAB.prohibit);
+    await expect(app.getByTestId('verdict')).toHaveAttribute('data-verdict', 'rejected-by-host', { timeout: 60_000 });
+    const finding = app.getByTestId('path-finding');
+    await expect(finding).toHaveAttribute('data-finding', 'target-rejects', { timeout: 60_000 });
+    await expect(finding).toContainText('The target itself rejects the probes');
+    await expect(app.getByRole('region', { name: /Path to/ })).not.toContainText(/router or firewall|Blocked at/);
+    await shot('ux-03-path-host-rejects');
+
+    await diagnose(app, LAB.routerReject);
+    await expect(app.getByTestId('verdict')).toHaveAttribute('data-verdict', 'filtered-in-path', { timeout: 60_000 });
+    await expect(finding).toHaveAttribute('data-finding', 'hop-rejects', { timeout: 60_000 });
+    await expect(finding).toContainText(`Blocked at hop 1: ${LAB.router} (this machine's gateway)`);
+    // The advice numbers the same device the same way.
+    const first = app.getByRole('region', { name: 'What to change' }).locator('[data-advice-id]').first();
+    await expect(first).toHaveAttribute('data-advice-id', 'path-filter');
+    await expect(first).toContainText(`${LAB.router} (hop 1, this machine's gateway)`);
+    await expect(app.getByRole('list', { name: 'Hops' })).toContainText('(the device of hop 1 again)');
+    await shot('ux-03-path-router-rejects');
+  });
+});

@@ -18,6 +18,7 @@ import {
   QUALYS_STANDARD_TCP,
   type DiscoveryProfile,
 } from '../../shared/profiles.js';
+import { deviceHop, isGateway } from '../../shared/pathFacts.js';
 import { shOperand, shQuote } from '../../shared/shell.js';
 import { credentialAdvice } from './credentials.js';
 import { discoveryRuleSpec, firewallActions, type RuleSpec } from './firewall.js';
@@ -137,14 +138,20 @@ function pathHopFromTrace(path: PathResult | null, target: string): PathHop | nu
 }
 
 function whoToAsk(hop: string, path: PathResult | null): string {
-  const first = path?.hops.find((h) => h.responder !== null);
-  if (first && first.responder === hop && first.ttl === 1) {
+  if (path && isGateway(path, hop)) {
     return `${hop} is the first hop (this machine's gateway): ask whoever runs your local router/firewall, or check it yourself.`;
   }
   return (
     `Ask the team that runs ${hop} (network/firewall team; for a cloud network, the security group or network ACL ` +
     'in front of the target) to allow the scanner\'s addresses to the target on the discovery ports.'
   );
+}
+
+/** ` (hop 1, this machine's gateway)`: a device named by the first hop it answered at, as the path panel does. */
+function hopWords(path: PathResult | null, address: string): string {
+  const n = path ? deviceHop(path, address) : null;
+  if (n === null || !path) return '';
+  return ` (hop ${n}${isGateway(path, address) ? ", this machine's gateway" : ''})`;
 }
 
 /** What to look at on this machine for a local send error, per errno (the plain words come from the probe's `detail`, written by electron/net). */
@@ -287,14 +294,14 @@ function networkAdvice(input: AdviceInput, ev: Evidence, out: Ranked[]): void {
     const probesHit = [...adminOther, ...otherOther].filter((x) => x.responder === hop).map(probeLabel);
     const traceText =
       traceBlock && traceBlock.responder === hop
-        ? ` The path trace (${path?.probe ?? '?'}) got ${describeIcmp(fam, traceBlock.icmpType, traceBlock.icmpCode)} from ${hop} at hop ${traceBlock.ttl}.`
+        ? ` The path trace (${path?.probe ?? '?'}) got ${describeIcmp(fam, traceBlock.icmpType, traceBlock.icmpCode)} from ${hop}${hopWords(path, hop)}.`
         : '';
     out.push({
       id: 'path-filter',
       severity: 'fix',
       rank: RANK.pathReject,
       hop,
-      title: `${hop} on the path rejects the probes (${sent})`,
+      title: `${hop}${hopWords(path, hop)} on the path rejects the probes (${sent})`,
       why:
         `${hop} is not the target (${d.address}) and answered ${sent}` +
         (probesHit.length > 0 ? ` to ${list(probesHit)}` : '') +
@@ -354,7 +361,6 @@ function networkAdvice(input: AdviceInput, ev: Evidence, out: Ranked[]): void {
   if (path && !pathReached && !pathFilterHop && !noRoute && silentVerdict && tcpFound.length + udpFound.length === 0) {
     const last = path.lastResponder;
     if (last !== null && last !== d.address) {
-      const lastHop = [...path.hops].reverse().find((h) => h.responder === last);
       out.push({
         id: 'path-filter',
         severity: 'fix',
@@ -362,7 +368,7 @@ function networkAdvice(input: AdviceInput, ev: Evidence, out: Ranked[]): void {
         hop: last,
         title: `Packets are last seen at ${last}`,
         why:
-          `The path trace (${path.probe}, ${path.method}) got answers up to hop ${lastHop?.ttl ?? '?'} (${last}) and nothing after it. ` +
+          `The path trace (${path.probe}, ${path.method}) got answers up to ${last}${hopWords(path, last)} and nothing after it. ` +
           `Either a firewall at or after ${last} drops the probes silently, or the host itself does (or is off): from outside the two look the same. ` +
           'If the host\'s own firewall is clean, the next place to look is the device after that hop.',
         actions: [

@@ -111,7 +111,7 @@ describe.skipIf(skipWithoutRawSockets())('diagnosis of every lab scenario (raw p
     expect(top?.id).toBe('path-filter');
     expect(top?.hop).toBe(LAB.router);
     expect(top?.title).toContain('3/13');
-    expect(top?.why).toContain(`The path trace (TCP SYN 443) got ICMP 3/13 (communication administratively prohibited) from ${LAB.router} at hop 2`);
+    expect(top?.why).toContain(`The path trace (TCP SYN 443) got ICMP 3/13 (communication administratively prohibited) from ${LAB.router} (hop 1, this machine's gateway).`);
     expect(r.path?.blockingHop).toMatchObject({ ttl: 2, responder: LAB.router, icmpType: 3, icmpCode: 13 });
     expect(ids(r)).not.toContain('allow-scanner'); // the host's own firewall is not what blocks
     expect(ids(r)).not.toContain('enable-icmp');
