@@ -84,3 +84,39 @@ test.describe('the path panel agrees with the verdict', () => {
     await shot('ux-03-path-router-rejects');
   });
 });
+
+test.describe('advice is ranked', () => {
+  test('4. a host reachable only on a custom port: one "Do this first", the rest collapsed, no rule twice, re-run with the port', async ({ app, checkA11y, shot }) => {
+    await diagnose(app, LAB.offProfile);
+    const advice = app.getByRole('region', { name: 'What to change' });
+    await expect(advice).toBeVisible({ timeout: 90_000 });
+    const cards = advice.locator('[data-advice-id]');
+    await expect(cards.first()).toHaveAttribute('data-advice-id', 'add-tcp-port');
+    await expect(advice.getByText('Do this first')).toHaveCount(1);
+    await expect(cards.first()).toContainText('Do this first');
+    // The others are collapsed: titles only.
+    const n = await cards.count();
+    expect(n).toBeGreaterThan(1);
+    for (let i = 1; i < n; i++) await expect(cards.nth(i).locator('details')).not.toHaveAttribute('open', '');
+    // No CLI line in the app: verify is a button.
+    await expect(advice).not.toContainText('scanready discover');
+    // No firewall rule twice (every rule text once across all cards, opened or not).
+    const rules = await advice.locator('pre code').allTextContents();
+    expect(new Set(rules).size).toBe(rules.length);
+    const ids = await cards.evaluateAll((els) => els.map((e) => e.getAttribute('data-advice-id')));
+    expect(new Set(ids).size).toBe(ids.length);
+    // The network team's message, with a Copy button.
+    const allow = advice.locator('[data-advice-id="allow-scanner"]');
+    await allow.locator('summary').click();
+    await expect(allow.getByTestId('network-request')).toContainText(`to ${LAB.offProfile}`);
+    await expect(allow.getByRole('button', { name: /^Copy message for the network team/ })).toBeVisible();
+    await shot('ux-04-advice-ranked');
+    await checkA11y('ranked advice');
+
+    // "Re-run with this profile": the port goes into a copy of the profile, the form switches to it, the run goes again.
+    await cards.first().getByRole('button', { name: `Re-run with TCP ${LAB.offProfilePort} added to the profile` }).click();
+    await expect(app.getByLabel('Discovery profile')).toHaveValue('qualys-default-custom');
+    await expect(app.getByTestId('verdict')).toHaveAttribute('data-verdict', 'alive', { timeout: 90_000 });
+    await expect(app.getByTestId('verdict-facts')).toContainText(`open TCP port ${LAB.offProfilePort}`);
+  });
+});

@@ -14,7 +14,7 @@ import {
   useDiagnosisRun,
   useSelectedProbe,
 } from '../stores/diagnosisStore.js';
-import { useProfileEntry, useProfilesActions, useProfilesStatus } from '../stores/profilesStore.js';
+import { useProfileEntry, useProfilesStatus } from '../stores/profilesStore.js';
 import { usePrivilege } from '../stores/settingsStore.js';
 import { AUTH_STATUS_LABEL, profileSummary } from '../lib/format.js';
 import { AdviceCards } from './AdviceCards.js';
@@ -25,6 +25,7 @@ import { HostKeyPrompt } from './HostKeyPrompt.js';
 import { ListeningPorts } from './ListeningPorts.js';
 import { ErrorBanner, isBusy, ProfileSelect, ScreenHeader } from './Common.js';
 import { PathView } from './PathView.js';
+import { addPortsToProfile, rerunWithPorts } from '../lib/rerun.js';
 import { buildCells, ProbeDetail, ProbeMatrix } from './ProbeMatrix.js';
 
 const FLOW: { id: string; label: string }[] = [
@@ -224,7 +225,13 @@ export function DiagnoseScreen() {
       <OpenPortsPanel profile={run.runProfile} />
       <AuthPanel />
       {result?.auth ? <ListeningPorts ports={result.auth.listening} /> : null}
-      {result ? <AdviceCards advice={result.advice} /> : null}
+      {result ? (
+        <AdviceCards
+          advice={result.advice}
+          busy={busy}
+          onRerun={run.runProfile ? (a) => void rerunWithPorts(run.runProfile ?? form.profile, a.rerun ?? {}) : undefined}
+        />
+      ) : null}
     </>
   );
 }
@@ -383,8 +390,12 @@ function MatrixPanel() {
 
 function OpenPortsPanel({ profile }: { profile: string | null }) {
   const ports = useDiagnosisOpenPorts();
-  const { addPort } = useProfilesActions();
   const status = useProfilesStatus();
+  const form = useDiagnosisForm();
+  const run = useDiagnosisRun();
+  const { start } = useDiagnosisActions();
+  // The profile the last "Add to profile" saved into (the form now uses it).
+  const [addedTo, setAddedTo] = useState<string | null>(null);
   if (!ports) return null;
   return (
     <section className="panel" aria-labelledby="open-h">
@@ -400,13 +411,13 @@ function OpenPortsPanel({ profile }: { profile: string | null }) {
                   {p.protocol.toUpperCase()} {p.port}
                 </span>
                 <span>{p.service ?? ''}</span>
-                <span className="muted small">{p.result}</span>
+                <span className="muted small">{OPEN_RESULT[p.result]}</span>
                 {profile ? (
                   <button
                     type="button"
                     className="small"
-                    onClick={() => void addPort(profile, p.protocol, p.port)}
-                    aria-label={`Add ${p.protocol.toUpperCase()} port ${p.port} to profile ${profile}`}
+                    onClick={() => void addPortsToProfile(addedTo ?? profile, p.protocol === 'tcp' ? { tcp: [p.port] } : { udp: [p.port] }).then(setAddedTo)}
+                    aria-label={`Add ${p.protocol.toUpperCase()} port ${p.port} to profile ${addedTo ?? profile}`}
                   >
                     Add to profile
                   </button>
@@ -419,8 +430,23 @@ function OpenPortsPanel({ profile }: { profile: string | null }) {
               {status.notice}
             </p>
           ) : null}
+          {addedTo && form.profile === addedTo ? (
+            <div className="row" style={{ alignItems: 'center' }}>
+              <span className="small">The diagnosis now uses the profile “{addedTo}”.</span>
+              <button type="button" className="primary" onClick={() => void start()} disabled={isBusy(run.status)}>
+                Re-run with {addedTo}
+              </button>
+            </div>
+          ) : null}
         </>
       )}
     </section>
   );
 }
+
+const OPEN_RESULT: Record<OpenPort['result'], string> = {
+  'syn-ack': 'open (SYN-ACK)',
+  rst: 'closed, but the host answered (RST)',
+  'udp-reply': 'open (UDP reply)',
+  'icmp-port-unreachable': 'closed, but the host answered (port unreachable)',
+};
