@@ -103,7 +103,8 @@ test.describe('advice is ranked', () => {
     // No firewall rule twice (every rule text once across all cards, opened or not).
     const rules = await advice.locator('pre code').allTextContents();
     expect(new Set(rules).size).toBe(rules.length);
-    const ids = await cards.evaluateAll((els) => els.map((e) => e.getAttribute('data-advice-id')));
+    const ids: (string | null)[] = [];
+    for (let i = 0; i < n; i++) ids.push(await cards.nth(i).getAttribute('data-advice-id'));
     expect(new Set(ids).size).toBe(ids.length);
     // The network team's message, with a Copy button.
     const allow = advice.locator('[data-advice-id="allow-scanner"]');
@@ -118,5 +119,54 @@ test.describe('advice is ranked', () => {
     await expect(app.getByLabel('Discovery profile')).toHaveValue('qualys-default-custom');
     await expect(app.getByTestId('verdict')).toHaveAttribute('data-verdict', 'alive', { timeout: 90_000 });
     await expect(app.getByTestId('verdict-facts')).toContainText(`open TCP port ${LAB.offProfilePort}`);
+  });
+});
+
+test.describe('history and errors', () => {
+  test('5. a reopened run shows its own target, profile, time and privilege, with Run again', async ({ app, shot }) => {
+    await app.getByLabel('Discovery profile').selectOption('nmap-default');
+    await diagnose(app, LAB.open);
+    await expect(app.getByTestId('verdict')).toHaveAttribute('data-verdict', 'alive', { timeout: 60_000 });
+    await expect(app.getByTestId('diag-status')).toContainText('Done.', { timeout: 60_000 });
+    // Another target and profile in the form before reopening.
+    await app.getByLabel(/^Target/).fill(LAB.silent);
+    await app.getByLabel('Discovery profile').selectOption('qualys-default');
+
+    await app.getByRole('button', { name: 'History' }).click();
+    const table = app.getByTestId('history-table');
+    const row = table.getByRole('row', { name: new RegExp(LAB.open.replaceAll('.', '\\.')) });
+    await expect(row).toContainText('nmap-default');
+    await expect(row).toContainText('raw sockets');
+    await expect(row).toContainText(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+    // No internal codes in the list.
+    await expect(table).not.toContainText(/\b(not-alive|passed-insufficient|filtered-in-path) —/);
+    await row.getByRole('button', { name: /^Open/ }).click();
+    const banner = app.getByTestId('reopened');
+    await expect(banner).toContainText(LAB.open);
+    await expect(banner).toContainText('nmap-default');
+    await expect(banner).toContainText(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/);
+    await expect(banner).toContainText('raw sockets');
+    await expect(app.getByLabel(/^Target/)).toHaveValue(LAB.open);
+    await expect(app.getByLabel('Discovery profile')).toHaveValue('nmap-default');
+    await shot('ux-05-history-reopened');
+    await banner.getByRole('button', { name: 'Run again' }).click();
+    await expect(app.getByTestId('reopened')).toHaveCount(0);
+    await expect(app.getByTestId('verdict')).toHaveAttribute('data-verdict', 'alive', { timeout: 60_000 });
+    await expect(app.getByTestId('verdict-facts')).toContainText('Profile nmap-default');
+  });
+
+  test('7. a range in the diagnosis field: a field error in the app’s words, with aria-invalid', async ({ app, checkA11y }) => {
+    const field = app.getByLabel(/^Target/);
+    await field.fill('198.19.0.0/8');
+    await app.getByRole('button', { name: 'Diagnose', exact: true }).click();
+    await expect(field).toHaveAttribute('aria-invalid', 'true');
+    const error = app.locator('#diag-target-error');
+    await expect(error).toContainText('use Sweep');
+    await expect(error).not.toContainText(/--|force/);
+    await expect(field).toHaveAccessibleDescription(/range of addresses/);
+    await viewShot(app, 'ux-07-field-error');
+    await checkA11y('diagnosis field error');
+    await field.fill('198.19.0.1');
+    await expect(field).not.toHaveAttribute('aria-invalid', 'true');
   });
 });

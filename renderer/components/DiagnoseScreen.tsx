@@ -12,6 +12,7 @@ import {
   useDiagnosisProbes,
   useDiagnosisResult,
   useDiagnosisRun,
+  useDiagnosisTargetError,
   useSelectedProbe,
 } from '../stores/diagnosisStore.js';
 import { useProfileEntry, useProfilesStatus } from '../stores/profilesStore.js';
@@ -19,7 +20,7 @@ import { usePrivilege } from '../stores/settingsStore.js';
 import { AUTH_STATUS_LABEL, profileSummary } from '../lib/format.js';
 import { AdviceCards } from './AdviceCards.js';
 import { Checklist } from './Checklist.js';
-import { FlowSteps, OutcomeAnnouncer, UnresolvedPanel, VerdictPanel } from './DiagnosisOutcome.js';
+import { FlowSteps, OutcomeAnnouncer, ReopenedBanner, UnresolvedPanel, VerdictPanel } from './DiagnosisOutcome.js';
 import { DelegationFields, LoginFields, SessionsField, SshPortField, useCredentialSecrets, UserField } from './CredentialFields.js';
 import { HostKeyPrompt } from './HostKeyPrompt.js';
 import { ListeningPorts } from './ListeningPorts.js';
@@ -48,6 +49,7 @@ function flowPosition(status: string, stages: Partial<Record<DiagnosisStage, str
 
 export function DiagnoseScreen() {
   const form = useDiagnosisForm();
+  const targetError = useDiagnosisTargetError();
   const run = useDiagnosisRun();
   const actions = useDiagnosisActions();
   const host = useDiagnosisHost();
@@ -98,7 +100,14 @@ export function DiagnoseScreen() {
               spellCheck={false}
               onChange={(e) => actions.setForm({ target: e.target.value })}
               disabled={busy}
+              aria-invalid={targetError ? true : undefined}
+              aria-describedby={targetError ? 'diag-target-error' : undefined}
             />
+            {targetError ? (
+              <p id="diag-target-error" className="field-error" role="alert">
+                {targetError}
+              </p>
+            ) : null}
           </div>
           <div>
             <ProfileSelect id="diag-profile" value={form.profile} onChange={(profile) => actions.setForm({ profile })} disabled={busy} />
@@ -190,12 +199,7 @@ export function DiagnoseScreen() {
       </form>
 
       <ErrorBanner message={run.error} />
-      {run.reopened ? (
-        <div className="banner info" role="status">
-          <strong>Reopened from history</strong>
-          This is the stored result of an earlier diagnosis of {run.runTarget}. Run it again to see the host as it is now.
-        </div>
-      ) : null}
+      {run.reopened && result ? <ReopenedBanner result={result} busy={busy} onRunAgain={() => void actions.start()} /> : null}
 
       {run.status === 'cancelled' ? (
         <div className="banner info" role="status" data-testid="diag-cancelled">

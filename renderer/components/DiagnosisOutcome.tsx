@@ -130,3 +130,21 @@ export function FlowSteps({ steps, position }: { steps: readonly FlowStep[]; pos
     </ol>
   );
 }
+
+/** A diagnosis reopened from history: whose it is (target, profile, time, privilege) and a way to run it again. */
+export function ReopenedBanner({ result, onRunAgain, busy }: { result: DiagnosisResult; onRunAgain: () => void; busy: boolean }) {
+  const d = result.discovery;
+  const when = result.startedAt ?? d.startedAt;
+  return (
+    <div className="banner info" role="status" data-testid="reopened">
+      <strong>Reopened from history</strong>
+      The stored result of a diagnosis of <span className="mono">{result.target}</span> with the profile {d.profile}, run {formatWhen(when)}
+      {result.unresolved ? '' : d.privileged ? ', with raw sockets (as the scanner)' : ', without raw sockets'}. Run it again to see the host as it is now.
+      <div className="row">
+        <button type="button" onClick={onRunAgain} disabled={busy}>
+          Run again
+        </button>
+      </div>
+    </div>
+  );
+}

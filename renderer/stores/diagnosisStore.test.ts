@@ -166,12 +166,30 @@ describe('diagnosis store', () => {
     bridge.answer('scanready:diagnose:start', () => ({ ok: false, error: { code: 'bad-input', message: 'a diagnosis is about one host' } }));
     await start();
     expect(state()).toMatchObject({ status: 'error' });
-    expect(state().error).toMatch(/one host/);
+    // About the target: shown at the target field, not as a banner.
+    expect(state().targetError).toMatch(/one host/);
+    expect(state().error).toBeNull();
+  });
+
+  it('a range in the diagnosis field: a field error in the app’s words, nothing sent', async () => {
+    state().actions.setForm({ target: '198.19.0.0/8' });
+    await state().actions.start();
+    expect(state().targetError).toMatch(/range of addresses.*use Sweep/);
+    expect(state().targetError).not.toMatch(/--|force/);
+    expect(bridge.sent).toHaveLength(0);
+    // Editing the field clears it.
+    state().actions.setForm({ target: '198.19.0.1' });
+    expect(state().targetError).toBeNull();
+    // An engine message with a CLI flag is reworded.
+    bridge.answer('scanready:diagnose:start', () => ({ ok: false, error: { code: 'bad-input', message: '16777216 addresses is larger than a /16 (65536); narrow the range or pass --force' } }));
+    await state().actions.start();
+    expect(state().targetError).toMatch(/use Sweep for ranges/);
+    expect(state().targetError).not.toMatch(/--force/);
   });
 
   it('refuses to start without a target, and a second start while one runs', async () => {
     await state().actions.start();
-    expect(state().error).toMatch(/address or host name/);
+    expect(state().targetError).toMatch(/address or host name/);
     expect(bridge.sent).toHaveLength(0);
     await start();
     await start();
