@@ -170,3 +170,49 @@ test.describe('history and errors', () => {
     await expect(field).not.toHaveAttribute('aria-invalid', 'true');
   });
 });
+
+test.describe('sweep results', () => {
+  test('6. host count before starting, grouped by reason, readable "found by", CSV and JSON export', async ({ app, checkA11y, shot }) => {
+    await app.getByRole('button', { name: 'Sweep' }).click();
+    await app.getByLabel(/^Targets/).fill('198.18.2.1-20');
+    await expect(app.getByTestId('sweep-host-count')).toHaveText(/^20 hosts in 1 entry/);
+    await app.getByLabel(/^Targets/).fill('198.18.2.0/24\n198.18.2.10');
+    await expect(app.getByTestId('sweep-host-count')).toHaveText(/^254 hosts in 2 entries/);
+    await app.getByLabel(/^Targets/).fill('198.18.2.1-20');
+    await app.getByRole('button', { name: 'Start sweep' }).click();
+    await expect(app.getByTestId('sweep-counts')).toContainText('20 of 20 hosts', { timeout: 80_000 });
+
+    // "Found by" in words, no raw codes.
+    const table = app.getByTestId('sweep-table');
+    await expect(table).not.toContainText(/TCPPort|UDPPort|ICMP;/);
+    await expect(table.locator('tbody tr[data-verdict="alive"]').first()).toContainText('ICMP echo reply');
+
+    // Grouped: the 10 silent hosts share one reason, the 10 answering ones another.
+    const byReason = app.getByTestId('sweep-by-reason');
+    await expect(byReason.getByRole('heading')).toHaveText(/2 reasons for 20 hosts/);
+    await expect(byReason.locator('summary')).toHaveCount(2);
+    await expect(byReason.locator('summary').first()).toContainText('10 hosts');
+
+    const csvDownload = app.waitForEvent('download');
+    await byReason.getByRole('button', { name: 'Export CSV' }).click();
+    const csv = await csvDownload;
+    expect(csv.suggestedFilename()).toMatch(/^scanready-sweep-.*\.csv$/);
+    const csvText = await (await csv.createReadStream()).toArray().then((chunks: Buffer[]) => Buffer.concat(chunks).toString('utf8'));
+    const lines = csvText.trim().split(/\r\n/);
+    expect(lines).toHaveLength(21);
+    expect(lines[0]).toContain('"Host","Target as typed","Verdict","Found by"');
+    expect(csvText).toContain('"Not alive"');
+
+    const jsonDownload = app.waitForEvent('download');
+    await byReason.getByRole('button', { name: 'Export JSON' }).click();
+    const json = await jsonDownload;
+    const jsonText = await (await json.createReadStream()).toArray().then((chunks: Buffer[]) => Buffer.concat(chunks).toString('utf8'));
+    const parsed = JSON.parse(jsonText) as { hosts: { verdict: string }[] };
+    expect(parsed.hosts).toHaveLength(20);
+    expect(parsed.hosts.filter((h) => h.verdict === 'not-alive')).toHaveLength(10);
+
+    await byReason.locator('summary').first().click();
+    await shot('ux-06-sweep-by-reason');
+    await checkA11y('sweep grouped by reason');
+  });
+});
