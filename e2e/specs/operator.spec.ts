@@ -216,3 +216,42 @@ test.describe('sweep results', () => {
     await checkA11y('sweep grouped by reason');
   });
 });
+
+test.describe('profile editor', () => {
+  test('8. read-only built-ins, every field error at once, stable counters, an unsaved-changes prompt', async ({ app, checkA11y, shot }) => {
+    await app.getByRole('button', { name: 'Profiles' }).click();
+    await expect(app.getByTestId('readonly-note')).toBeVisible();
+    await expect(app.getByRole('textbox', { name: 'Name' })).toHaveAttribute('readonly', '');
+    await app.getByRole('button', { name: 'Duplicate to edit' }).click();
+
+    await app.getByLabel(/^TCP SYN ports/).fill('22, 80, 8443, 9000');
+    await expect(app.getByTestId('tcp-limit')).toContainText('2 / 20');
+    // Three mistakes in three fields: all shown at once, at their fields.
+    await app.getByLabel('UDP ports').fill('53, banana');
+    await app.getByLabel(/^Attempts per probe/).fill('0');
+    await app.getByLabel(/^TCP ACK probes/).fill('80-');
+    await expect(app.getByLabel('UDP ports')).toHaveAttribute('aria-invalid', 'true');
+    await expect(app.getByLabel(/^Attempts per probe/)).toHaveAttribute('aria-invalid', 'true');
+    await expect(app.getByLabel(/^TCP ACK probes/)).toHaveAttribute('aria-invalid', 'true');
+    await expect(app.getByLabel(/^TCP SYN ports/)).not.toHaveAttribute('aria-invalid', 'true');
+    await expect(app.getByTestId('profile-problems')).toContainText('3 fields need fixing');
+    // The TCP counter does not drop to 0 because another field is wrong.
+    await expect(app.getByTestId('tcp-limit')).toContainText('2 / 20');
+    await expect(app.getByRole('button', { name: 'Save profile' })).toBeDisabled();
+    await shot('ux-08-profile-errors');
+    await checkA11y('profile editor with errors');
+
+    // Leaving with unsaved edits asks first: another profile…
+    await app.getByRole('navigation', { name: 'Profiles' }).getByRole('button', { name: /^nmap-default/ }).click();
+    const prompt = app.getByTestId('unsaved-prompt');
+    await expect(prompt).toBeVisible();
+    await prompt.getByRole('button', { name: 'Keep editing' }).click();
+    await expect(app.getByLabel('UDP ports')).toHaveValue('53, banana');
+    // …or another screen.
+    await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Sweep' }).click();
+    await expect(prompt).toBeVisible();
+    await shot('ux-08-unsaved-prompt');
+    await prompt.getByRole('button', { name: 'Discard changes' }).click();
+    await expect(app.getByRole('heading', { level: 1, name: 'Sweep' })).toBeVisible();
+  });
+});
