@@ -97,10 +97,13 @@ export function formatEta(ms: number | null | undefined): string {
   return `${Math.floor(s / 60)} min ${s % 60} s left`;
 }
 
-export function formatWhen(iso: string): string {
+/** `2026-12-02 14:05:09` in the local time zone: the same in every locale, sortable, never 12/2 vs 2/12. */
+export function formatWhen(iso: string, seconds = true): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleString();
+  const p = (n: number) => String(n).padStart(2, '0');
+  const hm = `${p(d.getHours())}:${p(d.getMinutes())}${seconds ? `:${p(d.getSeconds())}` : ''}`;
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${hm}`;
 }
 
 /**
