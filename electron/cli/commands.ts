@@ -43,6 +43,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => (await import('./diagnose.js')).defineDiagnose,
   },
   {
+    name: 'triage',
+    description:
+      'the hosts a scan called not alive (Qualys scan summary or CSV, Nmap XML, or a list): probe them all, group them by cause, one fix per group',
+    args: [['<inputs...>', 'scan reports or lists (files), and/or targets (addresses, CIDR, ranges)']],
+    load: async () => (await import('./triage.js')).defineTriage,
+  },
+  {
     name: 'serve',
     description: 'web mode: serve the ScanReady UI and API on this machine (loopback only by default) with a per-run access token',
     args: [],
