@@ -207,9 +207,11 @@ export async function runTriage(targets: TargetSource, opts: TriageOptions): Pro
             ...(signal ? { signal } : {}),
           });
           g.traced.push(h.address);
+          // Compare where each sampled path ends: "the host itself" is the same end for every host.
+          const end = (p: PathResult): string => (p.reached ? 'the host' : (p.blockingHop?.responder ?? p.lastResponder ?? 'no hop'));
           if (g.path === null) g.path = path;
-          else if (path.lastResponder !== g.path.lastResponder) {
-            g.notes.push(`the sampled paths differ: ${g.traced[0]} stops after ${g.path.lastResponder ?? 'no hop'}, ${h.address} after ${path.lastResponder ?? 'no hop'}`);
+          else if (end(path) !== end(g.path)) {
+            g.notes.push(`the sampled paths differ: ${g.traced[0]} ends at ${end(g.path)}, ${h.address} at ${end(path)}`);
           }
         } catch (err) {
           g.notes.push(`path trace of ${h.address} failed: ${(err as Error).message}`);
@@ -259,13 +261,22 @@ export async function runTriage(targets: TargetSource, opts: TriageOptions): Pro
       const byAddress = new Map(g.hosts.map((h) => [h.address, h]));
       const list: ResolvedTarget[] = g.hosts.map((h) => ({ target: h.address, address: h.address, family: h.address.includes(':') ? 6 : 4 }));
       const profile: DiscoveryProfile = { ...opts.profile, name: `${opts.profile.name} + found ports`, tcpSyn: tcp, tcpAck: [], tcpSynAck: [], udp, icmpEcho: false, icmpTimestamp: false };
-      for await (const ev of discover(list, { profile, mode, ...(opts.ratePps !== undefined ? { ratePps: opts.ratePps } : {}), ...(signal ? { signal } : {}) })) {
-        if (ev.type !== 'host-done') continue;
-        const h = byAddress.get(ev.result.address);
-        if (!h) continue;
-        h.ports = [...new Set(ev.result.probes.filter(fromTargetAlive).map((p) => p.port as number))].sort((a, b) => a - b);
-        progress('check', ++checked, checkTotal, null);
+      // Two passes: a host that gave nothing in the first is asked once more (a lost answer must not
+      // put it among the silent ones).
+      let pending = list;
+      for (let pass = 0; pass < 2 && pending.length > 0 && !signal?.aborted; pass++) {
+        const again: ResolvedTarget[] = [];
+        for await (const ev of discover(pending, { profile, mode, ...(opts.ratePps !== undefined ? { ratePps: opts.ratePps } : {}), ...(signal ? { signal } : {}) })) {
+          if (ev.type !== 'host-done') continue;
+          const h = byAddress.get(ev.result.address);
+          if (!h) continue;
+          h.ports = [...new Set(ev.result.probes.filter(fromTargetAlive).map((p) => p.port as number))].sort((a, b) => a - b);
+          if (h.ports.length === 0) again.push({ target: h.address, address: h.address, family: h.address.includes(':') ? 6 : 4 });
+          else progress('check', ++checked, checkTotal, null);
+        }
+        pending = again;
       }
+      checked += pending.length;
     }
   }
 
