@@ -118,3 +118,21 @@ export const LAB_SCENARIOS: readonly { key: LabHostKey; address: string; namespa
     'offProfile', 'ssh', 'sshNoExec', 'sshLimit', 'sshRekey', 'notSsh',
   ] as const
 ).map((key) => ({ key, address: LAB[key], namespace: LAB_NAMESPACES[key] }));
+
+/**
+ * The triage farm (e2e/lab/lab.sh farm20_up): 4,096 addresses in srlab-farm, behaviours by
+ * sub-range. `cause` is what triage must conclude for every address of the range.
+ */
+export const FARM20 = {
+  cidr: '198.18.240.0/20',
+  layout: [
+    { cidr: '198.18.240.0/22', behaviour: 'normal', alive: true, cause: 'alive' },
+    { cidr: '198.18.244.0/22', behaviour: 'silent', alive: false, cause: 'silent' },
+    { cidr: '198.18.248.0/23', behaviour: 'icmp-only', alive: true, cause: 'alive-icmp-only' },
+    { cidr: '198.18.250.0/23', behaviour: 'one-port-only (TCP 8443)', alive: false, cause: 'port-only' },
+    { cidr: '198.18.252.0/23', behaviour: 'rejected by the host (ICMP 3/13)', alive: false, cause: 'rejected-by-host' },
+    { cidr: '198.18.254.0/23', behaviour: 'rejected by the router (ICMP 3/13 from 198.18.0.2)', alive: false, cause: 'filtered-in-path' },
+  ],
+  routerAddress: '198.18.0.2',
+  openPort: 8443,
+} as const;

@@ -264,6 +264,55 @@ farm_up() {
 }"
 }
 
+# The triage farm: a /20 (4,096 addresses, 198.18.240.0/20) owned by srlab-farm as one local
+# route on lo (AnyIP: no per-address work, no namespace per host), behaviours by sub-range in an
+# nftables table of its own (so the /24 farm's table is untouched). The layout is FARM20_LAYOUT in
+# e2e/lab/hosts.ts; keep both in step.
+#   198.18.240.0/22  answers like a normal host (RST, echo reply, port unreachable)
+#   198.18.244.0/22  silent (drops everything)
+#   198.18.248.0/23  ICMP echo only (TCP and UDP dropped)
+#   198.18.250.0/23  one port only: TCP 8443 answers (a reset), everything else dropped
+#   198.18.252.0/23  the host rejects everything with ICMP admin-prohibited (3/13) from itself
+#   198.18.254.0/23  the router rejects traffic to them with ICMP 3/13 (responder 198.18.0.2)
+FARM20_NET=198.18.240.0/20
+farm20_nft() {
+  # lab_nft's idiom for a table of another name: create, delete, load (idempotent).
+  printf 'add table inet srlab_farm20\ndelete table inet srlab_farm20\n%s\n' "$2" | ip netns exec "$1" nft -f - \
+    || lab_die "nft ruleset srlab_farm20 for $1 failed to load"
+}
+farm20_up() {
+  local ns=srlab-farm
+  ip -n "$LAB_RTR" route replace "$FARM20_NET" via 198.18.0.6 dev farm
+  ip -n "$ns" route replace local "$FARM20_NET" dev lo table local
+  if [[ $(ip netns exec "$ns" nft list table inet srlab_farm20 2>/dev/null) != *"198.18.252.0/23"* ]]; then
+    lab_log "loading the triage farm's rules ($FARM20_NET)"
+    farm20_nft "$ns" "table inet srlab_farm20 {
+  chain input { type filter hook input priority -10; policy accept;
+    ip daddr 198.18.244.0/22 drop
+    ip daddr 198.18.248.0/23 icmp type echo-request accept
+    ip daddr 198.18.248.0/23 drop
+    ip daddr 198.18.250.0/23 tcp dport 8443 reject with tcp reset
+    ip daddr 198.18.250.0/23 drop
+    ip daddr 198.18.252.0/23 reject with icmp type admin-prohibited
+  }
+}"
+  fi
+  if [[ $(ip netns exec "$LAB_RTR" nft list table inet srlab_farm20 2>/dev/null) != *"198.18.254.0/23"* ]]; then
+    farm20_nft "$LAB_RTR" "table inet srlab_farm20 {
+  chain forward { type filter hook forward priority -10; policy accept;
+    ip daddr 198.18.254.0/23 reject with icmp type admin-prohibited
+  }
+}"
+  fi
+}
+
+farm20_ok() {
+  [[ $(ip -n "$LAB_RTR" route show "$FARM20_NET" 2>/dev/null) == *"via 198.18.0.6"* ]] \
+    && [[ $(ip -n srlab-farm route show table local "$FARM20_NET" 2>/dev/null) == *"local $FARM20_NET"* ]] \
+    && [[ $(ip netns exec srlab-farm nft list table inet srlab_farm20 2>/dev/null) == *"198.18.252.0/23"* ]] \
+    && [[ $(ip netns exec "$LAB_RTR" nft list table inet srlab_farm20 2>/dev/null) == *"198.18.254.0/23"* ]]
+}
+
 user_up() {
   if ! id "$LAB_USER" >/dev/null 2>&1; then
     lab_log "creating user $LAB_USER"
@@ -327,6 +376,7 @@ cmd_up() {
   stale_root_locks_clear
   router_up
   farm_up
+  farm20_up
   hosts_up
   user_up
   services_up
@@ -367,6 +417,7 @@ cmd_status() {
   if lab_ns_exists srlab-farm && [ "$(ip -n srlab-farm -o -4 addr show dev lo 2>/dev/null | grep -c ' inet 198\.18\.2\.' || true)" = 254 ]; then
     st farm "ok (198.18.2.1-254)"
   else st farm MISSING; bad=1; fi
+  if lab_ns_exists srlab-farm && farm20_ok; then st farm20 "ok ($FARM20_NET)"; else st farm20 MISSING; bad=1; fi
   for entry in "${LAB_HOSTS[@]}"; do
     read -r name addr addr6 <<<"$entry"
     [ "$addr6" = - ] && addr6=""
