@@ -76,6 +76,8 @@ describe('diffPaths', () => {
     expect(d.blocking).toEqual({ before: 'hop 1: 198.18.0.2 (admin prohibited)', after: null });
     expect(diffPaths(after, before)!.vanished).toEqual([{ ttl: 2, before: '198.18.1.18 (the target)', after: 'no answer' }]);
     expect(diffPaths(null, null)).toBeNull();
+    // An alive host is not traced: no trace on one side is not a vanished path.
+    expect(diffPaths(before, null)).toBeNull();
   });
 });
 

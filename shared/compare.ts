@@ -145,9 +145,12 @@ function hopWords(h: PathHop | undefined): string {
   return `${h.responder} (${what})`;
 }
 
-/** Hop-by-hop difference of two traces (null when neither run traced the path). */
+/**
+ * Hop-by-hop difference of two traces. null unless both runs traced the path: a diagnosis traces
+ * only a host that is not alive, so a missing trace is not a vanished path.
+ */
 export function diffPaths(before: PathResult | null, after: PathResult | null): PathDiff | null {
-  if (!before && !after) return null;
+  if (!before || !after) return null;
   const a = new Map((before?.hops ?? []).map((h) => [h.ttl, h]));
   const b = new Map((after?.hops ?? []).map((h) => [h.ttl, h]));
   const ttls = [...new Set([...a.keys(), ...b.keys()])].sort((x, y) => x - y);
@@ -249,3 +252,21 @@ export function compareRuns(a: ComparableRun, b: ComparableRun): RunComparison {
     sweep: many ? diffSweeps(a.hosts, b.hosts) : null,
   };
 }
+
+/** One round of a watch (`scanready watch`, the app's Watch until alive). */
+export interface WatchRound {
+  /** 1 for the first (baseline) round. */
+  round: number;
+  startedAt: string;
+  verdict: Verdict;
+  alive: boolean;
+  /** The verdict before, when this round changed it. */
+  verdictBefore?: Verdict;
+  /** Probes whose answer differs from the previous round (empty in round 1). */
+  changes: ProbeChange[];
+  /** The whole result of this round (the matrix the UI keeps on screen). */
+  host: HostResult;
+}
+
+/** Why a watch ended. */
+export type WatchStop = 'alive' | 'change' | 'cancelled' | 'cap' | 'rounds';

@@ -39,6 +39,11 @@ export function createApiClient(transport: ApiTransport): ScanReadyApi {
       cancel: (request) => safe(() => t.invoke('scanready:diagnose:cancel', request)),
       onEvent: (handler) => t.subscribe('scanready:diagnose:event', handler),
     },
+    watch: {
+      start: (request) => safe(() => t.invoke('scanready:watch:start', request)),
+      cancel: (request) => safe(() => t.invoke('scanready:watch:cancel', request)),
+      onEvent: (handler) => t.subscribe('scanready:watch:event', handler),
+    },
     profiles: {
       list: () => safe(() => t.invoke('scanready:profiles:list', null)),
       save: (profile) => safe(() => t.invoke('scanready:profiles:save', profile)),
@@ -54,6 +59,7 @@ export function createApiClient(transport: ApiTransport): ScanReadyApi {
       get: (request) => safe(() => t.invoke('scanready:history:get', request)),
       delete: (request) => safe(() => t.invoke('scanready:history:delete', request)),
       clear: () => safe(() => t.invoke('scanready:history:clear', null)),
+      compare: (request) => safe(() => t.invoke('scanready:history:compare', request)),
       onChanged: (handler) => t.subscribe('scanready:history:changed', handler),
     },
     settings: {

@@ -15,6 +15,7 @@
 import type { AuthEvent, AuthRequestInput, AuthResult, HostKeyInfo } from './auth.js';
 import type { DiagnosisEvent, DiagnosisResult } from './diagnosis.js';
 import type { DiscoveryEvent, HostResult, Verdict } from './discovery.js';
+import type { RunComparison, WatchRound, WatchStop } from './compare.js';
 import type { DiscoveryProfile, DiscoveryProfileInput } from './profiles.js';
 import type {
   BundleExportRequest,
@@ -35,6 +36,8 @@ import type {
   SaveCredentialRequest,
   Settings,
   SettingsPatch,
+  CompareRequest,
+  WatchRequestInput,
 } from './requests.js';
 
 export type {
@@ -56,6 +59,8 @@ export type {
   SaveCredentialRequest,
   Settings,
   SettingsPatch,
+  CompareRequest,
+  WatchRequestInput,
 } from './requests.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -243,6 +248,10 @@ export interface AuthPush {
   runId: string;
   event: AuthEvent | RunErrorEvent | { type: 'saved'; historyId: string };
 }
+export interface WatchPush {
+  runId: string;
+  event: { type: 'round'; round: WatchRound } | { type: 'end'; stoppedBy: WatchStop; rounds: number } | RunErrorEvent;
+}
 export interface DiagnosePush {
   runId: string;
   /** The engine's own event type (shared/diagnosis.ts); `done` carries the history id here. */
@@ -288,6 +297,9 @@ export interface InvokeMap {
   'scanready:diagnose:start': { request: DiagnoseRequestInput; result: RunStarted };
   'scanready:diagnose:cancel': { request: RunIdRequest; result: CancelResult };
 
+  'scanready:watch:start': { request: WatchRequestInput; result: RunStarted };
+  'scanready:watch:cancel': { request: RunIdRequest; result: CancelResult };
+
   'scanready:profiles:list': { request: null; result: ProfileEntry[] };
   'scanready:profiles:save': { request: DiscoveryProfileInput; result: ProfileEntry };
   'scanready:profiles:delete': { request: NameRequest; result: { deleted: boolean } };
@@ -301,6 +313,7 @@ export interface InvokeMap {
   'scanready:history:get': { request: IdRequest; result: HistoryEntry };
   'scanready:history:delete': { request: IdRequest; result: { deleted: boolean } };
   'scanready:history:clear': { request: null; result: { deleted: number } };
+  'scanready:history:compare': { request: CompareRequest; result: RunComparison };
 
   'scanready:settings:get': { request: null; result: Settings };
   'scanready:settings:update': { request: SettingsPatch; result: Settings };
@@ -330,6 +343,7 @@ export interface PushMap {
   'scanready:auth:host-key-prompt': HostKeyPrompt;
   'scanready:auth:host-key-closed': HostKeyPromptClosed;
   'scanready:diagnose:event': DiagnosePush;
+  'scanready:watch:event': WatchPush;
   'scanready:profiles:changed': { names: string[] };
   'scanready:history:changed': { ids: string[] };
   'scanready:settings:changed': Settings;
@@ -350,6 +364,8 @@ export const INVOKE_CHANNELS = [
   'scanready:auth:answer-host-key',
   'scanready:diagnose:start',
   'scanready:diagnose:cancel',
+  'scanready:watch:start',
+  'scanready:watch:cancel',
   'scanready:profiles:list',
   'scanready:profiles:save',
   'scanready:profiles:delete',
@@ -361,6 +377,7 @@ export const INVOKE_CHANNELS = [
   'scanready:history:get',
   'scanready:history:delete',
   'scanready:history:clear',
+  'scanready:history:compare',
   'scanready:settings:get',
   'scanready:settings:update',
   'scanready:settings:known-hosts',
@@ -384,6 +401,7 @@ export const PUSH_CHANNELS = [
   'scanready:auth:host-key-prompt',
   'scanready:auth:host-key-closed',
   'scanready:diagnose:event',
+  'scanready:watch:event',
   'scanready:profiles:changed',
   'scanready:history:changed',
   'scanready:settings:changed',
@@ -434,6 +452,12 @@ export interface ScanReadyApi {
     cancel(request: RunIdRequest): R<'scanready:diagnose:cancel'>;
     onEvent: On<'scanready:diagnose:event'>;
   };
+  /** The same probes round after round, only changes reported (Watch until alive, Re-check). */
+  watch: {
+    start(request: WatchRequestInput): R<'scanready:watch:start'>;
+    cancel(request: RunIdRequest): R<'scanready:watch:cancel'>;
+    onEvent: On<'scanready:watch:event'>;
+  };
   profiles: {
     list(): R<'scanready:profiles:list'>;
     save(profile: DiscoveryProfileInput): R<'scanready:profiles:save'>;
@@ -449,6 +473,8 @@ export interface ScanReadyApi {
     get(request: IdRequest): R<'scanready:history:get'>;
     delete(request: IdRequest): R<'scanready:history:delete'>;
     clear(): R<'scanready:history:clear'>;
+    /** Two stored runs, probe by probe (shared/compare.ts). */
+    compare(request: CompareRequest): R<'scanready:history:compare'>;
     onChanged: On<'scanready:history:changed'>;
   };
   settings: {

@@ -66,6 +66,34 @@ export const discoverRequestSchema = z
 export type DiscoverRequest = z.infer<typeof discoverRequestSchema>;
 export type DiscoverRequestInput = z.input<typeof discoverRequestSchema>;
 
+/** Watch one host: the same probes every interval until alive / a change / Cancel / the cap. */
+export const watchRequestSchema = z
+  .object({
+    target: targetEntry,
+    profile: discoverFields.profile,
+    overrides: discoverFields.overrides,
+    mode: discoverFields.mode,
+    /** Between the starts of two rounds (a longer round delays the next; rounds never overlap). */
+    intervalMs: z.number().int().min(1000, 'the interval must be at least 1 s').max(3_600_000).default(5000),
+    until: z.enum(['alive', 'change']).optional(),
+    /** The watch stops by itself after this long (default 30 min). */
+    capMs: z.number().int().min(1000).max(24 * 3_600_000).default(30 * 60_000),
+    /** Stop after this many rounds (1: a single re-check). */
+    rounds: z.number().int().min(1).max(100_000).optional(),
+  })
+  .strict();
+export type WatchRequest = z.infer<typeof watchRequestSchema>;
+export type WatchRequestInput = z.input<typeof watchRequestSchema>;
+
+/** Two History runs to compare (A the earlier). */
+export const compareRequestSchema = z
+  .object({
+    a: z.string().regex(/^[A-Za-z0-9-]{1,80}$/, 'not a History id'),
+    b: z.string().regex(/^[A-Za-z0-9-]{1,80}$/, 'not a History id'),
+  })
+  .strict();
+export type CompareRequest = z.infer<typeof compareRequestSchema>;
+
 /** Credentials for the diagnosis' credential check: the auth request minus `host` (the diagnosis target is the host). */
 export const diagnoseAuthSchema = authRequestSchema.omit({ host: true });
 export type DiagnoseAuth = z.infer<typeof diagnoseAuthSchema>;

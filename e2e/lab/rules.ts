@@ -5,9 +5,10 @@
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
-const LAB_SH = path.resolve(__dirname, 'lab.sh');
+const LAB_SH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'lab.sh');
 const run = promisify(execFile);
 let seq = 0;
 

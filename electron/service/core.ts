@@ -12,6 +12,7 @@ import os from 'node:os';
 import { z } from 'zod';
 import { authRequestSchema, type AuthRequest, type AuthResult, type HostKeyInfo } from '../../shared/auth.js';
 import type { DiagnosisResult } from '../../shared/diagnosis.js';
+import { compareRuns } from '../../shared/compare.js';
 import type { DiscoveryEvent, HostResult } from '../../shared/discovery.js';
 import {
   fail,
@@ -44,6 +45,8 @@ import {
   profileExportSchema,
   profileImportSchema,
   runIdSchema,
+  compareRequestSchema,
+  watchRequestSchema,
   saveCredentialSchema,
   settingsPatchSchema,
   type DiscoverOverrides,
@@ -80,6 +83,8 @@ export const INVOKE_SCHEMAS: { [C in InvokeChannel]: z.ZodType } = {
   'scanready:auth:answer-host-key': hostKeyAnswerSchema,
   'scanready:diagnose:start': diagnoseRequestSchema,
   'scanready:diagnose:cancel': runIdSchema,
+  'scanready:watch:start': watchRequestSchema,
+  'scanready:watch:cancel': runIdSchema,
   'scanready:profiles:list': nullRequest,
   'scanready:profiles:save': profileSchema,
   'scanready:profiles:delete': nameRequestSchema,
@@ -91,6 +96,7 @@ export const INVOKE_SCHEMAS: { [C in InvokeChannel]: z.ZodType } = {
   'scanready:history:get': idRequestSchema,
   'scanready:history:delete': idRequestSchema,
   'scanready:history:clear': nullRequest,
+  'scanready:history:compare': compareRequestSchema,
   'scanready:settings:get': nullRequest,
   'scanready:settings:update': settingsPatchSchema,
   'scanready:settings:known-hosts': nullRequest,
@@ -138,13 +144,14 @@ export interface Service {
   activeRuns(): number;
 }
 
-type RunKind = 'discover' | 'auth' | 'diagnose';
+type RunKind = 'discover' | 'auth' | 'diagnose' | 'watch';
 
 /** Where each kind of run reports its events (and its `run-error`). */
 const RUN_EVENT_CHANNEL = {
   discover: 'scanready:discover:event',
   auth: 'scanready:auth:event',
   diagnose: 'scanready:diagnose:event',
+  watch: 'scanready:watch:event',
 } as const satisfies Record<RunKind, PushChannel>;
 
 interface Prompt {
@@ -539,6 +546,45 @@ export function createServiceCore(options: ServiceOptions): Service {
     },
     'scanready:diagnose:cancel': (req: { runId: string }) => cancelRun('diagnose', req.runId),
 
+    'scanready:watch:start': async (req: z.infer<typeof watchRequestSchema>) => {
+      await checkMode(req.mode, false);
+      const profile = await resolveProfile(req.profile, req.overrides);
+      const plan = await resolveTargets([req.target], false);
+      if (plan.total !== 1) throw badInput(`a watch is about one host; "${req.target}" is ${plan.total} addresses`);
+      const first = plan[Symbol.iterator]().next();
+      if (first.done === true) throw badInput(`"${req.target}" gave no address`);
+      const target = first.value;
+      const ratePps = req.overrides.ratePps ?? (await settings.get()).ratePps;
+      const { watchHost } = await import('../watch/index.js');
+      // One round = one discovery of this one host through the same engine as every other run.
+      const probe = async (_t: unknown, o: { signal?: AbortSignal }): Promise<HostResult> => {
+        let result: HostResult | null = null;
+        for await (const ev of engines.discover(plan, { profile, mode: req.mode, ratePps, signal: o.signal ?? new AbortController().signal })) {
+          if (ev.type === 'host-done') result = ev.result;
+          if (ev.type === 'host-error') throw badInput(ev.message);
+        }
+        if (!result) throw new ServiceError('internal', 'the round ended without a result');
+        return result;
+      };
+      const runId = startRun('watch', async (id, run) => {
+        const w = watchHost(target, {
+          profile,
+          mode: req.mode,
+          intervalMs: req.intervalMs,
+          capMs: req.capMs,
+          signal: run.controller.signal,
+          probe,
+          ...(req.until ? { until: req.until } : {}),
+          ...(req.rounds !== undefined ? { maxRounds: req.rounds } : {}),
+        });
+        for await (const round of w.rounds) emit('scanready:watch:event', { runId: id, event: { type: 'round', round } });
+        const s = w.summary();
+        emit('scanready:watch:event', { runId: id, event: { type: 'end', stoppedBy: s.stoppedBy, rounds: s.rounds } });
+      });
+      return { runId, total: 1 };
+    },
+    'scanready:watch:cancel': (req: { runId: string }) => cancelRun('watch', req.runId),
+
     'scanready:profiles:list': async () => profiles.list(),
     'scanready:profiles:save': async (profile: DiscoveryProfile) => {
       const saved = await profiles.save(profile);
@@ -559,6 +605,10 @@ export function createServiceCore(options: ServiceOptions): Service {
 
     'scanready:history:list': (req: HistoryQueryRequest | null) => history.list(req ?? {}),
     'scanready:history:get': (req: { id: string }) => history.get(req.id),
+    'scanready:history:compare': async (req: { a: string; b: string }) => {
+      const { runFromHistory } = await import('../compare/index.js');
+      return compareRuns(runFromHistory(history.get(req.a)), runFromHistory(history.get(req.b)));
+    },
     'scanready:history:pin': (req: PinRequest) => {
       const pinned = history.pin(req.id, req.pinned);
       if (!pinned) throw new ServiceError('not-found', 'that history entry no longer exists');

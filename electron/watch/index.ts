@@ -5,7 +5,9 @@
  * round starts `intervalMs` after the previous one *started* or right after it ended when a round
  * takes longer than the interval — rounds never overlap.
  */
-import { diffHosts, hostUnchanged, type HostDiff, type ProbeChange } from '../../shared/compare.js';
+import { diffHosts, hostUnchanged, type HostDiff, type ProbeChange, type WatchRound, type WatchStop } from '../../shared/compare.js';
+
+export type { WatchRound, WatchStop };
 import type { HostResult, Verdict } from '../../shared/discovery.js';
 import { discoverHost, type DiscoverOptions, type ResolvedTarget } from '../probes/index.js';
 
@@ -15,22 +17,6 @@ export const WATCH_MIN_INTERVAL_MS = 1_000;
 export const WATCH_DEFAULT_CAP_MS = 30 * 60_000;
 
 export type WatchUntil = 'alive' | 'change';
-
-export interface WatchRound {
-  /** 1 for the first (baseline) round. */
-  round: number;
-  startedAt: string;
-  verdict: Verdict;
-  alive: boolean;
-  /** The verdict before, when this round changed it. */
-  verdictBefore?: Verdict;
-  /** Probes whose answer differs from the previous round (empty in round 1). */
-  changes: ProbeChange[];
-  /** The whole result of this round (the matrix the UI keeps on screen). */
-  host: HostResult;
-}
-
-export type WatchStop = 'alive' | 'change' | 'cancelled' | 'cap' | 'rounds';
 
 export interface WatchSummary {
   rounds: number;

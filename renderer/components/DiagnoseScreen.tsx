@@ -14,6 +14,7 @@ import {
   useDiagnosisRun,
   useDiagnosisTargetError,
   useSelectedProbe,
+  type DiagnosisForm,
 } from '../stores/diagnosisStore.js';
 import { useProfileEntry, useProfilesStatus } from '../stores/profilesStore.js';
 import { usePrivilege } from '../stores/settingsStore.js';
@@ -29,6 +30,7 @@ import { PathView } from './PathView.js';
 import { ExportButton } from './ExportButton.js';
 import { addPortsToProfile, rerunWithPorts } from '../lib/rerun.js';
 import { buildCells, ProbeDetail, ProbeMatrix } from './ProbeMatrix.js';
+import { WatchPanel } from './WatchPanel.js';
 
 const FLOW: { id: string; label: string }[] = [
   { id: 'target', label: 'Target' },
@@ -227,6 +229,7 @@ export function DiagnoseScreen() {
       )}
 
       {!unresolved && ((run.status !== 'idle' && run.status !== 'error') || host) ? <MatrixPanel /> : null}
+      {host && !busy && !unresolved ? <WatchFor host={host} target={run.runTarget ?? host.target} profile={run.runProfile ?? form.profile} mode={form.mode} /> : null}
       <PathView path={path} />
       <OpenPortsPanel profile={run.runProfile} />
       <AuthPanel />
@@ -367,6 +370,12 @@ function PrivilegeNotice({
       </div>
     </div>
   );
+}
+
+/** Re-check / Watch until alive for the finished diagnosis (the same probes, the same profile). */
+function WatchFor(props: { host: HostResult; target: string; profile: string; mode: DiagnosisForm['mode'] }) {
+  const { planned } = useDiagnosisProbes();
+  return <WatchPanel {...props} planned={planned} />;
 }
 
 function MatrixPanel() {

@@ -1,9 +1,10 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { HistoryQueryRequest } from '../../shared/ipc.js';
 import { HISTORY_KINDS } from '../../shared/requests.js';
-import { useHistoryActions, useHistoryError, useHistoryItems, useHistoryLoaded, useHistoryMore, useHistoryNotices, useHistoryOpening, useHistoryQuery, HISTORY_PAGE } from '../stores/historyStore.js';
+import { useHistoryActions, useHistoryError, useHistoryItems, useHistoryLoaded, useHistoryMore, useHistoryNotices, useHistoryOpening, useHistoryQuery, useHistoryComparison, HISTORY_PAGE } from '../stores/historyStore.js';
 import { AUTH_STATUS_LABEL, formatWhen, VERDICT_LABEL } from '../lib/format.js';
 import { ErrorBanner, ScreenHeader } from './Common.js';
+import { CompareView } from './CompareView.js';
 import { ImportButton } from './BundleImport.js';
 import { bundleActions } from '../stores/bundleStore.js';
 
@@ -127,6 +128,17 @@ export function HistoryScreen() {
     void actions.load();
   }, [actions]);
   const [confirmClear, setConfirmClear] = useState(false);
+  // Compare: up to two runs picked in the list; A is the earlier one.
+  const [picked, setPicked] = useState<string[]>([]);
+  const comparison = useHistoryComparison();
+  const togglePick = (id: string) => setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p, id].slice(-2)));
+  const comparePicked = () => {
+    const [x, y] = picked
+      .map((id) => items.find((h) => h.id === id))
+      .filter((h): h is NonNullable<typeof h> => h !== undefined)
+      .sort((p, q) => p.createdAt.localeCompare(q.createdAt));
+    if (x && y) void actions.compare(x.id, y.id);
+  };
   const more = useHistoryMore();
   return (
     <>
@@ -172,6 +184,18 @@ export function HistoryScreen() {
             )
           ) : null}
         </div>
+        {picked.length > 0 ? (
+          <div className="row" role="group" aria-label="Compare runs">
+            <span className="small">{picked.length === 1 ? 'Pick one more run to compare with.' : 'Two runs picked.'}</span>
+            <button type="button" className="primary" disabled={picked.length !== 2} onClick={comparePicked}>
+              Compare the two runs
+            </button>
+            <button type="button" onClick={() => setPicked([])}>
+              Clear the pick
+            </button>
+          </div>
+        ) : null}
+        {comparison ? <CompareView c={comparison} onClose={() => actions.closeComparison()} /> : null}
         {!loaded ? (
           <p className="muted">Loading…</p>
         ) : items.length === 0 ? (
@@ -220,6 +244,9 @@ export function HistoryScreen() {
                         </button>
                         <button type="button" className="small" aria-pressed={h.pinned === true} onClick={() => void actions.pin(h.id, !h.pinned)} aria-label={`${h.pinned ? 'Unpin' : 'Pin'} ${KIND_LABEL[h.kind].toLowerCase()} of ${h.target}`}>
                           {h.pinned ? 'Unpin' : 'Pin'}
+                        </button>
+                        <button type="button" className="small" aria-pressed={picked.includes(h.id)} onClick={() => togglePick(h.id)} aria-label={`Compare ${KIND_LABEL[h.kind].toLowerCase()} of ${h.target} from ${isoLocal(h.createdAt)}`}>
+                          Compare
                         </button>
                         <button type="button" className="small" onClick={() => void bundleActions.exportRun(h.id)} aria-label={`Export ${KIND_LABEL[h.kind].toLowerCase()} of ${h.target} as a debug bundle`}>
                           Export

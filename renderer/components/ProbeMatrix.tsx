@@ -9,11 +9,14 @@ const Cell = memo(function Cell({
   selected,
   focusable,
   onSelect,
+  was,
 }: {
   cell: MatrixCell;
   selected: boolean;
   focusable: boolean;
   onSelect: (key: string) => void;
+  /** The answer before, when this probe's answer changed (watch, re-check). */
+  was?: string | undefined;
 }) {
   const r = cell.result;
   const tone = r ? probeTone(r) : 'pending';
@@ -22,11 +25,11 @@ const Cell = memo(function Cell({
   const fallback = r ? isFallback(r) : false;
   const name = `${label}: ${resultText}${r && r.result !== 'needs-privilege' ? `, ${METHOD_LABEL[r.method]}` : ''}${
     r && !r.fromTarget && r.responder ? `, from ${r.responder}` : ''
-  }`;
+  }${was !== undefined ? ` (changed, was ${was})` : ''}`;
   return (
     <button
       type="button"
-      className={`cell ${tone}`}
+      className={`cell ${tone}${was !== undefined ? ' changed' : ''}`}
       aria-pressed={selected}
       aria-label={name}
       tabIndex={focusable ? 0 : -1}
@@ -39,6 +42,7 @@ const Cell = memo(function Cell({
       {r?.result === 'needs-privilege' ? <span className="tag">needs root</span> : null}
       {fallback ? <span className="tag">fallback</span> : null}
       {r && !r.fromTarget && r.responder ? <span className="tag">via {r.responder}</span> : null}
+      {was !== undefined ? <span className="tag was">was: {was}</span> : null}
     </button>
   );
 });
@@ -48,10 +52,13 @@ export function ProbeMatrix({
   cells,
   selectedKey,
   onSelect,
+  changed,
 }: {
   cells: readonly MatrixCell[];
   selectedKey: string | null;
   onSelect: (key: string) => void;
+  /** Probe key → its answer before (cells that changed are marked with it). */
+  changed?: ReadonlyMap<string, string>;
 }) {
   // One tab stop for the whole matrix (roving tabindex); arrow keys, Home and End move inside it.
   const grid = useRef<HTMLDivElement>(null);
@@ -92,6 +99,7 @@ export function ProbeMatrix({
             cell={c}
             selected={c.key === selectedKey}
             focusable={c.key === activeKey}
+            was={changed?.get(c.key)}
             onSelect={(k) => {
               setActive(k);
               onSelect(k);

@@ -12,9 +12,10 @@ import { attachHistory } from './historyStore.js';
 import { attachProfiles } from './profilesStore.js';
 import { attachSettings } from './settingsStore.js';
 import { attachSweep } from './sweepStore.js';
+import { attachWatch } from './watchStore.js';
 
 export function attach(api: ScanReadyApi): Unsubscribe {
-  const detach = [attachProfiles, attachSettings, attachHistory, attachDiagnosis, attachAuth, attachSweep, attachCredentialsVault, attachBundle].map((attachOne) => attachOne(api));
+  const detach = [attachProfiles, attachSettings, attachHistory, attachDiagnosis, attachAuth, attachSweep, attachCredentialsVault, attachBundle, attachWatch].map((attachOne) => attachOne(api));
   return () => {
     for (const off of detach) off();
   };

@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import type { RunComparison } from '../../shared/compare.js';
 import type { HistoryQueryRequest, HistorySummary, ScanReadyApi, Unsubscribe } from '../../shared/ipc.js';
 import { bridgeSlot, call } from '../bridge.js';
 import { plainError } from '../lib/format.js';
@@ -21,6 +22,8 @@ interface HistoryState {
   loaded: boolean;
   error: string | null;
   opening: string | null;
+  /** Two runs side by side (History: Compare). */
+  comparison: RunComparison | null;
   actions: {
     load: () => Promise<void>;
     /** Fetches the next page of the same search and appends it. */
@@ -31,6 +34,9 @@ interface HistoryState {
     open: (id: string) => Promise<void>;
     remove: (id: string) => Promise<void>;
     clear: () => Promise<void>;
+    /** Compares two stored runs, the older as A. */
+    compare: (a: string, b: string) => Promise<void>;
+    closeComparison: () => void;
   };
 }
 
@@ -44,6 +50,7 @@ const useHistoryStore = create<HistoryState>()((set, get) => ({
   loaded: false,
   error: null,
   opening: null,
+  comparison: null,
   actions: {
     load: async () => {
       try {
@@ -111,6 +118,14 @@ const useHistoryStore = create<HistoryState>()((set, get) => ({
         set({ error: plainError(err) });
       }
     },
+    compare: async (a, b) => {
+      try {
+        set({ comparison: await call(bridge.get().history.compare({ a, b })), error: null });
+      } catch (err) {
+        set({ error: plainError(err) });
+      }
+    },
+    closeComparison: () => set({ comparison: null }),
     clear: async () => {
       try {
         await call(bridge.get().history.clear());
@@ -149,3 +164,4 @@ export const useHistoryError = () => useHistoryStore((s) => s.error);
 export const useHistoryOpening = () => useHistoryStore((s) => s.opening);
 export const useHistoryActions = () => useHistoryStore((s) => s.actions);
 export const historyActions = useHistoryStore.getState().actions;
+export const useHistoryComparison = () => useHistoryStore((s) => s.comparison);
