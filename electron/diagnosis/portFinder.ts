@@ -13,7 +13,8 @@ import { performance } from 'node:perf_hooks';
 import type { OpenPort } from '../../shared/diagnosis.js';
 import type { ProbeResult } from '../../shared/discovery.js';
 import type { DiscoveryProfile } from '../../shared/profiles.js';
-import type { RawTransport } from '../net/index.js';
+import { DEFAULT_RATE_PPS } from '../../shared/rate.js';
+import type { PacketTap, RawTransport } from '../net/index.js';
 import { canUseRawSockets, createDriver, runHost, type ProbeDriver } from '../probes/index.js';
 import { TCP_SERVICE_NAMES, TOP_TCP_PORTS } from './topPorts.js';
 
@@ -42,7 +43,7 @@ export interface PortFinderOptions {
   tcpPorts?: number[];
   /** UDP ports (default COMMON_UDP_PORTS; [] for none). */
   udpPorts?: number[];
-  /** Packet rate for raw SYN probes, packets per second (default 2000). */
+  /** Packet rate for raw SYN probes, packets per second (default DEFAULT_RATE_PPS, shared/rate.ts). */
   ratePps?: number;
   /** connect() sockets open at once (default 256; UDP at most 64). */
   concurrency?: number;
@@ -54,6 +55,8 @@ export interface PortFinderOptions {
   privileged?: boolean;
   /** Send raw probes through this transport (shared rate limiter) instead of opening one. */
   transport?: RawTransport;
+  /** Packet tap for the transport the port finder opens (a pcap of the run). */
+  onPacket?: PacketTap;
   /** Overall deadline in milliseconds (default 60000). */
   deadlineMs?: number;
   signal?: AbortSignal;
@@ -156,7 +159,7 @@ export async function findOpenPorts(target: string, opts: PortFinderOptions = {}
   const udpPorts = [...new Set(opts.udpPorts ?? COMMON_UDP_PORTS)].filter((p) => p >= 1 && p <= 65535);
   const timeoutMs = Math.min(Math.max(opts.timeoutMs ?? 1000, 50), 10_000);
   const retries = Math.min(Math.max(opts.retries ?? 1, 0), 3);
-  const ratePps = Math.min(Math.max(opts.ratePps ?? 2000, 1), 100_000);
+  const ratePps = Math.min(Math.max(opts.ratePps ?? DEFAULT_RATE_PPS, 1), 100_000);
   const concurrency = Math.max(1, opts.concurrency ?? 256);
   const found: OpenPort[] = [];
   let error: PortFinderResult['error'];
@@ -180,7 +183,7 @@ export async function findOpenPorts(target: string, opts: PortFinderOptions = {}
   const fam = family === 4 ? 4 : 6;
   // One driver (one rate limiter) for TCP and UDP; in the fallback, connect() gets one attempt
   // (the kernel retransmits the SYN itself), as before.
-  const driver = createDriver({ privileged, ratePps, timeoutMs, ...(opts.transport ? { transport: opts.transport } : {}) });
+  const driver = createDriver({ privileged, ratePps, timeoutMs, ...(opts.transport ? { transport: opts.transport } : {}), ...(opts.onPacket ? { onPacket: opts.onPacket } : {}) });
   try {
     const udpJob =
       udpPorts.length > 0

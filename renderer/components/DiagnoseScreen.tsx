@@ -26,6 +26,7 @@ import { HostKeyPrompt } from './HostKeyPrompt.js';
 import { ListeningPorts } from './ListeningPorts.js';
 import { ErrorBanner, isBusy, ProfileSelect, ScreenHeader } from './Common.js';
 import { PathView } from './PathView.js';
+import { ExportButton } from './ExportButton.js';
 import { addPortsToProfile, rerunWithPorts } from '../lib/rerun.js';
 import { buildCells, ProbeDetail, ProbeMatrix } from './ProbeMatrix.js';
 
@@ -199,6 +200,7 @@ export function DiagnoseScreen() {
       </form>
 
       <ErrorBanner message={run.error} />
+      <ExportButton id={run.historyId} what="this diagnosis" />
       {run.reopened && result ? (
         <ReopenedBanner result={result} busy={busy} onRunAgain={() => void actions.start(form.withAuth ? { secrets: secrets.secrets(form.auth.kind) } : undefined)} />
       ) : null}

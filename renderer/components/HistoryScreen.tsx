@@ -4,6 +4,8 @@ import { HISTORY_KINDS } from '../../shared/requests.js';
 import { useHistoryActions, useHistoryError, useHistoryItems, useHistoryLoaded, useHistoryMore, useHistoryNotices, useHistoryOpening, useHistoryQuery, HISTORY_PAGE } from '../stores/historyStore.js';
 import { AUTH_STATUS_LABEL, formatWhen, VERDICT_LABEL } from '../lib/format.js';
 import { ErrorBanner, ScreenHeader } from './Common.js';
+import { ImportButton } from './BundleImport.js';
+import { bundleActions } from '../stores/bundleStore.js';
 
 const KIND_LABEL = { diagnosis: 'Diagnosis', discovery: 'Sweep', auth: 'Credential check' } as const;
 
@@ -135,6 +137,7 @@ export function HistoryScreen() {
           {n}
         </div>
       ))}
+      <ImportButton />
       <section className="panel" aria-label="Search">
         <HistoryFilters query={query} onSearch={(q) => void actions.search(q)} />
       </section>
@@ -205,6 +208,7 @@ export function HistoryScreen() {
                           {h.hosts.alive} of {h.hosts.total} alive
                         </span>
                       ) : null}
+                      {h.importedFrom ? <div className="small" data-testid="history-imported">Imported from {h.importedFrom}</div> : null}
                       {h.interrupted ? <div className="small">Interrupted: the app stopped before this run finished; what was done is kept.</div> : null}
                       <div className="small muted">{peopleTitle(h.title)}</div>
                       <div className="small muted">{h.privileged ? 'raw sockets' : 'without raw sockets'}</div>
@@ -216,6 +220,9 @@ export function HistoryScreen() {
                         </button>
                         <button type="button" className="small" aria-pressed={h.pinned === true} onClick={() => void actions.pin(h.id, !h.pinned)} aria-label={`${h.pinned ? 'Unpin' : 'Pin'} ${KIND_LABEL[h.kind].toLowerCase()} of ${h.target}`}>
                           {h.pinned ? 'Unpin' : 'Pin'}
+                        </button>
+                        <button type="button" className="small" onClick={() => void bundleActions.exportRun(h.id)} aria-label={`Export ${KIND_LABEL[h.kind].toLowerCase()} of ${h.target} as a debug bundle`}>
+                          Export
                         </button>
                         <button type="button" className="small" onClick={() => void actions.remove(h.id)} aria-label={`Delete ${KIND_LABEL[h.kind].toLowerCase()} of ${h.target} from history`}>
                           Delete

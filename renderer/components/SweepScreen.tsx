@@ -16,6 +16,8 @@ import { formatEta, formatMs, VERDICT_LABEL } from '../lib/format.js';
 import { diagnosisActions } from '../stores/diagnosisStore.js';
 import { uiActions } from '../stores/uiStore.js';
 import { ErrorBanner, isBusy, ProfileSelect, ScreenHeader } from './Common.js';
+import { ExportButton } from './ExportButton.js';
+import { useSweepHistoryId } from '../stores/sweepStore.js';
 import { buildCells, ProbeDetail, ProbeMatrix } from './ProbeMatrix.js';
 import { SweepByReason } from './SweepByReason.js';
 import { foundByText } from '../lib/labels.js';
@@ -85,6 +87,7 @@ export function SweepScreen() {
       </form>
       <ErrorBanner message={progress.error} />
       {progress.status !== 'idle' && progress.status !== 'error' ? <ProgressPanel /> : null}
+      <SweepExport />
       {progress.errors.length > 0 ? (
         <div className="banner warn" role="note">
           <strong>{progress.errors.length} target{progress.errors.length === 1 ? '' : 's'} could not be probed</strong>
@@ -102,6 +105,10 @@ export function SweepScreen() {
       <HostDrillDown />
     </>
   );
+}
+
+function SweepExport() {
+  return <ExportButton id={useSweepHistoryId()} what="this sweep" />;
 }
 
 function ProgressPanel() {

@@ -197,3 +197,5 @@ export const useSweepSelected = () =>
   useSweepStore((s) => (s.selected ? (s.results.find((r) => r.address === s.selected) ?? null) : null));
 export const useSweepActions = () => useSweepStore((s) => s.actions);
 export const sweepActions = useSweepStore.getState().actions;
+/** The stored run on screen (for Export bundle). */
+export const useSweepHistoryId = () => useSweepStore((s) => s.historyId);
