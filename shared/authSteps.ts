@@ -280,8 +280,10 @@ export interface AuditdData {
   auditctl: boolean;
   /** `auditctl -s` lines. */
   status: string[];
-  /** The audit rule for the scan account. */
+  /** The audit rule for the scan account (64-bit syscalls). */
   rule: string;
+  /** Both audit rules (64- and 32-bit syscalls), as the explanation asks for them; absent in results saved before. */
+  rules?: string[];
 }
 
 /** Evidence per step id. */

@@ -39,6 +39,14 @@ export const AUTH_STATUS_LABEL: Readonly<Record<AuthStatus, string>> = {
   'not-attempted': 'Not attempted',
 };
 
+/** One line beside a credential status: what it means for the scan (Passed* above all). */
+export const AUTH_STATUS_EXPLAIN: Readonly<Record<AuthStatus, string>> = {
+  passed: 'Logged in and got root (UID 0) through the delegation method: an authenticated scan can run every check.',
+  'passed-insufficient': 'Logged in, but not as root: the scan runs with insufficient privileges and many checks give false negatives.',
+  failed: 'The scan could not log in (or the host key changed): no authenticated checks would run.',
+  'not-attempted': 'The SSH port could not be reached, so the scanner would not even try to log in.',
+};
+
 export const STEP_LABEL: Readonly<Record<AuthStepId, string>> = {
   reach: 'SSH port reachable',
   handshake: 'SSH handshake',

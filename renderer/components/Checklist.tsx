@@ -1,5 +1,22 @@
 import { AUTH_STEP_IDS, isSkipped, type AuthStep } from '../../shared/auth.js';
 import { formatMs, STEP_LABEL } from '../lib/format.js';
+import { CopyButton } from './CopyButton.js';
+
+/** The audit rules the auditd step's text names, every one of them, ready to copy. */
+function AuditRules({ rules }: { rules: readonly string[] }) {
+  const text = rules.join('\n');
+  return (
+    <div className="action" data-testid="audit-rules">
+      <div className="action-head">
+        <span>Audit rules ({rules.length})</span>
+        <CopyButton text={text} label="the audit rules" />
+      </div>
+      <pre>
+        <code>{text}</code>
+      </pre>
+    </div>
+  );
+}
 
 /** The credential check as a checklist that fills in step by step. */
 export function Checklist({ steps, running }: { steps: readonly AuthStep[]; running: boolean }) {
@@ -27,6 +44,7 @@ export function Checklist({ steps, running }: { steps: readonly AuthStep[]; runn
                 {s ? <span> — {s.summary}</span> : null}
               </div>
               {s?.explanation ? <div className="explain">{s.explanation}</div> : null}
+              {s?.id === 'auditd' && s.data && 'rules' in s.data && s.data.rules ? <AuditRules rules={s.data.rules} /> : null}
             </div>
             <span className="small muted mono">{s ? formatMs(s.ms) : ''}</span>
           </li>

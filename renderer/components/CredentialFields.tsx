@@ -10,11 +10,14 @@ import { DELEGATION_LABEL } from '../lib/format.js';
  * only until the check starts: call `clear()` right after handing `secrets()` to the store.
  */
 export function useCredentialSecrets() {
-  const [password, setPassword] = useState('');
-  const [passphrase, setPassphrase] = useState('');
-  const [delegationPassword, setDelegationPassword] = useState('');
-  const [keyText, setKeyText] = useState<string | null>(null);
-  const [keyName, setKeyName] = useState('');
+  // "Keep for this session": the last secrets stay in this page's memory (never on disk, gone when the app closes).
+  const kept = sessionSecrets.keep ? sessionSecrets.last : null;
+  const [password, setPassword] = useState(kept?.password ?? '');
+  const [passphrase, setPassphrase] = useState(kept?.passphrase ?? '');
+  const [delegationPassword, setDelegationPassword] = useState(kept?.delegationPassword ?? '');
+  const [keyText, setKeyText] = useState<string | null>(kept?.keyText ?? null);
+  const [keyName, setKeyName] = useState(kept?.keyName ?? '');
+  const [keepForSession, setKeepState] = useState(sessionSecrets.keep);
   const [keyError, setKeyError] = useState<string | null>(null);
   // Bumped to remount (and so empty) the file input when the secrets are cleared.
   const [keyInputGeneration, setKeyInputGeneration] = useState(0);
@@ -22,7 +25,18 @@ export function useCredentialSecrets() {
   const [remember, setRemember] = useState(false);
   const [rememberNote, setRememberNote] = useState<string | null>(null);
 
+  function setKeepForSession(keep: boolean): void {
+    sessionSecrets.keep = keep;
+    if (!keep) sessionSecrets.last = null;
+    setKeepState(keep);
+  }
+
+  /** After a start: keeps the secrets in memory when "keep for this session" is on, else empties the fields. */
   function clear(): void {
+    if (sessionSecrets.keep) {
+      sessionSecrets.last = { password, passphrase, delegationPassword, keyText, keyName };
+      return;
+    }
     setPassword('');
     setPassphrase('');
     setDelegationPassword('');
@@ -100,7 +114,40 @@ export function useCredentialSecrets() {
     rememberNote,
     rememberFor,
     recall,
+    keepForSession,
+    setKeepForSession,
   };
+}
+
+/**
+ * Secrets kept for the session when the operator asks: module memory of this page only (never
+ * localStorage, never a file, never the service), dropped when the box is unticked or the app closes.
+ */
+const sessionSecrets: {
+  keep: boolean;
+  last: { password: string; passphrase: string; delegationPassword: string; keyText: string | null; keyName: string } | null;
+} = { keep: false, last: null };
+
+/** "Keep in memory for this session": re-running does not mean retyping; nothing is written anywhere. */
+export function KeepForSessionField({ idPrefix, secrets, disabled }: { idPrefix: string; secrets: CredentialSecrets; disabled: boolean }) {
+  return (
+    <div style={{ marginTop: 8 }}>
+      <label className="check">
+        <input
+          id={`${idPrefix}-keep`}
+          type="checkbox"
+          checked={secrets.keepForSession}
+          onChange={(e) => secrets.setKeepForSession(e.target.checked)}
+          disabled={disabled}
+          aria-describedby={`${idPrefix}-keep-hint`}
+        />
+        Keep the secrets in memory until ScanReady closes
+      </label>
+      <span id={`${idPrefix}-keep-hint`} className="small muted">
+        Only in this window's memory, never on disk: re-running does not mean retyping. Untick to forget them now.
+      </span>
+    </div>
+  );
 }
 
 export type CredentialSecrets = ReturnType<typeof useCredentialSecrets>;
@@ -246,6 +293,7 @@ export function LoginFields({ idPrefix, fields, onChange, secrets, disabled, hos
       ) : null}
       {fields.kind === 'agent' ? <p className="small muted">Uses the keys in the running ssh-agent (SSH_AUTH_SOCK).</p> : null}
       {fields.kind !== 'agent' && host !== undefined ? <RememberField idPrefix={idPrefix} host={host} fields={fields} secrets={secrets} disabled={disabled} /> : null}
+      {fields.kind !== 'agent' ? <KeepForSessionField idPrefix={idPrefix} secrets={secrets} disabled={disabled} /> : null}
     </fieldset>
   );
 }
@@ -306,6 +354,7 @@ export function SessionsField({ idPrefix, fields, onChange, disabled }: Omit<Fie
     <div style={{ width: 170 }}>
       <label htmlFor={`${idPrefix}-sessions`}>Parallel sessions</label>
       <input
+        aria-describedby={`${idPrefix}-sessions-hint`}
         id={`${idPrefix}-sessions`}
         type="number"
         min={1}
@@ -314,6 +363,9 @@ export function SessionsField({ idPrefix, fields, onChange, disabled }: Omit<Fie
         onChange={(e) => onChange({ sessions: Math.min(100, Math.max(1, Number(e.target.value) || 10)) })}
         disabled={disabled}
       />
+      <span id={`${idPrefix}-sessions-hint`} className="small muted">
+        SSH sessions opened at once, as a scan does (sshd MaxSessions / MaxStartups may refuse some).
+      </span>
     </div>
   );
 }

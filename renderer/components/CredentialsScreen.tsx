@@ -3,7 +3,7 @@ import type { ListeningPort } from '../../shared/auth.js';
 import { useAuthActions, useAuthForm, useAuthHistoryId, useAuthRun } from '../stores/authStore.js';
 import { ExportButton } from './ExportButton.js';
 import { useProfilesActions, useProfilesStatus } from '../stores/profilesStore.js';
-import { AUTH_STATUS_LABEL } from '../lib/format.js';
+import { AUTH_STATUS_EXPLAIN, AUTH_STATUS_LABEL } from '../lib/format.js';
 import { AdviceCards } from './AdviceCards.js';
 import { Checklist } from './Checklist.js';
 import { DelegationFields, LoginFields, SessionsField, SshPortField, useCredentialSecrets, UserField } from './CredentialFields.js';
@@ -53,13 +53,16 @@ export function CredentialsScreen() {
         <DelegationFields {...fieldProps} secrets={secrets} />
         <div className="row">
           <SessionsField {...fieldProps} />
-          <ProfileSelect
-            id="auth-profile"
-            label="Profile (for port candidates)"
-            value={form.profile}
-            onChange={(profile) => actions.setForm({ profile })}
-            disabled={busy}
-          />
+          <div>
+            <ProfileSelect
+              id="auth-profile"
+              label="Discovery profile (for port candidates)"
+              value={form.profile}
+              onChange={(profile) => actions.setForm({ profile })}
+              disabled={busy}
+            />
+            <span className="small muted">Ports the host listens on but this profile does not probe are offered as custom discovery ports.</span>
+          </div>
         </div>
         <div className="row">
           <button type="submit" className="primary" disabled={busy}>
@@ -118,13 +121,7 @@ function AuthStatusBanner() {
   const { result } = useAuthRun();
   if (!result) return null;
   const tone = result.status === 'passed' ? 'ok' : result.status === 'passed-insufficient' ? 'warn' : 'error';
-  const explain: Record<typeof result.status, string> = {
-    passed: 'Logged in and got root (UID 0) through the delegation method: an authenticated scan can run every check.',
-    'passed-insufficient':
-      'Logged in, but not as root: the scan runs with insufficient privileges and many checks give false negatives.',
-    failed: 'The scan could not log in (or the host key changed): no authenticated checks would run.',
-    'not-attempted': 'The SSH port could not be reached, so the scanner would not even try to log in.',
-  };
+  const explain = AUTH_STATUS_EXPLAIN;
   return (
     <div className={`banner ${tone}`} role="status" data-testid="auth-status" data-status={result.status}>
       <strong>

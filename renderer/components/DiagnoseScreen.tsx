@@ -18,7 +18,7 @@ import {
 } from '../stores/diagnosisStore.js';
 import { useProfileEntry, useProfilesStatus } from '../stores/profilesStore.js';
 import { usePrivilege } from '../stores/settingsStore.js';
-import { AUTH_STATUS_LABEL, profileSummary } from '../lib/format.js';
+import { AUTH_STATUS_EXPLAIN, AUTH_STATUS_LABEL, DELEGATION_LABEL, profileSummary } from '../lib/format.js';
 import { AdviceCards } from './AdviceCards.js';
 import { Checklist } from './Checklist.js';
 import { FlowSteps, OutcomeAnnouncer, ReopenedBanner, UnresolvedPanel, VerdictPanel } from './DiagnosisOutcome.js';
@@ -203,7 +203,9 @@ export function DiagnoseScreen() {
 
       <ErrorBanner message={run.error} />
       <ExportButton id={run.historyId} what="this diagnosis" />
-      {run.reopened && result ? <ReopenedBanner result={result} busy={busy} onRunAgain={() => void actions.start()} /> : null}
+      {run.reopened && result ? (
+        <ReopenedBanner result={result} busy={busy} onRunAgain={() => void actions.start(form.withAuth ? { secrets: secrets.secrets(form.auth.kind) } : undefined)} />
+      ) : null}
 
       {run.status === 'cancelled' ? (
         <div className="banner info" role="status" data-testid="diag-cancelled">
@@ -215,8 +217,9 @@ export function DiagnoseScreen() {
       ) : null}
 
       <OutcomeAnnouncer host={host} unresolved={unresolved} />
-      {unresolved ? <UnresolvedPanel unresolved={unresolved} focus={!run.reopened} /> : null}
-      {host ? <VerdictPanel host={host} result={result} focus={!run.reopened} /> : null}
+      {/* Land on the answer when the run has finished: moving the page earlier would pull Cancel away from the pointer. */}
+      {unresolved ? <UnresolvedPanel unresolved={unresolved} focus={!run.reopened && run.status === 'done'} /> : null}
+      {host ? <VerdictPanel host={host} result={result} focus={!run.reopened && run.status === 'done'} /> : null}
 
       {unresolved ? null : (
       <PrivilegeNotice
@@ -276,9 +279,14 @@ function AuthPanel() {
           ) : null}
         </h2>
         {result ? (
-          <p className="small muted">
-            {result.user}@{result.host}:{result.port}, delegation {result.delegation}
-          </p>
+          <>
+            <p style={{ margin: '0 0 4px' }} data-testid="diag-auth-explain">
+              {AUTH_STATUS_EXPLAIN[result.status]}
+            </p>
+            <p className="small muted">
+              {result.user}@{result.host}:{result.port}, delegation {DELEGATION_LABEL[result.delegation]}
+            </p>
+          </>
         ) : null}
         <Checklist steps={auth.steps} running={running} />
       </section>

@@ -126,6 +126,12 @@ export function ProbeDetail({ cell }: { cell: MatrixCell | null }) {
   return (
     <div aria-live="polite">
       <h3>{probeLabel(cell.planned)}</h3>
+      {(cell.planned.kind === 'ack' || cell.planned.kind === 'syn-ack') && cell.planned.sourcePort !== null && cell.planned.port !== null ? (
+        <p className="small muted" data-testid="port-pair-help">
+          Sent from source port {cell.planned.sourcePort} to port {cell.planned.port} on the host: the scanner's fixed pair. A reset (RST)
+          back proves the host is up even when SYN probes are filtered.
+        </p>
+      ) : null}
       {!r ? (
         <p className="muted">No result yet.</p>
       ) : (

@@ -11,6 +11,7 @@ import {
   type DiscoveryProfile,
 } from '../../shared/profiles.js';
 import { useProfileEntries, useProfilesActions, useProfilesStatus } from '../stores/profilesStore.js';
+import { downloadFile } from '../lib/download.js';
 import { uiActions, type Screen } from '../stores/uiStore.js';
 import { ErrorBanner, ScreenHeader } from './Common.js';
 
@@ -128,14 +129,7 @@ function fieldProps(id: string, error: string | undefined) {
 }
 
 function download(fileName: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  downloadFile(fileName, text, 'application/json');
 }
 
 export function ProfilesScreen() {

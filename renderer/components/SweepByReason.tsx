@@ -5,6 +5,7 @@
 import { useMemo } from 'react';
 import type { HostResult, Verdict } from '../../shared/discovery.js';
 import { VERDICT_LABEL } from '../lib/format.js';
+import { downloadFile } from '../lib/download.js';
 import { foundByText } from '../lib/labels.js';
 import { useSweepActions, useSweepResults } from '../stores/sweepStore.js';
 
@@ -46,14 +47,7 @@ export function sweepCsv(results: readonly HostResult[]): string {
 }
 
 function download(name: string, type: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  downloadFile(name, text, type);
 }
 
 export function SweepByReason() {

@@ -48,7 +48,7 @@ export { probeLabel } from '../../shared/discovery.js';
 
 export { probeKey } from '../../shared/discovery.js';
 /** Words for people (outcomes, verdicts, credential statuses and steps): one place, shared/labels.ts. */
-export { AUTH_STATUS_LABEL, OUTCOME_LABEL, STEP_LABEL, VERDICT_LABEL } from '../../shared/labels.js';
+export { AUTH_STATUS_EXPLAIN, AUTH_STATUS_LABEL, OUTCOME_LABEL, STEP_LABEL, VERDICT_LABEL } from '../../shared/labels.js';
 
 /** A probe the profile will send, before its result is known. */
 export type PlannedProbe = Pick<ProbeResult, 'protocol' | 'kind' | 'port' | 'sourcePort'>;

@@ -7,6 +7,7 @@
 import { create } from 'zustand';
 import type { ScanReadyApi, Unsubscribe } from '../../shared/ipc.js';
 import { bridgeSlot, call } from '../bridge.js';
+import { downloadFile } from '../lib/download.js';
 import { base64ToBytes, bytesToBase64, uploadProblem } from '../lib/bundleFiles.js';
 import { plainError } from '../lib/format.js';
 import { historyActions } from './historyStore.js';
@@ -38,14 +39,7 @@ interface BundleState {
 const bridge = bridgeSlot();
 
 function download(fileName: string, bytes: Uint8Array): void {
-  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/zip' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  downloadFile(fileName, bytes, 'application/zip');
 }
 
 const useBundleStore = create<BundleState>()((set, get) => ({

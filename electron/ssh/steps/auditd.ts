@@ -65,7 +65,7 @@ export function auditdResult(p: ParsedAuditd, r: RemoteRun, loginUid: number | n
     ms: r.ms,
     summary: p.running ? 'auditd is running: the scan account can be audited properly' : 'auditd is not running: nothing audits what the scan account does',
     explanation: `Informational. auditd, not shell history, is the mechanism to audit the scan account. Add the rules in ${AUDIT_RULES_FILE}: "${rule}" and "${rule32}", load them with "augenrules --load", read them with "ausearch -k ${AUDIT_KEY}", and forward the logs off the host (SIEM).`,
-    data: { running: p.running, auditctl: p.auditctl, status: p.status, rule },
+    data: { running: p.running, auditctl: p.auditctl, status: p.status, rule, rules: [rule, rule32] },
   };
 }
 
