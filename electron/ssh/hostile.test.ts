@@ -13,6 +13,8 @@ import { runAuthCheck } from './authCheck.js';
 import { KnownHostsStore } from './knownHosts.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'sr-hostile-'));
+/** Would be created if anything ran the hostile server's output as shell (per run: a concurrent run never sees ours). */
+const PWNED = path.join(dir, 'pwned');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let storeN = 0;
 const freshStore = (): KnownHostsStore => new KnownHostsStore(path.join(dir, `kh-${++storeN}.json`));
@@ -328,7 +330,7 @@ describe('hostile servers (in-process, 127.0.0.1)', () => {
       exec: (cmd) => {
         const marker = /echo (SCANREADY-BECOME-OK-[0-9a-f]+)/.exec(cmd)?.[1];
         // A server that echoes the password back (before the marker) and prints shell syntax.
-        const leak = 'pw-secret-123 $(touch /tmp/sr-pwned) `touch /tmp/sr-pwned`\n';
+        const leak = `pw-secret-123 $(touch ${PWNED}) \`touch ${PWNED}\`\n`;
         if (cmd.includes('sudo')) return { out: [leak, ...(marker ? [`${marker}\n0\n`] : ['(ALL) NOPASSWD: ALL\n'])] };
         if (cmd.includes('id -u; id -un')) return { out: [`1000\n${leak}`] };
         return cooperative(cmd);
@@ -340,7 +342,7 @@ describe('hostile servers (in-process, 127.0.0.1)', () => {
     expect(JSON.stringify(r)).toContain('[secret removed]'); // the leak reached the evidence, scrubbed
     expect(JSON.stringify(r)).not.toContain('pw-secret-123');
     const { existsSync } = await import('node:fs');
-    expect(existsSync('/tmp/sr-pwned')).toBe(false);
+    expect(existsSync(PWNED)).toBe(false);
   }, 40_000);
 });
 
