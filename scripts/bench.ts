@@ -9,7 +9,8 @@
  *  5. responsiveness: `scanready serve` answers other requests within 100 ms while a forced
  *     131,070-host sweep of the lab's own 198.18.0.0/15 starts (then it is cancelled), and the
  *     event-loop delay while a forced /8 is planned and its first hosts drawn (nothing sent);
- *  6. how fast special files are refused (/dev/zero, a FIFO), and how long a second `lab.sh up` takes.
+ *  6. how fast special files are refused (/dev/zero, a FIFO), and how long a second `lab.sh up` takes;
+ *  7. CLI start-up, one-host discover, history size, and the path tracer and port finder on lab hosts.
  *
  * nmap gets the same probes: -PS<qualys TCP> -PA2869,12531 -PU<qualys UDP> -PE (nmap cannot give each
  * ACK probe its own source port, so its ACKs use a random one; the SYN-ACK probe has no nmap equivalent).
@@ -191,6 +192,52 @@ async function benchDiscoverOne(): Promise<boolean> {
   console.log(`result         ${check(pass)}`);
   return pass;
 }
+/**
+ * The path tracer and the port finder against lab hosts, with the budgets their tests used to
+ * assert (now here, not in the tests): each case is the median of `runs` wall times.
+ */
+async function benchPathAndPorts(runs = 3): Promise<boolean> {
+  const { tracePath, findOpenPorts } = await import('../electron/diagnosis/index.js');
+  const median = async (f: () => Promise<unknown>): Promise<number> => {
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      await f();
+      times.push(performance.now() - t0);
+    }
+    return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
+  };
+  const cancelAfter = async (ms: number, f: (signal: AbortSignal) => Promise<unknown>): Promise<void> => {
+    const ac = new AbortController();
+    const t = setTimeout(() => ac.abort(), ms);
+    try {
+      await f(ac.signal);
+    } finally {
+      clearTimeout(t);
+    }
+  };
+  const cases: [string, number, () => Promise<unknown>][] = [
+    ['trace .10 (raw, reaches)', 1500, () => tracePath(LAB_OPEN, { timeoutMs: 500 })],
+    ['trace .18 (router drops; 3 silent hops)', 4000, () => tracePath('198.18.1.18', { silentHops: 3, timeoutMs: 500 })],
+    ['trace .11 cancelled after 200 ms', 1500, () => cancelAfter(200, (signal) => tracePath('198.18.1.11', { signal, timeoutMs: 3000 }))],
+    ['trace .11 via traceroute (4 silent hops)', 8000, () => tracePath('198.18.1.11', { privileged: false, silentHops: 4 })],
+    ['ports .10 (top 1000 TCP + UDP, raw)', 6000, () => findOpenPorts(LAB_OPEN)],
+    ['ports .11 (silent; 500 ms, no retry)', 3000, () => findOpenPorts('198.18.1.11', { timeoutMs: 500, retries: 0 })],
+    ['ports .11 cancelled after 200 ms', 1500, () => cancelAfter(200, (signal) => findOpenPorts('198.18.1.11', { signal, topPorts: 1000, ratePps: 100 }))],
+    ['ports .19 (connect(), TCP only)', 12_000, () => findOpenPorts('198.18.1.19', { privileged: false, udpPorts: [] })],
+    ['ports .11 deadline 1000 ms (connect())', 2000, () => findOpenPorts('198.18.1.11', { privileged: false, concurrency: 4, deadlineMs: 1000, udpPorts: [] })],
+  ];
+  let ok = true;
+  console.log(`\n== Path tracer and port finder on the lab (median of ${runs})`);
+  for (const [name, budget, f] of cases) {
+    const ms = await median(f);
+    const pass = ms < budget;
+    ok &&= pass;
+    console.log(`${name.padEnd(42)} ${ms.toFixed(0).padStart(6)} ms (target < ${budget})   ${check(pass)}`);
+  }
+  return ok;
+}
+
 const LAB_OPEN = '198.18.1.10';
 const check = (ok: boolean): string => (ok ? 'PASS' : 'FAIL');
 
@@ -325,6 +372,7 @@ async function main(): Promise<void> {
   allOk = (await benchCliStartup()) && allOk;
   allOk = (await benchDiscoverOne()) && allOk;
   allOk = (await benchHistorySize()) && allOk;
+  allOk = (await benchPathAndPorts()) && allOk;
 
   console.log(`\n${allOk ? 'All benchmark targets met.' : 'Some benchmark targets were NOT met.'}`);
   process.exitCode = allOk ? 0 : 1;
@@ -393,10 +441,12 @@ export async function serveResponsiveness(): Promise<{ ok: boolean; startMs: num
 
 // `node --import tsx scripts/bench.ts --only=web` runs only the web-mode responsiveness part
 // (BENCH_WEB_TARGET=198.19.0.0/24 compares a small sweep's start with the /15's).
-// `--only=cli` (start-up and one-host discover) and `--only=history` (database size) run those parts alone.
-if (process.argv.includes('--only=cli') || process.argv.includes('--only=history')) {
+// `--only=cli` (start-up and one-host discover), `--only=history` (database size) and `--only=diagnosis`
+// (path tracer and port finder on the lab) run those parts alone.
+if (process.argv.includes('--only=cli') || process.argv.includes('--only=history') || process.argv.includes('--only=diagnosis')) {
   (async () => {
     let ok = true;
+    if (process.argv.includes('--only=diagnosis')) ok = (await benchPathAndPorts()) && ok;
     if (process.argv.includes('--only=cli')) ok = (await benchCliStartup()) && (await benchDiscoverOne()) && ok;
     if (process.argv.includes('--only=history')) ok = (await benchHistorySize()) && ok;
     process.exitCode = ok ? 0 : 1;

@@ -3,10 +3,12 @@
  * the real tools and then APPLIED in a namespace whose firewall drops everything — the host goes from
  * "not alive" to alive on every discovery probe of the profile.
  *
- * Own namespace pair (not the shared lab): root ns srdiag0 198.18.250.1/30 + 2001:db8:5352:fa::1/64
- * <-> srdiag-host eth0 198.18.250.2/30 + 2001:db8:5352:fa::2/64.
+ * Own namespace pair (not the shared lab), named and addressed per run so that concurrent runs on one
+ * machine never delete or shadow each other's: root ns sdfw<run> 198.18.250.(128+4k+1)/30 +
+ * 2001:db8:5352:fa<k>::1/64 <-> srdiag-host-<run> eth0 .(128+4k+2)/30 + 2001:db8:5352:fa<k>::2/64.
  */
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -27,11 +29,14 @@ import {
 } from './firewall.js';
 import { skipWithReason } from '../../e2e/lab/skip.js';
 
-const NS = 'srdiag-host';
-const SCANNER4 = '198.18.250.1';
-const HOST4 = '198.18.250.2';
-const SCANNER6 = '2001:db8:5352:fa::1';
-const HOST6 = '2001:db8:5352:fa::2';
+const RUN = randomBytes(3).toString('hex');
+const NS = `srdiag-host-${RUN}`;
+const LINK = `sdfw${RUN}`; // interface names are at most 15 characters
+const K = process.pid % 32; // a /30 of 198.18.250.128/25 per concurrent run
+const SCANNER4 = `198.18.250.${128 + 4 * K + 1}`;
+const HOST4 = `198.18.250.${128 + 4 * K + 2}`;
+const SCANNER6 = `2001:db8:5352:fa${K.toString(16).padStart(2, '0')}::1`;
+const HOST6 = `2001:db8:5352:fa${K.toString(16).padStart(2, '0')}::2`;
 
 const ND_NFT = 'icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept;';
 
@@ -58,7 +63,7 @@ const isRoot = process.getuid?.() === 0;
 
 function teardown(): void {
   tryRun('ip', ['netns', 'del', NS]);
-  tryRun('ip', ['link', 'del', 'srdiag0']);
+  tryRun('ip', ['link', 'del', LINK]);
 }
 
 async function probe(address: string): Promise<HostResult> {
@@ -136,10 +141,10 @@ describe.skipIf(skipWithReason(!isRoot || !canUseRawSockets(), 'applying firewal
   beforeAll(() => {
     teardown();
     sh('ip', ['netns', 'add', NS]);
-    sh('ip', ['link', 'add', 'srdiag0', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', NS]);
-    sh('ip', ['addr', 'add', `${SCANNER4}/30`, 'dev', 'srdiag0']);
-    sh('ip', ['-6', 'addr', 'add', `${SCANNER6}/64`, 'dev', 'srdiag0', 'nodad']);
-    sh('ip', ['link', 'set', 'srdiag0', 'up']);
+    sh('ip', ['link', 'add', LINK, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', NS]);
+    sh('ip', ['addr', 'add', `${SCANNER4}/30`, 'dev', LINK]);
+    sh('ip', ['-6', 'addr', 'add', `${SCANNER6}/64`, 'dev', LINK, 'nodad']);
+    sh('ip', ['link', 'set', LINK, 'up']);
     sh('ip', ['-n', NS, 'addr', 'add', `${HOST4}/30`, 'dev', 'eth0']);
     sh('ip', ['-n', NS, '-6', 'addr', 'add', `${HOST6}/64`, 'dev', 'eth0', 'nodad']);
     sh('ip', ['-n', NS, 'link', 'set', 'eth0', 'up']);

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -135,12 +136,18 @@ describe('unprivileged path trace (system traceroute)', () => {
 });
 
 describe.skipIf(skipWithoutRawSockets())('protocol fallback (own namespace: a host that drops all TCP)', () => {
-  const NS = 'srdiag-trace';
+  // Named and addressed per run: a concurrent run on this machine never deletes or shadows ours.
+  const RUN = randomBytes(3).toString('hex');
+  const NS = `srdiag-trace-${RUN}`;
+  const LINK = `sdtr${RUN}`;
+  const K = process.pid % 32; // a /30 of 198.18.250.0/25 per run
+  const ME = `198.18.250.${4 * K + 1}`;
+  const HOST = `198.18.250.${4 * K + 2}`;
   const run = (args: string[], input?: string): void => {
     execFileSync(args[0] ?? 'true', args.slice(1), { stdio: ['pipe', 'ignore', 'ignore'], timeout: 10_000, ...(input !== undefined ? { input } : {}) });
   };
   const cleanup = (): void => {
-    for (const a of [['ip', 'netns', 'del', NS], ['ip', 'link', 'del', 'srdiag1']]) {
+    for (const a of [['ip', 'netns', 'del', NS], ['ip', 'link', 'del', LINK]]) {
       try {
         run(a);
       } catch {
@@ -153,13 +160,13 @@ describe.skipIf(skipWithoutRawSockets())('protocol fallback (own namespace: a ho
     cleanup();
     try {
       run(['ip', 'netns', 'add', NS]);
-      run(['ip', 'link', 'add', 'srdiag1', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', NS]);
-      run(['ip', 'addr', 'add', '198.18.250.5/30', 'dev', 'srdiag1']);
-      run(['ip', 'link', 'set', 'srdiag1', 'up']);
-      run(['ip', '-n', NS, 'addr', 'add', '198.18.250.6/30', 'dev', 'eth0']);
+      run(['ip', 'link', 'add', LINK, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', NS]);
+      run(['ip', 'addr', 'add', `${ME}/30`, 'dev', LINK]);
+      run(['ip', 'link', 'set', LINK, 'up']);
+      run(['ip', '-n', NS, 'addr', 'add', `${HOST}/30`, 'dev', 'eth0']);
       run(['ip', '-n', NS, 'link', 'set', 'eth0', 'up']);
       run(['ip', 'netns', 'exec', NS, 'nft', '-f', '-'], 'table inet f {\n chain input { type filter hook input priority 0; meta l4proto tcp drop; }\n}\n');
-      const r = await tracePath('198.18.250.6', { probe: { protocol: 'tcp', port: 443 }, silentHops: 2, timeoutMs: 400 });
+      const r = await tracePath(HOST, { probe: { protocol: 'tcp', port: 443 }, silentHops: 2, timeoutMs: 400 });
       expect(r.method).toBe('raw-udp');
       expect(r.reached).toBe(true);
       expect(r.detail).toBe('TCP SYN 443 got no answer from any hop; traced with UDP 33434+');

@@ -73,15 +73,17 @@ const byPort = (probes: ProbeResult[], kind: ProbeResult['kind'], port: number |
 
 describe('rate limiter', () => {
   it('paces tasks at the configured rate and drops queued tasks on clear()', async () => {
+    // Counts, not durations (the rate itself is timed by the bench): the burst runs at once, the
+    // rest waits for tokens, and all of them run in the end.
     const rl = new RateLimiter(1000, 5);
-    const times: number[] = [];
-    const t0 = performance.now();
-    await new Promise<void>((resolve) => {
-      for (let i = 0; i < 55; i++) rl.schedule(() => { times.push(performance.now() - t0); if (times.length === 55) resolve(); }, () => undefined);
-    });
-    // 5 at once, then 50 more at 1000 pps: about 50 ms.
-    expect(times[54]).toBeGreaterThan(40);
-    expect(times[54]).toBeLessThan(400);
+    let ran = 0;
+    for (let i = 0; i < 55; i++) rl.schedule(() => ran++, () => undefined);
+    expect(ran).toBe(5);
+    expect(rl.queued).toBe(50);
+    await new Promise((r) => setImmediate(r));
+    expect(ran).toBeLessThan(55);
+    for (let i = 0; i < 400 && ran < 55; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(ran).toBe(55);
     let dropped = 0;
     for (let i = 0; i < 20; i++) rl.schedule(() => undefined, () => dropped++);
     rl.clear();
@@ -101,7 +103,8 @@ describe.skipIf(skipWithoutRawSockets())('raw mode on loopback', () => {
   it('SYN-ACK from a listener, RST from a closed port and to an ACK, UDP reply, ICMP port unreachable, echo reply', async () => {
     const fds = openFds();
     const seen: ProbeResult[] = [];
-    const host = await discoverHost({ target: 'localhost', address: '127.0.0.1', family: 4 }, { profile: profile(), mode: 'raw' }, (p) => seen.push(p));
+    // A timeout longer than this test may run: the host can only finish because everything answered.
+    const host = await discoverHost({ target: 'localhost', address: '127.0.0.1', family: 4 }, { profile: profile({ timeoutMs: 60_000 }), mode: 'raw' }, (p) => seen.push(p));
     expect(host.privileged).toBe(true);
     expect(host.verdict).toBe('alive');
     expect(seen).toHaveLength(host.probes.length);
@@ -115,9 +118,9 @@ describe.skipIf(skipWithoutRawSockets())('raw mode on loopback', () => {
     expect(byPort(host.probes, 'udp', udpClosedPort)).toMatchObject({ result: 'icmp-port-unreachable', icmpType: 3, icmpCode: 3, responder: '127.0.0.1', ttl: 64 });
     expect(byPort(host.probes, 'echo', null)).toMatchObject({ result: 'echo-reply', responder: '127.0.0.1', ttl: 64 });
     expect(host.aliveBy).toBe(`ICMP;TCPPort ${openPort};UDPPort ${udpOpenPort};TCP RST;UDP Port Unreachable`);
-    expect(host.durationMs).toBeLessThan(400); // everything answered: no waiting for the timeout
+    expect(host.probes.every((p) => p.attempts === 1 && p.result !== 'no-response')).toBe(true); // nothing waited for a timeout
     expect(openFds()).toBe(fds); // every socket released
-  });
+  }, 30_000);
 
   it('IPv6 loopback', async () => {
     const s6 = net.createServer((c) => c.destroy());

@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AuthResult } from '../../shared/auth.js';
 import type { DiscoveryEvent, HostResult } from '../../shared/discovery.js';
 import type { HostKeyPrompt, HostKeyPromptClosed, IpcResult, PushChannel } from '../../shared/ipc.js';
@@ -373,14 +373,29 @@ describe('auth runs and the host-key prompt', () => {
   it('an unanswered prompt times out as a reject', async () => {
     const { svc, pushes } = promptingService();
     expect((await svc.invoke('scanready:settings:update', { hostKeyPromptTimeoutMs: 5000 })).ok).toBe(true);
-    const start = await svc.invoke('scanready:auth:start', { host: '198.18.1.20', user: 'scan', agent: true });
-    if (!start.ok) throw new Error(start.error.message);
-    const t0 = Date.now();
-    for (let i = 0; i < 100 && svc.activeRuns() > 0; i++) await new Promise((r) => setTimeout(r, 100));
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(4900);
-    expect(pushes.find((p) => p.channel === 'scanready:auth:host-key-closed')?.payload).toMatchObject({ accepted: false, by: 'timeout' });
-    const done = pushes.find((p) => p.channel === 'scanready:auth:event' && (p.payload as { event: { type: string } }).event.type === 'done');
-    expect((done?.payload as { event: { result: AuthResult } }).event.result.status).toBe('failed');
+    // Time is the subject: the prompt's timer runs on fake time (files are still read for real,
+    // so the waits below turn the event loop with setImmediate, which stays real).
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const turns = async (cond: () => boolean): Promise<boolean> => {
+        for (let i = 0; i < 5000 && !cond(); i++) await new Promise((r) => setImmediate(r));
+        return cond();
+      };
+      const start = await svc.invoke('scanready:auth:start', { host: '198.18.1.20', user: 'scan', agent: true });
+      if (!start.ok) throw new Error(start.error.message);
+      expect(await turns(() => pushes.some((p) => p.channel === 'scanready:auth:host-key-prompt'))).toBe(true);
+      const closed = (): unknown => pushes.find((p) => p.channel === 'scanready:auth:host-key-closed')?.payload;
+      await vi.advanceTimersByTimeAsync(4999);
+      expect(closed()).toBeUndefined(); // not a moment before the setting says
+      expect(svc.activeRuns()).toBe(1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(await turns(() => svc.activeRuns() === 0)).toBe(true);
+      expect(closed()).toMatchObject({ accepted: false, by: 'timeout' });
+      const done = pushes.find((p) => p.channel === 'scanready:auth:event' && (p.payload as { event: { type: string } }).event.type === 'done');
+      expect((done?.payload as { event: { result: AuthResult } }).event.result.status).toBe('failed');
+    } finally {
+      vi.useRealTimers();
+    }
     await svc.close();
   });
 

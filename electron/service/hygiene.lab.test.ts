@@ -125,8 +125,10 @@ describe('cancel during a sweep\'s start-up', () => {
     if (!start.ok) throw new Error(start.error.message);
     const id = start.value.runId;
     const seen = (t: string): boolean => (sweeps.get(id) ?? []).some((e) => e.type === t);
-    // Cancel as soon as the first host is done: the run is still starting the rest.
-    expect(await until(() => seen('host-done') || seen('end'))).toBe(true);
+    const count = (t: string): number => (sweeps.get(id) ?? []).filter((e) => e.type === t).length;
+    // Cancel once a dozen hosts have started and one is done: the run is still starting the rest,
+    // and the silent hosts' probes (a system ping each, 2 s) are out.
+    expect(await until(() => (count('host-start') >= 12 && seen('host-done')) || seen('end'))).toBe(true);
     const cancelled = await service.invoke('scanready:discover:cancel', { runId: id });
     expect(cancelled).toMatchObject({ ok: true });
     expect(await until(() => seen('end') && service.activeRuns() === 0)).toBe(true);
@@ -144,4 +146,32 @@ describe('cancel during a sweep\'s start-up', () => {
       expect({ ...fds(), children: children().length }).toEqual(before);
     }, 300_000);
   }
+});
+
+describe('the engine\'s end event (what the service waits for)', () => {
+  it('a sweep cancelled at start holds no fd or child process when its `end` event arrives', async () => {
+    const { discover } = await import('../probes/index.js');
+    const { planTargets } = await import('../targets/index.js');
+    const { profileSchema } = await import('../../shared/profiles.js');
+    const profile = profileSchema.parse({ ...PROFILE, name: 'cancel-at-start', timeoutMs: 2000, tcpSyn: [22, 80, 443, 8080] });
+    const plan = await planTargets([`${LAB.farm(1)}-${LAB.farm(64).split('.').at(-1)}`]);
+    const sweepOnce = async (): Promise<{ total: number; sockets: number; children: number }> => {
+      const ac = new AbortController();
+      let starts = 0;
+      let done = 0;
+      let atEnd: { total: number; sockets: number; children: number } | null = null;
+      for await (const ev of discover(plan, { profile, mode: 'unprivileged', signal: ac.signal })) {
+        if (ev.type === 'host-start') starts++;
+        if (ev.type === 'host-done') done++;
+        if (starts >= 12 && done >= 1) ac.abort();
+        // Counted the moment `end` arrives: no tick in between for stragglers to close.
+        if (ev.type === 'end') atEnd = { ...fds(), children: children().length };
+      }
+      if (!atEnd) throw new Error('no end event');
+      return atEnd;
+    };
+    await sweepOnce(); // warm-up
+    const before = { ...fds(), children: children().length };
+    for (let i = 0; i < 4; i++) expect(await sweepOnce()).toEqual(before);
+  }, 120_000);
 });

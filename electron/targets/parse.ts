@@ -59,8 +59,9 @@ export function formatIPv4(n: number): string {
   return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
 }
 
+/** Parses an IPv6 address without a zone; `fe80::1%eth0` is null here (see zonedIPv6Error). */
 export function parseIPv6(text: string): bigint | null {
-  if (!isIPv6(text)) return null;
+  if (text.includes('%') || !isIPv6(text)) return null;
   let t = text;
   // Embedded IPv4 tail (::ffff:1.2.3.4).
   const v4tail = /(\d+\.\d+\.\d+\.\d+)$/.exec(t);
@@ -114,10 +115,37 @@ function q(text: string): string {
   return `"${inertText(shown)}"`;
 }
 
+/** fe80::/10: the top ten bits are 1111111010. */
+export function isLinkLocalV6(n: bigint): boolean {
+  return n >> 118n === 0x3fan;
+}
+
+/**
+ * An IPv6 address with a zone (`fe80::1%eth0`, also as a CIDR base) is refused here, before
+ * anything is planned: the zone cannot be kept through the plan (two zones of one address would
+ * be one host) and the engine, and ScanReady does not send to link-local addresses at all — an
+ * unscoped one is refused by the engine before sending (error ELINKLOCALSCOPE).
+ */
+function zonedIPv6Error(entry: string, addr: string): TargetError | null {
+  const pct = addr.indexOf('%');
+  if (pct < 0 || !isIPv6(addr)) return null;
+  const n = parseIPv6(addr.slice(0, pct));
+  if (n === null) return null;
+  const zone = q(addr.slice(pct));
+  if (isLinkLocalV6(n)) {
+    return new TargetError(
+      `link-local IPv6 address ${q(entry)}: ScanReady does not send to link-local addresses (fe80::/10), with a zone (${zone}) or without; give the host's global or unique-local address`,
+    );
+  }
+  return new TargetError(`bad IPv6 address ${q(entry)}: a zone (${zone}) only belongs to a link-local address; give the address without it`);
+}
+
 function parseEntry(raw: string): Entry {
   const text = raw.trim();
   if (text === '') throw new TargetError('empty target');
   if (/\s/.test(text)) throw new TargetError(`bad target ${q(text)}: contains spaces (give several targets as separate arguments)`);
+  const zoned = zonedIPv6Error(text, text.split('/')[0] ?? text);
+  if (zoned) throw zoned;
 
   const slash = text.indexOf('/');
   if (slash >= 0) {
