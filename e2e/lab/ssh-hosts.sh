@@ -113,7 +113,11 @@ ssh_keys_up() {
     install -d -m 700 -o "$user" -g "$user" "$home/.ssh"
     local tmp k
     tmp=$(mktemp)
+    # Additive: keys of other checkouts on this machine (a second clone, a CI run beside a
+    # developer's) stay trusted, so their tests keep working; the newest 32 lab keys are kept.
+    [ -f "$home/.ssh/authorized_keys" ] && grep -E ' srlab-[a-z0-9-]+$' "$home/.ssh/authorized_keys" >>"$tmp" || true
     for k in $keys; do cat "$SSH_FIX/$k.pub" >>"$tmp"; done
+    tac "$tmp" | awk '!seen[$0]++' | head -n 32 | tac >"$tmp.new" && mv "$tmp.new" "$tmp"
     install -m 600 -o "$user" -g "$user" "$tmp" "$home/.ssh/authorized_keys"
     rm -f "$tmp"
   done
