@@ -4,7 +4,6 @@
  * made by the engine, from the history, or by the CLI — holds a password, passphrase or private
  * key in plain, base64, hex, URL-encoded or reversed form.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +18,7 @@ import { writeBundle } from './bundle.js';
 import { writeBundleFromHistory } from './export.js';
 import { readBundle } from './read.js';
 import { requestSecrets } from './redact.js';
+import { runCli } from './fixtures/cli.js';
 
 const FIX = path.resolve(__dirname, '..', '..', 'e2e', 'lab', 'fixtures');
 const SUDOPW = 'SrLab-sudopw-pw1';
@@ -72,19 +72,7 @@ const RUNS: { name: string; req: Partial<AuthRequestInput> & { user: string }; s
   { name: 'key login, delegation password for sudo su -', req: { user: 'srlab-sudopw', privateKey: KEY_PLAIN, delegationPassword: SUDOPW }, secrets: [SUDOPW], keys: [KEY_PLAIN] },
 ];
 
-/** The CLI through tsx, bounded. */
-const cli = (args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string }> =>
-  new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('electron/cli/main.ts'), ...args], { env: { ...process.env, NO_COLOR: '1', ...env } });
-    let stderr = '';
-    child.stdout.resume();
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stderr });
-    });
-  });
+const cli = runCli;
 
 describe('bundles from real lab credential checks', () => {
   const results: { run: (typeof RUNS)[number]; result: AuthResult }[] = [];
