@@ -113,7 +113,11 @@ ssh_keys_up() {
     install -d -m 700 -o "$user" -g "$user" "$home/.ssh"
     local tmp k
     tmp=$(mktemp)
+    # Additive: every checkout generates its own fixture keys (gitignored), and the lab is shared by
+    # all of them; replacing the file would lock out the keys of the checkout that ran `up` before.
+    [ -f "$home/.ssh/authorized_keys" ] && grep -h '^ssh-\|^ecdsa-' "$home/.ssh/authorized_keys" >>"$tmp" || true
     for k in $keys; do cat "$SSH_FIX/$k.pub" >>"$tmp"; done
+    sort -u -o "$tmp" "$tmp"
     install -m 600 -o "$user" -g "$user" "$tmp" "$home/.ssh/authorized_keys"
     rm -f "$tmp"
   done
