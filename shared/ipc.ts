@@ -126,7 +126,7 @@ export interface HistorySummary {
   createdAt: string;
   /** What was checked, as typed (first entries for a sweep). */
   target: string;
-  /** One line for humans, e.g. "not-alive — nothing answered 22 probes". */
+  /** One line for humans, e.g. "not alive: no answer to 23 probes" (the verdict is its own field). */
   title: string;
   profile: string | null;
   /** Diagnosis / single-host discovery verdict. */

@@ -4,6 +4,7 @@
  * use them to pre-check forms. Pure zod: no node, electron or DOM imports.
  */
 import { z } from 'zod';
+import { DEFAULT_RATE_PPS } from './rate.js';
 import { authRequestSchema } from './auth.js';
 import { DEFAULT_PROFILE_NAME, profileSchema } from './profiles.js';
 
@@ -189,7 +190,7 @@ export const DEFAULT_SETTINGS: Settings = {
   scannerIps: [],
   historyKeepDays: 90,
   historyKeepMB: 500,
-  ratePps: 1000,
+  ratePps: DEFAULT_RATE_PPS,
   hostKeyPromptTimeoutMs: 120_000,
 };
 

@@ -50,6 +50,8 @@ LAB_HOSTS=(
   "sshlimit    198.18.1.22 -"
   "sshrekey    198.18.1.23 -"
   "notssh      198.18.1.24 -"
+  "watch       198.18.1.26 -"
+  "watchui     198.18.1.27 -"
 )
 
 # Listener arguments for services.mjs per host (hosts not listed run no listener).
@@ -135,7 +137,44 @@ table inet srlab {
 }
 EOF
     ;;
+    watch | watchui) cat <<'EOF'
+table inet srlab {
+  chain input { type filter hook input priority 0; policy drop;
+    iif lo accept
+    meta mark 0x5352 accept
+  }
+}
+EOF
+    ;;
     *) echo "" ;;
+  esac
+}
+
+# Test-only rules on the watch hosts (.26 for Vitest, .27 for Playwright), which drop everything
+# until a rule lets TCP PORT in. A rule is its own table (inet srlab-rule-NAME) that marks the
+# packets the host's own table then accepts, so a concurrent `up` (which replaces the table inet
+# srlab) leaves it alone. With no listener on PORT the host answers the probes with RST.
+#   lab.sh rule add HOST NAME [PORT]   (idempotent; PORT 80 by default)
+#   lab.sh rule del HOST NAME          (idempotent)
+#   lab.sh rule list HOST
+LAB_RULE_HOSTS="watch watchui"
+cmd_rule() {
+  local action=${1:-} host=${2:-} name=${3:-} port=${4:-80} ns
+  [[ " $LAB_RULE_HOSTS " == *" $host "* ]] || lab_die "rule: HOST must be one of: $LAB_RULE_HOSTS"
+  ns=$(lab_ns "$host")
+  case $action in
+    add | del) [[ $name =~ ^[a-z0-9][a-z0-9-]{0,31}$ ]] || lab_die "rule: NAME must be 1-32 of a-z 0-9 - (got '$name')" ;;
+    list) ;;
+    *) lab_die "usage: lab.sh rule add|del|list HOST NAME [PORT]" ;;
+  esac
+  case $action in
+    add)
+      [[ $port =~ ^[0-9]{1,5}$ ]] && [ "$port" -ge 1 ] && [ "$port" -le 65535 ] || lab_die "rule: PORT must be 1-65535"
+      printf 'add table inet srlab-rule-%s\ndelete table inet srlab-rule-%s\ntable inet srlab-rule-%s {\n  chain input { type filter hook input priority -10; policy accept;\n    tcp dport %s meta mark set 0x5352\n  }\n}\n' \
+        "$name" "$name" "$name" "$port" | ip netns exec "$ns" nft -f - || lab_die "rule: nft failed in $ns"
+      ;;
+    del) ip netns exec "$ns" nft delete table inet "srlab-rule-$name" 2>/dev/null || true ;;
+    list) ip netns exec "$ns" nft list tables | sed -n 's/^table inet srlab-rule-//p' ;;
   esac
 }
 
@@ -225,6 +264,55 @@ farm_up() {
 }"
 }
 
+# The triage farm: a /20 (4,096 addresses, 198.18.240.0/20) owned by srlab-farm as one local
+# route on lo (AnyIP: no per-address work, no namespace per host), behaviours by sub-range in an
+# nftables table of its own (so the /24 farm's table is untouched). The layout is FARM20_LAYOUT in
+# e2e/lab/hosts.ts; keep both in step.
+#   198.18.240.0/22  answers like a normal host (RST, echo reply, port unreachable)
+#   198.18.244.0/22  silent (drops everything)
+#   198.18.248.0/23  ICMP echo only (TCP and UDP dropped)
+#   198.18.250.0/23  one port only: TCP 8443 answers (a reset), everything else dropped
+#   198.18.252.0/23  the host rejects everything with ICMP admin-prohibited (3/13) from itself
+#   198.18.254.0/23  the router rejects traffic to them with ICMP 3/13 (responder 198.18.0.2)
+FARM20_NET=198.18.240.0/20
+farm20_nft() {
+  # lab_nft's idiom for a table of another name: create, delete, load (idempotent).
+  printf 'add table inet srlab_farm20\ndelete table inet srlab_farm20\n%s\n' "$2" | ip netns exec "$1" nft -f - \
+    || lab_die "nft ruleset srlab_farm20 for $1 failed to load"
+}
+farm20_up() {
+  local ns=srlab-farm
+  ip -n "$LAB_RTR" route replace "$FARM20_NET" via 198.18.0.6 dev farm
+  ip -n "$ns" route replace local "$FARM20_NET" dev lo table local
+  if [[ $(ip netns exec "$ns" nft list table inet srlab_farm20 2>/dev/null) != *"198.18.252.0/23"* ]]; then
+    lab_log "loading the triage farm's rules ($FARM20_NET)"
+    farm20_nft "$ns" "table inet srlab_farm20 {
+  chain input { type filter hook input priority -10; policy accept;
+    ip daddr 198.18.244.0/22 drop
+    ip daddr 198.18.248.0/23 icmp type echo-request accept
+    ip daddr 198.18.248.0/23 drop
+    ip daddr 198.18.250.0/23 tcp dport 8443 reject with tcp reset
+    ip daddr 198.18.250.0/23 drop
+    ip daddr 198.18.252.0/23 reject with icmp type admin-prohibited
+  }
+}"
+  fi
+  if [[ $(ip netns exec "$LAB_RTR" nft list table inet srlab_farm20 2>/dev/null) != *"198.18.254.0/23"* ]]; then
+    farm20_nft "$LAB_RTR" "table inet srlab_farm20 {
+  chain forward { type filter hook forward priority -10; policy accept;
+    ip daddr 198.18.254.0/23 reject with icmp type admin-prohibited
+  }
+}"
+  fi
+}
+
+farm20_ok() {
+  [[ $(ip -n "$LAB_RTR" route show "$FARM20_NET" 2>/dev/null) == *"via 198.18.0.6"* ]] \
+    && [[ $(ip -n srlab-farm route show table local "$FARM20_NET" 2>/dev/null) == *"local $FARM20_NET"* ]] \
+    && [[ $(ip netns exec srlab-farm nft list table inet srlab_farm20 2>/dev/null) == *"198.18.252.0/23"* ]] \
+    && [[ $(ip netns exec "$LAB_RTR" nft list table inet srlab_farm20 2>/dev/null) == *"198.18.254.0/23"* ]]
+}
+
 user_up() {
   if ! id "$LAB_USER" >/dev/null 2>&1; then
     lab_log "creating user $LAB_USER"
@@ -288,6 +376,7 @@ cmd_up() {
   stale_root_locks_clear
   router_up
   farm_up
+  farm20_up
   hosts_up
   user_up
   services_up
@@ -328,6 +417,7 @@ cmd_status() {
   if lab_ns_exists srlab-farm && [ "$(ip -n srlab-farm -o -4 addr show dev lo 2>/dev/null | grep -c ' inet 198\.18\.2\.' || true)" = 254 ]; then
     st farm "ok (198.18.2.1-254)"
   else st farm MISSING; bad=1; fi
+  if lab_ns_exists srlab-farm && farm20_ok; then st farm20 "ok ($FARM20_NET)"; else st farm20 MISSING; bad=1; fi
   for entry in "${LAB_HOSTS[@]}"; do
     read -r name addr addr6 <<<"$entry"
     [ "$addr6" = - ] && addr6=""
@@ -359,16 +449,24 @@ cmd_rekey() {
 main() {
   local cmd=${1:-}
   case $cmd in
-    up | down | status | rekey) ;;
-    *) echo "usage: bash e2e/lab/lab.sh up|down|status|rekey" >&2; exit 2 ;;
+    up | down | status | rekey | rule) ;;
+    *) echo "usage: bash e2e/lab/lab.sh up|down|status|rekey|rule" >&2; exit 2 ;;
   esac
   need_root
   mkdir -p "$LAB_RUN"
+  # A test rule is one atomic nft transaction in its own table: it needs no lock (and must not
+  # wait minutes behind a concurrent `up`).
+  if [ "$cmd" = rule ]; then
+    shift
+    cmd_rule "$@"
+    return
+  fi
   # The lock is held on fd 9 by this shell only: commands run with `9>&-`, so bash keeps its
   # saved copy close-on-exec and no child (daemon) inherits the lock.
   exec 9>"$LAB_RUN/lock"
   flock -w 180 9 || lab_die "another lab.sh run holds $LAB_RUN/lock"
-  "cmd_$cmd" 9>&-
+  shift
+  "cmd_$cmd" "$@" 9>&-
 }
 
 main "$@"

@@ -17,6 +17,11 @@ export interface RuleSpec {
   tcpPorts: number[];
   udpPorts: number[];
   icmpEcho: boolean;
+  /**
+   * Protected addresses or CIDR blocks, for one rule on a network firewall in front of many hosts
+   * (a triage group): the rules then go into the forward chain and match these destinations too.
+   */
+  destinations?: string[];
 }
 
 /** Rule comment/tag, so the operator can find (and remove) what was added. */
@@ -85,14 +90,15 @@ export const DEFAULT_NFT_TARGET: NftTarget = { family: 'inet', table: 'filter', 
  */
 export function nftablesScript(spec: RuleSpec, target: NftTarget = DEFAULT_NFT_TARGET): string {
   const { v4, v6 } = splitScanners(spec.scanners);
+  const dest = spec.destinations !== undefined ? splitScanners(spec.destinations) : null;
   const where = `${target.family} ${target.table} ${target.chain}`;
   const lines: string[] = [];
-  const fams: Array<['ip' | 'ip6', string[]]> = [];
-  if (target.family !== 'ip6' && v4.length > 0) fams.push(['ip', v4]);
-  if (target.family !== 'ip' && v6.length > 0) fams.push(['ip6', v6]);
+  const fams: Array<['ip' | 'ip6', string[], string[] | null]> = [];
+  if (target.family !== 'ip6' && v4.length > 0 && (dest === null || dest.v4.length > 0)) fams.push(['ip', v4, dest?.v4 ?? null]);
+  if (target.family !== 'ip' && v6.length > 0 && (dest === null || dest.v6.length > 0)) fams.push(['ip6', v6, dest?.v6 ?? null]);
   const comment = `comment "${RULE_TAG}"`;
-  for (const [fam, addrs] of fams) {
-    const saddr = `${fam} saddr { ${addrs.join(', ')} }`;
+  for (const [fam, addrs, daddrs] of fams) {
+    const saddr = `${fam} saddr { ${addrs.join(', ')} }${daddrs !== null ? ` ${fam} daddr { ${daddrs.join(', ')} }` : ''}`;
     if (spec.tcpPorts.length > 0) lines.push(`insert rule ${where} ${saddr} tcp dport { ${spec.tcpPorts.join(', ')} } accept ${comment}`);
     if (spec.udpPorts.length > 0) lines.push(`insert rule ${where} ${saddr} udp dport { ${spec.udpPorts.join(', ')} } accept ${comment}`);
     if (spec.icmpEcho) {
@@ -111,20 +117,25 @@ export function iptablesRestore(spec: RuleSpec, family: 4 | 6): string | null {
   const { v4, v6 } = splitScanners(spec.scanners);
   const addrs = family === 4 ? v4 : v6;
   if (addrs.length === 0) return null;
+  const dest = spec.destinations !== undefined ? splitScanners(spec.destinations)[family === 4 ? 'v4' : 'v6'] : null;
+  if (dest !== null && dest.length === 0) return null;
+  // A network firewall in front of many hosts filters in FORWARD; one -d list expands to one rule per block.
+  const chain = dest !== null ? 'FORWARD' : 'INPUT';
+  const to = dest !== null ? ` -d ${dest.join(',')}` : '';
   const comment = `-m comment --comment ${RULE_TAG}`;
   const lines = ['*filter'];
   for (const a of addrs) {
     for (const group of chunks(spec.tcpPorts, MULTIPORT_MAX)) {
-      lines.push(`-I INPUT -s ${a} -p tcp -m multiport --dports ${group.join(',')} ${comment} -j ACCEPT`);
+      lines.push(`-I ${chain} -s ${a}${to} -p tcp -m multiport --dports ${group.join(',')} ${comment} -j ACCEPT`);
     }
     for (const group of chunks(spec.udpPorts, MULTIPORT_MAX)) {
-      lines.push(`-I INPUT -s ${a} -p udp -m multiport --dports ${group.join(',')} ${comment} -j ACCEPT`);
+      lines.push(`-I ${chain} -s ${a}${to} -p udp -m multiport --dports ${group.join(',')} ${comment} -j ACCEPT`);
     }
     if (spec.icmpEcho) {
       lines.push(
         family === 4
-          ? `-I INPUT -s ${a} -p icmp --icmp-type echo-request ${comment} -j ACCEPT`
-          : `-I INPUT -s ${a} -p ipv6-icmp --icmpv6-type echo-request ${comment} -j ACCEPT`,
+          ? `-I ${chain} -s ${a}${to} -p icmp --icmp-type echo-request ${comment} -j ACCEPT`
+          : `-I ${chain} -s ${a}${to} -p ipv6-icmp --icmpv6-type echo-request ${comment} -j ACCEPT`,
       );
     }
   }
@@ -221,6 +232,27 @@ export function firewallActions(spec: RuleSpec, nft: NftTarget = DEFAULT_NFT_TAR
   if (spec.icmpEcho && spec.scanners.length > 0) actions.push({ label: 'ufw (ICMP)', kind: 'text', text: UFW_ICMP_NOTE });
   const win = windowsCommands(spec);
   if (win !== '') actions.push({ label: 'Windows Firewall (PowerShell)', kind: 'command', text: win.trimEnd() });
+  return actions;
+}
+
+/** The usual forward chain of a Linux router/firewall in front of many hosts. */
+export const FORWARD_NFT_TARGET: NftTarget = { family: 'inet', table: 'filter', chain: 'forward' };
+
+/**
+ * Rules for a network firewall in front of many hosts (a triage group): one nftables rule per
+ * protocol matching every destination block at once, and the iptables FORWARD equivalent.
+ * `spec.destinations` must be set.
+ */
+export function networkFirewallActions(spec: RuleSpec & { destinations: string[] }, nft: NftTarget = FORWARD_NFT_TARGET): AdviceAction[] {
+  const actions: AdviceAction[] = [];
+  const nftBody = nftablesScript(spec, nft);
+  if (nftBody !== '') {
+    actions.push({ label: 'nftables (network firewall)', kind: 'command', text: heredoc('nft -f -', nftBody) });
+  }
+  const v4 = iptablesRestore(spec, 4);
+  if (v4 !== null) actions.push({ label: 'iptables (network firewall)', kind: 'command', text: heredoc('iptables-restore --noflush', v4) });
+  const v6 = iptablesRestore(spec, 6);
+  if (v6 !== null) actions.push({ label: 'ip6tables (network firewall)', kind: 'command', text: heredoc('ip6tables-restore --noflush', v6) });
   return actions;
 }
 

@@ -8,6 +8,7 @@
  * Pure: no I/O, no network. Every pasted value is quoted by shared/shell.ts.
  */
 export { buildAdvice, type AdviceInput } from './network.js';
+export { groupAdvice, scanDeadHostsAllowed, SCAN_DEAD_HOSTS_MAX, type GroupAdviceInput } from './group.js';
 export { credentialAdvice, type CredentialAdviceContext } from './credentials.js';
 export { credentialEvidence, type CredentialEvidence } from './evidence.js';
 export {
@@ -15,6 +16,8 @@ export {
   firewallActions,
   firewalldCommands,
   heredocBody,
+  networkFirewallActions,
+  FORWARD_NFT_TARGET,
   iptablesRestore,
   nftablesScript,
   RULE_TAG,

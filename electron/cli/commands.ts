@@ -43,6 +43,28 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => (await import('./diagnose.js')).defineDiagnose,
   },
   {
+    name: 'triage',
+    description:
+      'the hosts a scan called not alive (Qualys scan summary or CSV, Nmap XML, or a list): probe them all, group them by cause, one fix per group',
+    args: [['<inputs...>', 'scan reports or lists (files), and/or targets (addresses, CIDR, ranges)']],
+    load: async () => (await import('./triage.js')).defineTriage,
+  },
+  {
+    name: 'watch',
+    description: 'send the same probes every few seconds and print only what changed (per probe before → after, and the verdict): proves a firewall change as it is made',
+    args: [['<target>', 'one IP address or host name']],
+    load: async () => (await import('./watch.js')).defineWatch,
+  },
+  {
+    name: 'compare',
+    description: 'what changed between two runs (History ids or bundle files): probe by probe, the verdict, the path and the credential steps',
+    args: [
+      ['<a>', 'the earlier run: a History id or a bundle (.zip)'],
+      ['<b>', 'the later run'],
+    ],
+    load: async () => (await import('./compare.js')).defineCompare,
+  },
+  {
     name: 'serve',
     description: 'web mode: serve the ScanReady UI and API on this machine (loopback only by default) with a per-run access token',
     args: [],

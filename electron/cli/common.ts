@@ -2,6 +2,7 @@
  * Shared CLI plumbing: exit codes, option parsing with one-line errors, and the
  * discovery options that `discover` and `diagnose` both take.
  */
+import { isIP } from 'node:net';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 // profileData, not profiles: option parsing and --help must not load zod (CLI start-up time);
 // the schemas and the built-in profiles load when a profile is resolved.
@@ -53,6 +54,15 @@ export function checkUserName(option: string, name: string): string {
   const problem = unixUserProblem(name);
   if (problem !== null) throw new CliError(`${option}: ${problem}`);
   return name;
+}
+
+/** `--scanner-ip`: repeatable and comma-separated; each an IPv4 or IPv6 address. */
+export function scannerIpOption(value: string, previous: string[] | undefined): string[] {
+  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const ip of items) {
+    if (isIP(ip) === 0) throw new InvalidArgumentError(`--scanner-ip "${ip}" is not an IPv4 or IPv6 address`);
+  }
+  return [...(previous ?? []), ...items];
 }
 
 /** Maps any error to a message and exit status: bad input (2) versus runtime failure (3). */

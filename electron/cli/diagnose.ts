@@ -4,18 +4,17 @@
  * Exit status: 0 alive (and credentials passed when checked), 1 not alive or credentials not passed,
  * 2 bad input, 3 runtime failure.
  */
-import { isIP } from 'node:net';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { HostKeyInfo } from '../../shared/auth.js';
-import type { Advice, DiagnosisEvent, DiagnosisResult, DiagnosisStage, PathHop } from '../../shared/diagnosis.js';
+import type { DiagnosisEvent, DiagnosisResult, DiagnosisStage, PathHop } from '../../shared/diagnosis.js';
 import type { DiagnoseRequestInput } from '../../shared/requests.js';
 import { inertDeep, inertText } from '../../shared/inertText.js';
 // The redactor is plain string work; the zip writer, the engines and ssh2 load inside the action.
 import { redactor, requestSecrets } from '../bundle/redact.js';
 import type { KnownHostsStore } from '../ssh/knownHosts.js';
 import { addCredentialOptions, authRequestFromOptions, openKnownHosts, promptYesNo, formatStep, type AuthCliOptions, type CredentialCliOptions } from './auth.js';
-import { action, addDiscoverOptions, CliError, EXIT, interruptible, intOption, resolveProfile, type DiscoverCliOptions } from './common.js';
-import { colourEnabled, formatDuration, formatHost, makeStyle, table, type Style } from './format.js';
+import { action, addDiscoverOptions, CliError, EXIT, interruptible, intOption, resolveProfile, scannerIpOption, type DiscoverCliOptions } from './common.js';
+import { colourEnabled, formatAdvice, formatDuration, formatHost, makeStyle, table, type Style } from './format.js';
 
 interface DiagnoseCliOptions extends DiscoverCliOptions, CredentialCliOptions {
   scannerIp?: string[];
@@ -27,14 +26,6 @@ interface DiagnoseCliOptions extends DiscoverCliOptions, CredentialCliOptions {
   authTimeout?: number;
   bundle?: string;
   redactHosts?: boolean;
-}
-
-function scannerIpOption(value: string, previous: string[] | undefined): string[] {
-  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const ip of items) {
-    if (isIP(ip) === 0) throw new InvalidArgumentError(`--scanner-ip "${ip}" is not an IPv4 or IPv6 address`);
-  }
-  return [...(previous ?? []), ...items];
 }
 
 /** Options and action of `diagnose` (name, arguments and description: commands.ts). */
@@ -184,35 +175,6 @@ function hopAnswer(h: PathHop): string {
   }
 }
 
-function indentLines(text: string, indent: string): string {
-  return text
-    .split('\n')
-    .map((l) => indent + l)
-    .join('\n');
-}
-
-function wrap(text: string, width: number, indent: string): string {
-  const lines: string[] = [];
-  let cur = '';
-  for (const w of text.split(/\s+/)) {
-    if (cur !== '' && cur.length + w.length + 1 > width) {
-      lines.push(cur);
-      cur = w;
-    } else cur = cur === '' ? w : `${cur} ${w}`;
-  }
-  if (cur !== '') lines.push(cur);
-  return lines.map((l) => indent + l).join('\n');
-}
-
-function formatAdvice(a: Advice, i: number, style: Style): string {
-  const tag = a.severity === 'fix' ? style.red('fix') : style.dim('tip');
-  const out = [`  ${i + 1}. [${tag}] ${style.bold(a.title)}  ${style.dim(a.id)}`, wrap(a.why, 96, '       ')];
-  for (const act of a.actions) {
-    if (act.kind === 'command') out.push(`       ${style.dim(`${act.label}:`)}\n${indentLines(act.text, '         ')}`);
-    else out.push(wrap(`${act.label}: ${act.text}`, 96, '       '));
-  }
-  return out.join('\n');
-}
 
 export function formatDiagnosis(result: DiagnosisResult, style: Style, topPorts: number): string {
   const r = inertDeep(result);

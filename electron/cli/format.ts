@@ -4,6 +4,7 @@
  * outside text (host names, OS error text, remote output), and only our own styling may reach the
  * terminal as escape sequences.
  */
+import type { Advice } from '../../shared/advice.js';
 import type { HostResult, ProbeResult, Verdict } from '../../shared/discovery.js';
 import { inertDeep } from '../../shared/inertText.js';
 
@@ -100,4 +101,35 @@ export function formatDuration(ms: number): string {
   const s = ms / 1000;
   if (s < 60) return `${s.toFixed(1)} s`;
   return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}
+
+export function indentLines(text: string, indent: string): string {
+  return text
+    .split('\n')
+    .map((l) => indent + l)
+    .join('\n');
+}
+
+export function wrap(text: string, width: number, indent: string): string {
+  const lines: string[] = [];
+  let cur = '';
+  for (const w of text.split(/\s+/)) {
+    if (cur !== '' && cur.length + w.length + 1 > width) {
+      lines.push(cur);
+      cur = w;
+    } else cur = cur === '' ? w : `${cur} ${w}`;
+  }
+  if (cur !== '') lines.push(cur);
+  return lines.map((l) => indent + l).join('\n');
+}
+
+/** One advice item: title, why, and its actions (commands indented as pasted). */
+export function formatAdvice(a: Advice, i: number, style: Style): string {
+  const tag = a.severity === 'fix' ? style.red('fix') : style.dim('tip');
+  const out = [`  ${i + 1}. [${tag}] ${style.bold(a.title)}  ${style.dim(a.id)}`, wrap(a.why, 96, '       ')];
+  for (const act of a.actions) {
+    if (act.kind === 'command') out.push(`       ${style.dim(`${act.label}:`)}\n${indentLines(act.text, '         ')}`);
+    else out.push(wrap(`${act.label}: ${act.text}`, 96, '       '));
+  }
+  return out.join('\n');
 }

@@ -114,8 +114,9 @@ export async function runDiagnosis(input: DiagnoseRequestInput, opts: DiagnosisO
     const message = (err as Error).message;
     if (/cannot resolve/.test(message)) {
       const discovery = unresolvedHost(req.target, profile.name, message);
+      emit({ type: 'stage', stage: 'discovery', state: 'skipped', detail: 'the name does not resolve' });
       const advice = buildAdvice({ discovery, path: null, openPorts: null, auth: null, profile, scannerIps: req.scannerIps, target: req.target, resolveError: message });
-      const result: DiagnosisResult = { target: req.target, discovery, path: null, openPorts: null, auth: null, advice, scannerIps: req.scannerIps, notes: [message], startedAt, durationMs: Math.round(performance.now() - t0) };
+      const result: DiagnosisResult = { target: req.target, unresolved: { name: req.target, reason: message }, discovery, path: null, openPorts: null, auth: null, advice, scannerIps: req.scannerIps, notes: [message], startedAt, durationMs: Math.round(performance.now() - t0) };
       emit({ type: 'done', result });
       return result;
     }

@@ -11,6 +11,7 @@ import { isIP } from 'node:net';
 import type { PathHop, PathResult, OpenPort } from '../../shared/diagnosis.js';
 import { probeLabel as probeName, type HostResult } from '../../shared/discovery.js';
 import { icmpClass, isAdminProhibited } from '../../shared/icmp.js';
+import { DEFAULT_RATE_PPS } from '../../shared/rate.js';
 import {
   canonicalIp,
   echoKey,
@@ -48,7 +49,7 @@ export interface TraceOptions {
   transport?: RawTransport;
   /** Packet tap for the transport the trace opens (a pcap of the run). */
   onPacket?: PacketTap;
-  /** Packet rate when the trace opens its own transport (default 2000 per second). */
+  /** Packet rate when the trace opens its own transport (default DEFAULT_RATE_PPS, shared/rate.ts). */
   ratePps?: number;
   signal?: AbortSignal;
   /** Called for each hop as it is settled (in TTL order). */
@@ -181,7 +182,7 @@ async function rawTrace(
   const dst = canonicalIp(target);
   const refused = refusedDestination(target);
   if (refused) return summarise({ target, method: 'none', probe: probeLabel(probe), hops: [], detail: refused.detail });
-  const transport = o.transport ?? new RawTransport({ ratePps: o.ratePps ?? 2000, ...(o.onPacket ? { onPacket: o.onPacket } : {}) });
+  const transport = o.transport ?? new RawTransport({ ratePps: o.ratePps ?? DEFAULT_RATE_PPS, ...(o.onPacket ? { onPacket: o.onPacket } : {}) });
   const keys: string[] = [];
   try {
     await transport.open(family); // rejects without privilege: tracePath falls back to the system tools

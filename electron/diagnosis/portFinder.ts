@@ -13,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 import type { OpenPort } from '../../shared/diagnosis.js';
 import type { ProbeResult } from '../../shared/discovery.js';
 import type { DiscoveryProfile } from '../../shared/profiles.js';
+import { DEFAULT_RATE_PPS } from '../../shared/rate.js';
 import type { PacketTap, RawTransport } from '../net/index.js';
 import { canUseRawSockets, createDriver, runHost, type ProbeDriver } from '../probes/index.js';
 import { TCP_SERVICE_NAMES, TOP_TCP_PORTS } from './topPorts.js';
@@ -42,7 +43,7 @@ export interface PortFinderOptions {
   tcpPorts?: number[];
   /** UDP ports (default COMMON_UDP_PORTS; [] for none). */
   udpPorts?: number[];
-  /** Packet rate for raw SYN probes, packets per second (default 2000). */
+  /** Packet rate for raw SYN probes, packets per second (default DEFAULT_RATE_PPS, shared/rate.ts). */
   ratePps?: number;
   /** connect() sockets open at once (default 256; UDP at most 64). */
   concurrency?: number;
@@ -158,7 +159,7 @@ export async function findOpenPorts(target: string, opts: PortFinderOptions = {}
   const udpPorts = [...new Set(opts.udpPorts ?? COMMON_UDP_PORTS)].filter((p) => p >= 1 && p <= 65535);
   const timeoutMs = Math.min(Math.max(opts.timeoutMs ?? 1000, 50), 10_000);
   const retries = Math.min(Math.max(opts.retries ?? 1, 0), 3);
-  const ratePps = Math.min(Math.max(opts.ratePps ?? 2000, 1), 100_000);
+  const ratePps = Math.min(Math.max(opts.ratePps ?? DEFAULT_RATE_PPS, 1), 100_000);
   const concurrency = Math.max(1, opts.concurrency ?? 256);
   const found: OpenPort[] = [];
   let error: PortFinderResult['error'];

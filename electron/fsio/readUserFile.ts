@@ -11,9 +11,10 @@
  * 3. Read at most cap + 1 bytes, so a file that grows while we read is refused, not swallowed.
  */
 import { constants, promises as fs } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { inertText } from '../../shared/inertText.js';
 
-export type UserFileKind = 'targets' | 'profile' | 'private-key' | 'known-hosts';
+export type UserFileKind = 'targets' | 'profile' | 'private-key' | 'known-hosts' | 'scan-output';
 
 /** Size caps per kind (README "Files ScanReady reads" lists them). */
 export const USER_FILE_LIMITS: Record<UserFileKind, { label: string; maxBytes: number }> = {
@@ -25,6 +26,8 @@ export const USER_FILE_LIMITS: Record<UserFileKind, { label: string; maxBytes: n
   'private-key': { label: 'key file', maxBytes: 64 * 1024 },
   // ~50,000 hosts' keys.
   'known-hosts': { label: 'known_hosts file', maxBytes: 16 * 1024 * 1024 },
+  // A scanner's report (Qualys CSV with every finding, Nmap XML): read as a stream, never whole.
+  'scan-output': { label: 'scan file', maxBytes: 512 * 1024 * 1024 },
 };
 
 export interface ReadUserFileOptions {
@@ -76,11 +79,20 @@ const ERRNO_TEXT: Record<string, string> = {
  * Reads a user-named file as bytes, refusing special files and files over `limit.maxBytes`.
  * `limit` is a kind from USER_FILE_LIMITS or an explicit `{ label, maxBytes }`.
  */
-export async function readUserFileBytes(
+interface Opened {
+  fh: FileHandle;
+  name: string;
+  maxBytes: number;
+  size: number;
+  refuseSize: (size: number) => never;
+}
+
+/** Steps 1 and 2: stat, open without blocking, fstat again. The caller closes `fh`. */
+async function openChecked(
   file: string,
   limit: UserFileKind | { label: string; maxBytes: number },
-  opts: ReadUserFileOptions = {},
-): Promise<Buffer> {
+  opts: ReadUserFileOptions,
+): Promise<Opened> {
   const { label, maxBytes } = typeof limit === 'string' ? USER_FILE_LIMITS[limit] : limit;
   const name = `${label} "${inertText(file)}"`;
   const fail = (err: unknown): never => {
@@ -109,8 +121,26 @@ export async function readUserFileBytes(
       throw new UserFileError(`cannot read ${name}: it was replaced while being opened`);
     }
     if (st.size > maxBytes) refuseSize(st.size);
-    // st.size + 1 so that end of file is seen in one pass; grows (up to cap + 1) if the file does.
-    let buf = Buffer.alloc(Math.min(maxBytes + 1, st.size + 1));
+    return { fh, name, maxBytes, size: st.size, refuseSize };
+  } catch (err) {
+    await fh.close();
+    throw err;
+  }
+}
+
+/**
+ * Reads a user-named file as bytes, refusing special files and files over `limit.maxBytes`.
+ * `limit` is a kind from USER_FILE_LIMITS or an explicit `{ label, maxBytes }`.
+ */
+export async function readUserFileBytes(
+  file: string,
+  limit: UserFileKind | { label: string; maxBytes: number },
+  opts: ReadUserFileOptions = {},
+): Promise<Buffer> {
+  const { fh, maxBytes, size, refuseSize } = await openChecked(file, limit, opts);
+  try {
+    // size + 1 so that end of file is seen in one pass; grows (up to cap + 1) if the file does.
+    let buf = Buffer.alloc(Math.min(maxBytes + 1, size + 1));
     let length = 0;
     for (;;) {
       if (length === buf.length) {
@@ -125,6 +155,34 @@ export async function readUserFileBytes(
     }
     if (length > maxBytes) refuseSize(length);
     return buf.subarray(0, length);
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Reads a user-named file as a stream of chunks (at most `chunkBytes` each), with the same checks as
+ * readUserFileBytes: for inputs too large to hold whole (a scanner's CSV report). Never more than the
+ * cap is read: a file that grows past it while being read ends the stream with a UserFileError.
+ * Leaving the loop early closes the file.
+ */
+export async function* streamUserFile(
+  file: string,
+  limit: UserFileKind | { label: string; maxBytes: number },
+  opts: ReadUserFileOptions & { chunkBytes?: number } = {},
+): AsyncGenerator<Buffer, void, undefined> {
+  const { fh, maxBytes, refuseSize } = await openChecked(file, limit, opts);
+  try {
+    const chunk = Math.max(1024, Math.min(opts.chunkBytes ?? 256 * 1024, 4 * 1024 * 1024));
+    let position = 0;
+    for (;;) {
+      const buf = Buffer.alloc(chunk);
+      const { bytesRead } = await fh.read(buf, 0, chunk, position);
+      if (bytesRead === 0) break;
+      position += bytesRead;
+      if (position > maxBytes) refuseSize(position);
+      yield buf.subarray(0, bytesRead);
+    }
   } finally {
     await fh.close();
   }

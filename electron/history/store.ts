@@ -12,7 +12,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { HostResult } from '../../shared/discovery.js';
 import type { HistoryEntry, HistoryKind, HistorySummary } from '../../shared/ipc.js';
 import { redact, type RedactOptions } from '../bundle/redact.js';
-import { openHistoryDb, type Database } from './db.js';
+import { openHistoryDb, openHistoryDbYielding, type Database, type OpenedDb } from './db.js';
 import { importLegacyHistory } from './legacy.js';
 
 /** Hosts per stored chunk of a sweep: large enough to compress well, small enough to write between events. */
@@ -110,6 +110,8 @@ export interface SweepWriter {
 export class HistoryStore {
   readonly file: string;
   private db: Database | null = null;
+  /** Counts close() calls: an open in progress when the store is closed keeps nothing. */
+  private closes = 0;
   /** Things to tell the user once: a damaged file moved aside, the old JSON history imported. */
   readonly notices: string[] = [];
 
@@ -127,7 +129,24 @@ export class HistoryStore {
     if (this.db) return this.db;
     // Only writes get here without a database: they create the data directory (0700) as needed.
     mkdirSync(this.userDataDir, { recursive: true, mode: 0o700 });
-    const { db, movedAside } = openHistoryDb(this.file);
+    return this.opened(openHistoryDb(this.file));
+  }
+
+  /**
+   * Opens (creating it if needed) ahead of a write, letting the event loop run between the steps:
+   * the service calls it when a sweep starts, so its first host does not stall other clients.
+   */
+  async prepare(): Promise<void> {
+    if (this.db) return;
+    mkdirSync(this.userDataDir, { recursive: true, mode: 0o700 });
+    const closes = this.closes;
+    const o = await openHistoryDbYielding(this.file);
+    // Opened meanwhile by a synchronous call, or the store was closed: keep no second handle.
+    if (this.db || closes !== this.closes) o.db.close();
+    else this.opened(o);
+  }
+
+  private opened({ db, movedAside }: OpenedDb): Database {
     this.db = db;
     if (movedAside) this.notices.push(`The history database was damaged and could not be opened. It was moved to ${movedAside} and a new, empty history was started.`);
     this.markInterrupted();
@@ -453,6 +472,7 @@ export class HistoryStore {
   }
 
   close(): void {
+    this.closes++;
     this.db?.close();
     this.db = null;
   }

@@ -49,12 +49,8 @@ export interface ProbeSpec {
   sourcePort: number | null;
 }
 
-/**
- * Default global send rate. 5000 packets/s of ~60-byte probes is ~2.4 Mbit/s: gentle on a LAN, and
- * fast enough that a /24 sweep is bounded by the timeouts rather than by the rate (at 2000 pps a
- * 100-host Qualys-profile sweep spends ~2 s just queueing its 3,500 packets).
- */
-export const DEFAULT_RATE_PPS = 5000;
+/** The default global send rate: one constant for every face (shared/rate.ts). */
+export { DEFAULT_RATE_PPS } from '../../shared/rate.js';
 export const DEFAULT_CONCURRENCY = 128;
 /** Host concurrency cap in the unprivileged fallback: each probe there is a socket or a process. */
 export const FALLBACK_CONCURRENCY = 32;

@@ -387,6 +387,9 @@ export function createServiceCore(options: ServiceOptions): Service {
         };
         let cancelled = false;
         let failure: IpcResult<never> | null = null;
+        // Open (or create) the history database now, a step per turn of the event loop, rather
+        // than all at once when the first host is done: that stalled every other client.
+        await history.prepare().catch(() => undefined); // a locked or full disk never fails the sweep
         const capture = new PacketCapture(); // raw mode: the run's packets, kept with it for probes.pcap
         try {
           const source: AsyncIterable<DiscoveryEvent> = req.elevate

@@ -381,6 +381,32 @@ export async function parseTargets(entries: readonly string[], opts: ParseOption
   return [...(await planTargets(entries, opts))];
 }
 
+/**
+ * The entries on one line of a targets file (or a plain list given to triage): `#` starts a
+ * comment; several entries may share a line, separated by commas or whitespace.
+ */
+export function entriesOfLine(line: string): string[] {
+  const clean = line.replace(/#.*/, '').trim();
+  if (clean === '') return [];
+  return clean.split(/[\s,]+/).filter((s) => s !== '');
+}
+
+/**
+ * Checks one entry (address, CIDR, range or host name) without resolving or expanding it: throws
+ * the same TargetError planTargets would. Returns how many addresses it stands for and, for IPv4,
+ * the addresses it covers (first..last).
+ */
+export function checkTargetEntry(entry: string): { size: number; v4?: { first: number; last: number } } {
+  const e = parseEntry(entry);
+  const size = Number(entrySize(e));
+  if (e.kind === 'v4range') return { size, v4: { first: e.first, last: e.last } };
+  if (e.kind === 'single' && e.family === 4) {
+    const n = parseIPv4(e.address) as number;
+    return { size, v4: { first: n, last: n } };
+  }
+  return { size };
+}
+
 /** Reads a targets file: one entry per line, `#` starts a comment, blank lines ignored. */
 export async function readTargetsFile(path: string): Promise<string[]> {
   let text: string;
@@ -390,12 +416,7 @@ export async function readTargetsFile(path: string): Promise<string[]> {
     throw new TargetError((err as Error).message);
   }
   const entries: string[] = [];
-  for (const line of text.split(/\r?\n/)) {
-    const clean = line.replace(/#.*/, '').trim();
-    if (clean === '') continue;
-    // Allow several entries per line separated by commas or whitespace.
-    entries.push(...clean.split(/[\s,]+/).filter((s) => s !== ''));
-  }
+  for (const line of text.split(/\r?\n/)) entries.push(...entriesOfLine(line));
   if (entries.length === 0) throw new TargetError(`targets file "${inertText(path)}" has no targets`);
   return entries;
 }

@@ -2,19 +2,21 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { HistoryQueryRequest } from '../../shared/ipc.js';
 import { HISTORY_KINDS } from '../../shared/requests.js';
 import { useHistoryActions, useHistoryError, useHistoryItems, useHistoryLoaded, useHistoryMore, useHistoryNotices, useHistoryOpening, useHistoryQuery, HISTORY_PAGE } from '../stores/historyStore.js';
-import { AUTH_STATUS_LABEL, VERDICT_LABEL } from '../lib/format.js';
+import { AUTH_STATUS_LABEL, formatWhen, VERDICT_LABEL } from '../lib/format.js';
 import { ErrorBanner, ScreenHeader } from './Common.js';
 import { ImportButton } from './BundleImport.js';
 import { bundleActions } from '../stores/bundleStore.js';
 
 const KIND_LABEL = { diagnosis: 'Diagnosis', discovery: 'Sweep', auth: 'Credential check' } as const;
 
-/** `2026-12-02 14:05` in the local time zone: the same in every locale, sortable, never 12/2 vs 2/12. */
+/** `2026-12-02 14:05` in the local time zone (the one date formatter, lib/format.ts). */
 export function isoLocal(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+  return formatWhen(iso, false);
+}
+
+/** Runs stored before titles were words start with a code (`not-alive — …`): the verdict is shown as a label already. */
+function peopleTitle(title: string): string {
+  return title.replace(/^(?:alive|not-alive|rejected-by-host|filtered-in-path|inconclusive|passed|passed-insufficient|failed|not-attempted)(?: — |$)/, '');
 }
 
 /** The search form: applied on Search (or Enter), so typing does not query on every key. */
@@ -208,7 +210,8 @@ export function HistoryScreen() {
                       ) : null}
                       {h.importedFrom ? <div className="small" data-testid="history-imported">Imported from {h.importedFrom}</div> : null}
                       {h.interrupted ? <div className="small">Interrupted: the app stopped before this run finished; what was done is kept.</div> : null}
-                      <div className="small muted">{h.title}</div>
+                      <div className="small muted">{peopleTitle(h.title)}</div>
+                      <div className="small muted">{h.privileged ? 'raw sockets' : 'without raw sockets'}</div>
                     </td>
                     <td>
                       <div className="row">

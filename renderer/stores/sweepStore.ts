@@ -108,6 +108,7 @@ export function createSweepStore() {
             ...emptyRun,
             status: result.cancelled ? 'cancelled' : 'done',
             targetsText: target,
+            ...(result.hosts[0] ? { profile: result.hosts[0].profile } : {}),
             results: result.hosts,
             total: result.hosts.length,
             done: result.hosts.length,
