@@ -4,7 +4,6 @@
  * made by the engine, from the history, or by the CLI — holds a password, passphrase or private
  * key in plain, base64, hex, URL-encoded or reversed form.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +18,7 @@ import { writeBundle } from './bundle.js';
 import { writeBundleFromHistory } from './export.js';
 import { readBundle } from './read.js';
 import { requestSecrets } from './redact.js';
+import { runCli } from './fixtures/cli.js';
 
 const FIX = path.resolve(__dirname, '..', '..', 'e2e', 'lab', 'fixtures');
 const SUDOPW = 'SrLab-sudopw-pw1';
@@ -72,6 +72,8 @@ const RUNS: { name: string; req: Partial<AuthRequestInput> & { user: string }; s
   { name: 'key login, delegation password for sudo su -', req: { user: 'srlab-sudopw', privateKey: KEY_PLAIN, delegationPassword: SUDOPW }, secrets: [SUDOPW], keys: [KEY_PLAIN] },
 ];
 
+const cli = runCli;
+
 describe('bundles from real lab credential checks', () => {
   const results: { run: (typeof RUNS)[number]; result: AuthResult }[] = [];
 
@@ -124,18 +126,6 @@ describe('bundles from real lab credential checks', () => {
   }, 60_000);
 
   it('the CLI: auth --bundle with a password (NOPASSWD, and sudo asking for it): no entry holds it', async () => {
-    const cli = (args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string }> =>
-      new Promise((resolve) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('electron/cli/main.ts'), ...args], { env: { ...process.env, NO_COLOR: '1', ...env } });
-        let stderr = '';
-        child.stdout.resume();
-        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-        child.on('close', (code) => {
-          clearTimeout(timer);
-          resolve({ code, stderr });
-        });
-      });
     const keyBundle = path.join(tmp, 'cli-key.zip');
     const pwBundle = path.join(tmp, 'cli-pw.zip');
     const common = ['--accept-new-host-key', '--known-hosts', path.join(tmp, 'cli-kh.json'), '--sessions', '2', '--timeout', '8000', '--json'];
@@ -150,6 +140,26 @@ describe('bundles from real lab credential checks', () => {
       expect(read.entries.get('transcript.txt')?.toString('utf8')).toContain('--- step elevate: ok');
       for (const [name, data] of read.entries) found.push(...leaks(`${path.basename(file)}/${name}`, data.toString('latin1'), secrets, keys));
     }
+    expect(found).toEqual([]);
+  }, 200_000);
+
+  it.each([
+    ['root (raw sockets)', []],
+    ['unprivileged', ['--unprivileged']],
+  ])('the CLI: diagnose --bundle with credentials, %s: the diagnosis, its credential transcript, no secret anywhere', async (_name, extra) => {
+    const bundle = path.join(tmp, `diag-${extra.length}.zip`);
+    const r = await cli(
+      ['diagnose', LAB.ssh, '--user', 'srlab-sudopw', '--password-env', 'SR_PW', '--accept-new-host-key', '--known-hosts', path.join(tmp, `diag-kh-${extra.length}.json`), '--no-trace', '--no-port-finder', ...extra, '--json', '--bundle', bundle],
+      { SR_PW: SUDOPW },
+    );
+    expect(r.stderr).toContain(`bundle written: ${bundle}`);
+    const read = await readBundle(bundle);
+    expect(read.result.diagnoses[0]?.auth?.status).toBe('passed');
+    expect(read.result.diagnoses[0]?.discovery.privileged).toBe(extra.length === 0);
+    expect(read.entries.get('transcript.txt')?.toString('utf8')).toContain('--- step elevate: ok');
+    expect(read.entries.has('probes.pcap')).toBe(extra.length === 0);
+    const found: string[] = [];
+    for (const [name, data] of read.entries) found.push(...leaks(`${path.basename(bundle)}/${name}`, data.toString('latin1'), [SUDOPW], []));
     expect(found).toEqual([]);
   }, 200_000);
 });

@@ -4,7 +4,7 @@
  * `tcpdump -r`. Through the CLI (`diagnose --bundle`) and through the service (a diagnosis and a
  * sweep stored in History, then exported without probing again), with and without --redact-hosts.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +16,7 @@ import { HistoryStore } from '../history/index.js';
 import { createService } from '../service/index.js';
 import { writeBundleFromHistory } from './export.js';
 import { readBundle } from './read.js';
+import { runCli } from './fixtures/cli.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'sr-pcap-lab-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -48,17 +49,7 @@ describe.skipIf(!hasTcpdump || !raw)('probes.pcap from real raw-mode runs', () =
   it('CLI diagnose --bundle of the ACK-only host: every probe and the RSTs to the ACK probes', async () => {
     const bundle = path.join(tmp, 'cli.zip');
     const args = ['diagnose', LAB.synFilter, '--tcp', '22,80', '--udp', '53', '--timeout', '400', '--retries', '0', '--no-trace', '--no-port-finder', '--json', '--bundle', bundle];
-    const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('electron/cli/main.ts'), ...args], { env: { ...process.env, NO_COLOR: '1' } });
-      let stderr = '';
-      child.stdout.resume();
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code, stderr });
-      });
-    });
+    const r = await runCli(args);
     expect(r.stderr).toContain('bundle written');
     const out = await dump(bundle);
     // The probes as the scanner sends them: SYN to 22 and 80, ACK 80→2869, ACK 25→12531, SYN-ACK 80→41641, UDP 53, ICMP echo.

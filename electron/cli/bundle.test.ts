@@ -28,9 +28,11 @@ describe('scanready discover --bundle', () => {
     expect(r.stderr).toContain(`bundle written: ${file}`);
     const lines = r.stdout.split('\n').filter((l) => l !== '');
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0] ?? '')).toMatchObject({ target: '127.0.0.1', alive: true });
+    const host = JSON.parse(lines[0] ?? '') as { privileged: boolean };
+    expect(host).toMatchObject({ target: '127.0.0.1', alive: true });
     expect(readFileSync(file).subarray(0, 2).toString()).toBe('PK');
-    expect(entries(file)).toEqual(['README.txt', 'environment.json', 'probes.csv', 'report.html', 'result.json', 'summary.txt']);
+    // Raw mode (root) keeps the run's packets: probes.pcap.
+    expect(entries(file)).toEqual(['README.txt', 'environment.json', 'probes.csv', ...(host.privileged ? ['probes.pcap'] : []), 'report.html', 'result.json', 'summary.txt']);
   });
 
   it('an existing file: exit 2, one line, the file untouched, nothing probed', () => {
