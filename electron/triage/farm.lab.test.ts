@@ -60,7 +60,7 @@ describe.skipIf(!raw)('triage of the 4,096-address farm', () => {
     expect(result.hosts).toHaveLength(plan.total);
     const groupOf = new Map<string, TriageGroup>(result.groups.map((g) => [g.id, g]));
     const wrong: string[] = [];
-    for (const h of result.hosts as TriageHost[]) {
+    for (const h of result.hosts) {
       const range = FARM20.layout.find((r) => inRange(h.address, r.cidr));
       const g = groupOf.get(h.groupId);
       if (!range || !g) {
@@ -83,7 +83,7 @@ describe.skipIf(!raw)('triage of the 4,096-address farm', () => {
 
     const nmap = await nmapAlive(profile);
     if (nmap) {
-      const differ = (result.hosts as TriageHost[]).filter((h) => nmap.has(h.address) && nmap.get(h.address) !== (h.verdict === 'alive')).map((h) => h.address);
+      const differ = (result.hosts).filter((h) => nmap.has(h.address) && nmap.get(h.address) !== (h.verdict === 'alive')).map((h) => h.address);
       expect(differ.slice(0, 20)).toEqual([]);
       expect([...nmap.keys()].filter((a) => result.hosts.some((h) => h.address === a)).length).toBeGreaterThan(4000);
     }
