@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { CredentialsScreen } from './components/CredentialsScreen.js';
 import { DiagnoseScreen } from './components/DiagnoseScreen.js';
 import { HistoryScreen } from './components/HistoryScreen.js';
+import { BundleDropTarget } from './components/BundleImport.js';
 import { ProfilesScreen } from './components/ProfilesScreen.js';
 import { SettingsScreen } from './components/SettingsScreen.js';
 import { SweepScreen } from './components/SweepScreen.js';
@@ -68,6 +69,7 @@ export function App() {
         {screen === 'history' ? <HistoryScreen /> : null}
         {screen === 'settings' ? <SettingsScreen /> : null}
       </main>
+      <BundleDropTarget />
     </div>
   );
 }

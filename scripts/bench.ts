@@ -349,6 +349,10 @@ export async function serveResponsiveness(): Promise<{ ok: boolean; startMs: num
     for await (const _ of discover(await planTargets(['198.19.255.1']), { profile: qualys!, ratePps: 2000 })) {
       // drain
     }
+    // ... and one small sweep through the service: the history database of this fresh data
+    // directory is created then (once per installation; its steps yield to other requests too).
+    await (await api('scanready:discover:start', { targets: ['198.19.255.2'], profile: 'qualys-default', mode: 'auto', overrides: { ratePps: 2000, timeoutMs: 200, retries: 0 } })).arrayBuffer();
+    for (let i = 0; i < 200 && service.activeRuns() > 0; i++) await new Promise((r) => setTimeout(r, 25));
     const loop = monitorEventLoopDelay({ resolution: 1 });
     loop.enable();
     const t0 = performance.now();

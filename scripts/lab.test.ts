@@ -129,7 +129,7 @@ function labState(): { namespaces: string[]; daemons: Record<string, string> } {
 
 describe('lab topology', () => {
   it('reports itself up, and a second `up` changes nothing', async () => {
-    const status = await run('bash', [LAB_SH, 'status'], 20_000);
+    const status = await run('bash', [LAB_SH, 'status'], 200_000); // waits for a concurrent `up` (the lab lock)
     expect(status.stdout).toContain('lab: up');
     expect(status.code).toBe(0);
     // Its wall time is measured by `npm run bench`; the timeout here only guards against a hang.
@@ -139,7 +139,7 @@ describe('lab topology', () => {
     // Nothing was rebuilt: an `up` on a healthy lab must not disturb hosts other runs are using.
     expect(up.stderr).not.toMatch(/creating|starting|adding/);
     expect(labState()).toEqual(before);
-  }, 320_000);
+  }, 520_000);
 
   it('has every scenario host of hosts.ts at its address in its namespace', async () => {
     const found = await Promise.all(

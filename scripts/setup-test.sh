@@ -57,6 +57,15 @@ else
 fi
 [ -f "$raw_addon" ] || die "raw-socket's native addon was not built ($raw_addon): are build tools (python3, make, g++) installed?"
 
+# 3b. Where Electron's binary download failed, npm dropped the whole optional `electron` package.
+#     The tests still need its package (not its binary): the type declarations for electron/app and
+#     the preload, and the version the packaging checks read. Install it without the download.
+if [ ! -f node_modules/electron/electron.d.ts ]; then
+  electron_version=$(node -p "require('./package.json').optionalDependencies.electron")
+  log "Electron ${electron_version} was not installed (its binary download failed): adding its package without the binary, for type checks and packaging checks"
+  ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm install --no-save --no-audit --no-fund "electron@${electron_version}"
+fi
+
 # 4. The unprivileged-fallback tests run the engine from this checkout as the ordinary lab user
 #    srlab-user: it must be able to traverse to and read the checkout (a clone under a private
 #    directory would make those tests fail for the wrong reason). Grant traversal only.

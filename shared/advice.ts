@@ -59,6 +59,17 @@ export interface AdviceAction {
    */
   kind: 'command' | 'text';
   text: string;
+  /**
+   * A CLI line that repeats what the app offers as a button (e.g. "verify": the app has
+   * "Re-run with this profile"). The CLI and bundles show it; the app does not.
+   */
+  cliOnly?: boolean;
+}
+
+/** What a re-run should add to the profile to check this advice (the app's "Re-run with this profile"). */
+export interface AdviceRerun {
+  tcp?: number[];
+  udp?: number[];
 }
 
 export type AdviceSeverity = 'fix' | 'tip';
@@ -75,4 +86,20 @@ export interface Advice {
   ports?: number[];
   /** Hop address (path-filter). */
   hop?: string;
+  /** Ports to add for a re-run that checks this advice. */
+  rerun?: AdviceRerun;
+  /**
+   * A ready-to-send message for whoever must make the change (network/firewall team): what, from
+   * which scanner address, to which host and ports, and why.
+   */
+  request?: string;
+}
+
+/**
+ * Advice lists are in rank order (electron/advice ranks them; faces never re-rank): the first item,
+ * when it is a `fix`, is the one to do first. Returns it, or null when the list holds only tips.
+ */
+export function doFirst<A extends Pick<Advice, 'severity'>>(advice: readonly A[]): A | null {
+  const top = advice[0];
+  return top && top.severity === 'fix' ? top : null;
 }

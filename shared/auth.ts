@@ -31,6 +31,28 @@ export interface AuthResult {
   advice: Advice[];
   startedAt: string;
   durationMs: number;
+  /** Every remote command the check ran and what came back, per step, secrets removed (electron/ssh/transcript.ts). */
+  transcript?: TranscriptEntry[];
+}
+
+/** One remote command of a credential check: what was sent, what came back (capped, secrets removed). */
+export interface TranscriptEntry {
+  /** The step that ran it (an AuthStepId). */
+  step: string;
+  command: string;
+  /** What was written to its stdin (prompt answers, a script), secrets removed. */
+  stdin: string[];
+  pty: boolean;
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  /** Output cut: at the transport's cap or the transcript's. */
+  truncated: boolean;
+  stdout: string;
+  stderr: string;
+  /** Why the command could not run (a channel refused), else absent. */
+  error?: string;
+  ms: number;
 }
 
 export type AuthEvent =

@@ -38,8 +38,21 @@ export interface OpenPort {
   service?: string;
 }
 
+/**
+ * The target is a name that does not resolve (DNS): nothing was sent, so there is no probe, no
+ * verdict and no path. `DiagnosisResult.discovery` is then a placeholder without probes; show this instead.
+ */
+export interface UnresolvedTarget {
+  /** The name as typed. */
+  name: string;
+  /** What the resolver said, in plain words. */
+  reason: string;
+}
+
 export interface DiagnosisResult {
   target: string;
+  /** Set when the target name does not resolve: read this, not `discovery`'s verdict. */
+  unresolved?: UnresolvedTarget;
   discovery: HostResult;
   path: PathResult | null;
   openPorts: OpenPort[] | null;

@@ -158,3 +158,11 @@ export function probeLabel(p: Pick<ProbeResult, 'kind' | 'port' | 'sourcePort'>)
       return 'ICMP timestamp';
   }
 }
+
+/** Stable key of a probe inside one host's matrix. */
+export function probeKey(p: Pick<ProbeResult, 'kind' | 'port' | 'sourcePort'>): string {
+  // SYN/UDP/ICMP probes use a random (or OS-chosen) source port: only ACK and SYN-ACK probes are
+  // identified by theirs.
+  const src = p.kind === 'ack' || p.kind === 'syn-ack' ? (p.sourcePort ?? '') : '';
+  return `${p.kind}:${src}:${p.port ?? ''}`;
+}

@@ -73,6 +73,13 @@ export function createApiClient(transport: ApiTransport): ScanReadyApi {
       info: () => safe(() => t.invoke('scanready:app:info', null)),
       privilege: () => safe(() => t.invoke('scanready:app:privilege', null)),
       openExternal: (request) => safe(() => t.invoke('scanready:app:open-external', request)),
+      onMenu: (handler) => t.subscribe('scanready:app:menu', handler),
+    },
+    bundle: {
+      export: (request) => safe(() => t.invoke('scanready:bundle:export', request)),
+      import: (request) => safe(() => t.invoke('scanready:bundle:import', request)),
+      saveAs: (request) => safe(() => t.invoke('scanready:bundle:save-as', request)),
+      open: () => safe(() => t.invoke('scanready:bundle:open', null)),
     },
   };
 }

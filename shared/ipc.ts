@@ -17,6 +17,8 @@ import type { DiagnosisEvent, DiagnosisResult } from './diagnosis.js';
 import type { DiscoveryEvent, HostResult, Verdict } from './discovery.js';
 import type { DiscoveryProfile, DiscoveryProfileInput } from './profiles.js';
 import type {
+  BundleExportRequest,
+  BundleImportRequest,
   CredentialKeyRequest,
   DiagnoseRequestInput,
   DiscoverRequestInput,
@@ -36,6 +38,8 @@ import type {
 } from './requests.js';
 
 export type {
+  BundleExportRequest,
+  BundleImportRequest,
   CredentialKeyRequest,
   DiagnoseRequestInput,
   DiscoverRequestInput,
@@ -122,7 +126,7 @@ export interface HistorySummary {
   createdAt: string;
   /** What was checked, as typed (first entries for a sweep). */
   target: string;
-  /** One line for humans, e.g. "not-alive — nothing answered 22 probes". */
+  /** One line for humans, e.g. "not alive: no answer to 23 probes" (the verdict is its own field). */
   title: string;
   profile: string | null;
   /** Diagnosis / single-host discovery verdict. */
@@ -136,6 +140,29 @@ export interface HistorySummary {
   pinned?: boolean;
   /** The process writing this run stopped before it finished (what was done is kept). */
   interrupted?: boolean;
+  /** Opened from a debug bundle (this file name), not run here: shown read-only, never probed again. */
+  importedFrom?: string;
+}
+
+/** A debug bundle made from a stored run, for a download (web mode) or the UI to save. */
+export interface BundleExport {
+  /** Suggested file name (`scanready-diagnosis-198.18.1.11-2026-12-02.zip`). */
+  fileName: string;
+  /** The ZIP, base64. */
+  data: string;
+  bytes: number;
+  entries: string[];
+}
+
+/** A bundle opened into History. */
+export interface BundleImported {
+  fileName: string;
+  ids: string[];
+}
+
+/** The desktop app's File menu asks the UI to act on what is on screen. */
+export interface AppMenuAction {
+  action: 'export-bundle' | 'import-bundle';
 }
 
 /** A reopened history entry: the same objects the live run produced (`kind` repeats the summary's, to narrow on). No secrets are ever stored. */
@@ -288,6 +315,13 @@ export interface InvokeMap {
   'scanready:app:info': { request: null; result: AppInfo };
   'scanready:app:privilege': { request: null; result: PrivilegeStatus };
   'scanready:app:open-external': { request: OpenExternalRequest; result: OpenExternalResult };
+
+  'scanready:bundle:export': { request: BundleExportRequest; result: BundleExport };
+  'scanready:bundle:import': { request: BundleImportRequest; result: BundleImported };
+  /** Desktop app only: the native save dialog, then the bundle is written there (null: cancelled). */
+  'scanready:bundle:save-as': { request: BundleExportRequest; result: { file: string | null } };
+  /** Desktop app only: the native open dialog, then the bundle is kept in History (null: cancelled). */
+  'scanready:bundle:open': { request: null; result: BundleImported | null };
 }
 
 export interface PushMap {
@@ -299,6 +333,7 @@ export interface PushMap {
   'scanready:profiles:changed': { names: string[] };
   'scanready:history:changed': { ids: string[] };
   'scanready:settings:changed': Settings;
+  'scanready:app:menu': AppMenuAction;
 }
 
 export type InvokeChannel = keyof InvokeMap;
@@ -337,6 +372,10 @@ export const INVOKE_CHANNELS = [
   'scanready:app:info',
   'scanready:app:privilege',
   'scanready:app:open-external',
+  'scanready:bundle:export',
+  'scanready:bundle:import',
+  'scanready:bundle:save-as',
+  'scanready:bundle:open',
 ] as const satisfies readonly InvokeChannel[];
 
 export const PUSH_CHANNELS = [
@@ -348,6 +387,7 @@ export const PUSH_CHANNELS = [
   'scanready:profiles:changed',
   'scanready:history:changed',
   'scanready:settings:changed',
+  'scanready:app:menu',
 ] as const satisfies readonly PushChannel[];
 
 // Compile-time: the arrays above list every channel of the maps (adding a channel to a map
@@ -430,6 +470,15 @@ export interface ScanReadyApi {
     privilege(): R<'scanready:app:privilege'>;
     /** Allow-listed https links only (EXTERNAL_LINK_ORIGINS in shared/requests.ts). */
     openExternal(request: OpenExternalRequest): R<'scanready:app:open-external'>;
+    /** The desktop app's File menu (Export bundle…, Import bundle…). */
+    onMenu: On<'scanready:app:menu'>;
+  };
+  /** Debug bundles: export a stored run, open a bundle into History. */
+  bundle: {
+    export(request: BundleExportRequest): R<'scanready:bundle:export'>;
+    import(request: BundleImportRequest): R<'scanready:bundle:import'>;
+    saveAs(request: BundleExportRequest): R<'scanready:bundle:save-as'>;
+    open(): R<'scanready:bundle:open'>;
   };
 }
 

@@ -125,6 +125,20 @@ export type ProfileExportRequest = z.input<typeof profileExportSchema>;
 export const idRequestSchema = z.object({ id: z.string().regex(/^[A-Za-z0-9-]{1,80}$/, 'bad history id') }).strict();
 export type IdRequest = z.infer<typeof idRequestSchema>;
 
+/** Debug bundles from the app: a stored run, optionally with host names and addresses replaced. */
+export const bundleExportSchema = z.object({ id: idRequestSchema.shape.id, redactHosts: z.boolean().default(false) }).strict();
+export type BundleExportRequest = z.input<typeof bundleExportSchema>;
+/** The most a bundle sent by the UI (upload, drag and drop) may be, base64 included: under web mode's request cap. */
+export const MAX_BUNDLE_UPLOAD_BASE64 = 7 * 1024 * 1024;
+export const bundleImportSchema = z
+  .object({
+    fileName: z.string().min(1).max(1000),
+    /** The file's bytes, base64. */
+    data: z.string().max(MAX_BUNDLE_UPLOAD_BASE64, 'the bundle is too large to send from the page (over about 5 MB): use `scanready show` or the desktop app').regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64'),
+  })
+  .strict();
+export type BundleImportRequest = z.input<typeof bundleImportSchema>;
+
 export const HISTORY_KINDS = ['diagnosis', 'discovery', 'auth'] as const;
 
 /** History search: every field optional; dates are ISO times, `YYYY-MM-DD`, or `7d` / `12h` back from now. */

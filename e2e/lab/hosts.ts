@@ -54,6 +54,15 @@ export const LAB = {
   sshBan: '198.18.1.25',
   /** New connections to .25:22 allowed per source before the ban. */
   sshBanAllowed: 3,
+  /**
+   * .26 (Vitest) and .27 (Playwright) drop everything until a test rule lets one TCP port in
+   * (`lab.sh rule add watch|watchui NAME [PORT]`, `rule del`): for watching a host turn alive.
+   * Nothing listens, so an opened port answers with RST. Each test uses its own rule name.
+   */
+  watch: '198.18.1.26',
+  watchUi: '198.18.1.27',
+  /** The TCP port a watch rule opens by default. */
+  watchPort: 80,
 
   /** Farm 198.18.2.1-254: even last octets answer like a normal host, odd ones are silent. */
   farm(n: number): string {
@@ -95,10 +104,12 @@ export const LAB_NAMESPACES = {
   sshRekey: 'srlab-sshrekey',
   notSsh: 'srlab-notssh',
   sshBan: 'srlab-sshban',
+  watch: 'srlab-watch',
+  watchUi: 'srlab-watchui',
 } as const;
 
 /** Key of a scenario host in LAB / LAB_NAMESPACES. */
-export type LabHostKey = Exclude<keyof typeof LAB_NAMESPACES, 'router' | 'farm' | 'sshBan'>;
+export type LabHostKey = Exclude<keyof typeof LAB_NAMESPACES, 'router' | 'farm' | 'sshBan' | 'watch' | 'watchUi'>;
 
 /** The scenario hosts in address order, for table-driven tests. */
 export const LAB_SCENARIOS: readonly { key: LabHostKey; address: string; namespace: string }[] = (

@@ -50,6 +50,8 @@ LAB_HOSTS=(
   "sshlimit    198.18.1.22 -"
   "sshrekey    198.18.1.23 -"
   "notssh      198.18.1.24 -"
+  "watch       198.18.1.26 -"
+  "watchui     198.18.1.27 -"
 )
 
 # Listener arguments for services.mjs per host (hosts not listed run no listener).
@@ -135,7 +137,44 @@ table inet srlab {
 }
 EOF
     ;;
+    watch | watchui) cat <<'EOF'
+table inet srlab {
+  chain input { type filter hook input priority 0; policy drop;
+    iif lo accept
+    meta mark 0x5352 accept
+  }
+}
+EOF
+    ;;
     *) echo "" ;;
+  esac
+}
+
+# Test-only rules on the watch hosts (.26 for Vitest, .27 for Playwright), which drop everything
+# until a rule lets TCP PORT in. A rule is its own table (inet srlab-rule-NAME) that marks the
+# packets the host's own table then accepts, so a concurrent `up` (which replaces the table inet
+# srlab) leaves it alone. With no listener on PORT the host answers the probes with RST.
+#   lab.sh rule add HOST NAME [PORT]   (idempotent; PORT 80 by default)
+#   lab.sh rule del HOST NAME          (idempotent)
+#   lab.sh rule list HOST
+LAB_RULE_HOSTS="watch watchui"
+cmd_rule() {
+  local action=${1:-} host=${2:-} name=${3:-} port=${4:-80} ns
+  [[ " $LAB_RULE_HOSTS " == *" $host "* ]] || lab_die "rule: HOST must be one of: $LAB_RULE_HOSTS"
+  ns=$(lab_ns "$host")
+  case $action in
+    add | del) [[ $name =~ ^[a-z0-9][a-z0-9-]{0,31}$ ]] || lab_die "rule: NAME must be 1-32 of a-z 0-9 - (got '$name')" ;;
+    list) ;;
+    *) lab_die "usage: lab.sh rule add|del|list HOST NAME [PORT]" ;;
+  esac
+  case $action in
+    add)
+      [[ $port =~ ^[0-9]{1,5}$ ]] && [ "$port" -ge 1 ] && [ "$port" -le 65535 ] || lab_die "rule: PORT must be 1-65535"
+      printf 'add table inet srlab-rule-%s\ndelete table inet srlab-rule-%s\ntable inet srlab-rule-%s {\n  chain input { type filter hook input priority -10; policy accept;\n    tcp dport %s meta mark set 0x5352\n  }\n}\n' \
+        "$name" "$name" "$name" "$port" | ip netns exec "$ns" nft -f - || lab_die "rule: nft failed in $ns"
+      ;;
+    del) ip netns exec "$ns" nft delete table inet "srlab-rule-$name" 2>/dev/null || true ;;
+    list) ip netns exec "$ns" nft list tables | sed -n 's/^table inet srlab-rule-//p' ;;
   esac
 }
 
@@ -410,16 +449,24 @@ cmd_rekey() {
 main() {
   local cmd=${1:-}
   case $cmd in
-    up | down | status | rekey) ;;
-    *) echo "usage: bash e2e/lab/lab.sh up|down|status|rekey" >&2; exit 2 ;;
+    up | down | status | rekey | rule) ;;
+    *) echo "usage: bash e2e/lab/lab.sh up|down|status|rekey|rule" >&2; exit 2 ;;
   esac
   need_root
   mkdir -p "$LAB_RUN"
+  # A test rule is one atomic nft transaction in its own table: it needs no lock (and must not
+  # wait minutes behind a concurrent `up`).
+  if [ "$cmd" = rule ]; then
+    shift
+    cmd_rule "$@"
+    return
+  fi
   # The lock is held on fd 9 by this shell only: commands run with `9>&-`, so bash keeps its
   # saved copy close-on-exec and no child (daemon) inherits the lock.
   exec 9>"$LAB_RUN/lock"
   flock -w 180 9 || lab_die "another lab.sh run holds $LAB_RUN/lock"
-  "cmd_$cmd" 9>&-
+  shift
+  "cmd_$cmd" "$@" 9>&-
 }
 
 main "$@"

@@ -8,7 +8,7 @@
  * - the credential items are exactly `credentialAdvice` (what `scanready auth` gives), ranked after
  *   the network fixes: the same evidence gives the same advice whatever the entry point.
  */
-import type { Advice, AdviceAction, AdviceId } from '../../shared/advice.js';
+import { isCredentialAdvice, type Advice, type AdviceAction, type AdviceId } from '../../shared/advice.js';
 import type { AuthResult } from '../../shared/auth.js';
 import type { OpenPort, PathHop, PathResult } from '../../shared/diagnosis.js';
 import type { HostResult, ProbeResult } from '../../shared/discovery.js';
@@ -18,6 +18,7 @@ import {
   QUALYS_STANDARD_TCP,
   type DiscoveryProfile,
 } from '../../shared/profiles.js';
+import { deviceHop, isGateway } from '../../shared/pathFacts.js';
 import { shOperand, shQuote } from '../../shared/shell.js';
 import { credentialAdvice } from './credentials.js';
 import { discoveryRuleSpec, firewallActions, type RuleSpec } from './firewall.js';
@@ -137,14 +138,20 @@ function pathHopFromTrace(path: PathResult | null, target: string): PathHop | nu
 }
 
 function whoToAsk(hop: string, path: PathResult | null): string {
-  const first = path?.hops.find((h) => h.responder !== null);
-  if (first && first.responder === hop && first.ttl === 1) {
+  if (path && isGateway(path, hop)) {
     return `${hop} is the first hop (this machine's gateway): ask whoever runs your local router/firewall, or check it yourself.`;
   }
   return (
     `Ask the team that runs ${hop} (network/firewall team; for a cloud network, the security group or network ACL ` +
     'in front of the target) to allow the scanner\'s addresses to the target on the discovery ports.'
   );
+}
+
+/** ` (hop 1, this machine's gateway)`: a device named by the first hop it answered at, as the path panel does. */
+function hopWords(path: PathResult | null, address: string): string {
+  const n = path ? deviceHop(path, address) : null;
+  if (n === null || !path) return '';
+  return ` (hop ${n}${isGateway(path, address) ? ", this machine's gateway" : ''})`;
 }
 
 /** What to look at on this machine for a local send error, per errno (the plain words come from the probe's `detail`, written by electron/net). */
@@ -201,7 +208,7 @@ function networkAdvice(input: AdviceInput, ev: Evidence, out: Ranked[]): void {
       id: 'check-address',
       severity: 'fix',
       rank: RANK.resolve,
-      title: `"${input.target}" does not resolve`,
+      title: `"${input.target}" does not resolve (DNS)`,
       why: `Name resolution failed: ${input.resolveError}. A scanner given this name cannot scan it either.`,
       actions: [
         { label: 'check', kind: 'command', text: `getent ahosts ${shOperand(input.target)}` },
@@ -287,14 +294,15 @@ function networkAdvice(input: AdviceInput, ev: Evidence, out: Ranked[]): void {
     const probesHit = [...adminOther, ...otherOther].filter((x) => x.responder === hop).map(probeLabel);
     const traceText =
       traceBlock && traceBlock.responder === hop
-        ? ` The path trace (${path?.probe ?? '?'}) got ${describeIcmp(fam, traceBlock.icmpType, traceBlock.icmpCode)} from ${hop} at hop ${traceBlock.ttl}.`
+        ? ` The path trace (${path?.probe ?? '?'}) got ${describeIcmp(fam, traceBlock.icmpType, traceBlock.icmpCode)} from ${hop}${hopWords(path, hop)}.`
         : '';
     out.push({
       id: 'path-filter',
       severity: 'fix',
       rank: RANK.pathReject,
       hop,
-      title: `${hop} on the path rejects the probes (${sent})`,
+      title: `${hop}${hopWords(path, hop)} on the path rejects the probes (${sent})`,
+      request: networkRequest(input, spec, `${hop}${hopWords(path, hop)} answers the scanner's probes with ${sent}.`, hop),
       why:
         `${hop} is not the target (${d.address}) and answered ${sent}` +
         (probesHit.length > 0 ? ` to ${list(probesHit)}` : '') +
@@ -345,6 +353,7 @@ function networkAdvice(input: AdviceInput, ev: Evidence, out: Ranked[]): void {
       severity: 'fix',
       rank: RANK.allowScanner,
       title: 'Let the scanner reach the discovery ports',
+      request: networkRequest(input, spec, `${silentWhat}.`),
       why: `${silentWhat}. Allow ${scannerNote(input.scannerIps)} to reach TCP ${list(spec.tcpPorts.map(String), 20)}, UDP ${list(spec.udpPorts.map(String), 10)}${spec.icmpEcho ? ' and ICMP echo' : ''} on the host and on any firewall in front of it.`,
       actions: [...firewallActions(spec), fullAccessNote()],
     });
@@ -354,15 +363,15 @@ function networkAdvice(input: AdviceInput, ev: Evidence, out: Ranked[]): void {
   if (path && !pathReached && !pathFilterHop && !noRoute && silentVerdict && tcpFound.length + udpFound.length === 0) {
     const last = path.lastResponder;
     if (last !== null && last !== d.address) {
-      const lastHop = [...path.hops].reverse().find((h) => h.responder === last);
       out.push({
         id: 'path-filter',
         severity: 'fix',
         rank: RANK.pathSilent,
         hop: last,
         title: `Packets are last seen at ${last}`,
+      request: networkRequest(input, spec, `the probes are last seen at ${last}${hopWords(path, last)}; nothing answers after it.`, `${last} or the device after it`),
         why:
-          `The path trace (${path.probe}, ${path.method}) got answers up to hop ${lastHop?.ttl ?? '?'} (${last}) and nothing after it. ` +
+          `The path trace (${path.probe}, ${path.method}) got answers up to ${last}${hopWords(path, last)} and nothing after it. ` +
           `Either a firewall at or after ${last} drops the probes silently, or the host itself does (or is off): from outside the two look the same. ` +
           'If the host\'s own firewall is clean, the next place to look is the device after that hop.',
         actions: [
@@ -384,7 +393,7 @@ function networkAdvice(input: AdviceInput, ev: Evidence, out: Ranked[]): void {
       rank: RANK.enableIcmp,
       title: 'Allow ICMP echo from the scanner',
       why: `ICMP echo got ${ev.echo ? describeResult(ev.echo) : 'no answer'}; ICMP echo is one of the discovery probes, and it is the cheapest to allow.`,
-      actions: firewallActions({ ...spec, tcpPorts: [], udpPorts: [], icmpEcho: true }),
+      actions: icmpActions(spec, out),
     });
   }
 
@@ -425,6 +434,33 @@ function networkAdvice(input: AdviceInput, ev: Evidence, out: Ranked[]): void {
       ],
     });
   }
+}
+
+/** The ICMP echo rule, unless the "let the scanner in" rules of this list already hold it (one copy of each rule). */
+function icmpActions(spec: RuleSpec, out: readonly Ranked[]): AdviceAction[] {
+  if (spec.icmpEcho && out.some((a) => a.id === 'allow-scanner')) {
+    return [{ label: 'rules', kind: 'text', text: 'The rules of "Let the scanner reach the discovery ports" already allow ICMP echo from the scanner: apply those.' }];
+  }
+  return firewallActions({ ...spec, tcpPorts: [], udpPorts: [], icmpEcho: true });
+}
+
+/** The message for the team that runs a firewall: what, from which scanner address, to which host and ports, why. */
+function networkRequest(input: AdviceInput, spec: RuleSpec, why: string, device?: string): string {
+  const d = input.discovery;
+  const from = input.scannerIps.length > 0 ? input.scannerIps.join(', ') : '<scanner appliance addresses>';
+  const host = input.resolvedFrom ? `${d.address} (${input.resolvedFrom})` : d.address;
+  const lines = [
+    'Subject: please allow the vulnerability scanner to reach ' + host,
+    '',
+    `Please allow traffic from the vulnerability scanner (${from}) to ${host}${device ? `, on ${device}` : ''}:`,
+    `- TCP ${spec.tcpPorts.join(', ') || '(none)'}`,
+    `- UDP ${spec.udpPorts.join(', ') || '(none)'}`,
+    ...(spec.icmpEcho ? ['- ICMP echo request (ping)'] : []),
+    '',
+    `Why: ${why}`,
+    'These are the host-discovery probes; without an answer to one of them the scanner reports the host as "not alive" and does not assess it.',
+  ];
+  return lines.join('\n');
 }
 
 function describeResult(p: ProbeResult): string {
@@ -503,8 +539,9 @@ function addTcpPort(input: AdviceInput, found: FoundPort[], severity: 'fix' | 't
         text: `Option Profile → Additional → Host Discovery → TCP Ports: "Additional", add ${portList} (at most ${QUALYS_MAX_ADDITIONAL_TCP} additional ports).`,
       },
       { label: 'Nmap', kind: 'text', text: `-PS${portList}` },
-      { label: 'verify', kind: 'command', text: `scanready discover --add-tcp ${portList} ${shOperand(input.target)}` },
+      { label: 'verify', kind: 'command', text: `scanready discover --add-tcp ${portList} ${shOperand(input.target)}`, cliOnly: true },
     ],
+    rerun: { tcp: ports.length > 0 ? ports : candidates.slice(0, 1).map((p) => p.port) },
   };
 }
 
@@ -530,8 +567,9 @@ function addUdpPort(input: AdviceInput, found: FoundPort[], severity: 'fix' | 't
         text: `Option Profile → Additional → Host Discovery → UDP Ports: "Custom", ${portList} (at most ${QUALYS_MAX_CUSTOM_UDP}).`,
       },
       { label: 'Nmap', kind: 'text', text: `-PU${portList}` },
-      { label: 'verify', kind: 'command', text: `scanready discover --udp ${portList} ${shOperand(input.target)}` },
+      { label: 'verify', kind: 'command', text: `scanready discover --udp ${portList} ${shOperand(input.target)}`, cliOnly: true },
     ],
+    rerun: { udp: ports },
   };
 }
 
@@ -560,7 +598,7 @@ function aliveTips(input: AdviceInput, ev: Evidence, spec: RuleSpec, out: Ranked
       why:
         `Alive by ${d.aliveBy || list(ev.fromTargetAlive.map(probeLabel))}, but ICMP echo got ${describeResult(ev.echo)}. ` +
         'If the ports that answer today are closed later, ICMP echo keeps the host visible to discovery.',
-      actions: firewallActions({ ...spec, tcpPorts: [], udpPorts: [], icmpEcho: true }),
+      actions: icmpActions(spec, out),
     });
   }
   if (input.resolvedFrom && /^(127\.|::1$|0\.|169\.254\.|fe80:)/i.test(d.address)) {
@@ -646,6 +684,20 @@ export function buildAdvice(input: AdviceInput): Advice[] {
     if (seen.has(a.id)) continue;
     seen.add(a.id);
     result.push(a);
+  }
+  // A note shared by several cards (the nftables note, the full-access note) is said once, on the first.
+  const said = new Set<string>();
+  // (Network items only: the credential items stay exactly what `scanready auth` gives.)
+  for (const [i, a] of result.entries()) {
+    if (isCredentialAdvice(a)) continue;
+    const actions = a.actions.filter((x) => {
+      if (x.kind !== 'text') return true;
+      const key = `${x.label}\u0000${x.text}`;
+      if (said.has(key)) return false;
+      said.add(key);
+      return true;
+    });
+    if (actions.length !== a.actions.length) result[i] = { ...a, actions };
   }
   return result;
 }

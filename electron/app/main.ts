@@ -21,12 +21,15 @@ import {
   session,
   shell,
   type MenuItemConstructorOptions,
+  type OpenDialogOptions,
+  type SaveDialogOptions,
 } from 'electron';
 import { isAllowedExternalUrl } from '../../shared/requests.js';
 import { runCli } from '../cli/program.js';
 import { createService, defaultUserDataDir, type Service } from '../service/index.js';
 import { cliArgsFromArgv, helperInvocation } from './cliSwitch.js';
 import { registerIpc } from './ipcMainBridge.js';
+import { bundleDialogs } from './bundleDialogs.js';
 import { aboutText, buildMenuTemplate } from './menu.js';
 import { safeStorageVault } from './secretVault.js';
 import { answerAppRequest } from './protocol.js';
@@ -174,6 +177,14 @@ function runApp(): void {
         // "Remember" for credentials: only through the OS's encryption (refused without it).
         secretVault: safeStorageVault(safeStorage),
         cli: helperInvocation({ packaged: app.isPackaged, execPath: process.execPath, platform: process.platform, distDir }),
+        bundleDialogs: bundleDialogs(
+          {
+            showSaveDialog: (o) => (win ? dialog.showSaveDialog(win, o as SaveDialogOptions) : dialog.showSaveDialog(o as SaveDialogOptions)),
+            showOpenDialog: (o) => (win ? dialog.showOpenDialog(win, o as OpenDialogOptions) : dialog.showOpenDialog(o as OpenDialogOptions)),
+          },
+          () => app.getPath('documents'),
+          (dir, name) => path.join(dir, name),
+        ),
         openExternal: async (url) => {
           // Re-checked here: the allow-list is the last thing before the OS opens anything.
           if (!isAllowedExternalUrl(url)) throw Object.assign(new Error('this link is not on the allow-list'), { code: 'bad-input' });
@@ -194,6 +205,9 @@ function runApp(): void {
         isDev: !app.isPackaged,
         showAbout,
         openDocs: () => openExternally(DOCS_URL),
+        // The UI knows which run is on screen: it answers with bundle.saveAs / bundle.open.
+        exportBundle: () => win?.webContents.send('scanready:app:menu', { action: 'export-bundle' }),
+        importBundle: () => win?.webContents.send('scanready:app:menu', { action: 'import-bundle' }),
       });
       Menu.setApplicationMenu(Menu.buildFromTemplate(template as MenuItemConstructorOptions[]));
       await createWindow();

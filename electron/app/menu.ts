@@ -17,6 +17,9 @@ export interface MenuOptions {
   isDev: boolean;
   showAbout: () => void;
   openDocs: () => void;
+  /** File → Export bundle… / Import bundle… (the UI acts on what is on screen). */
+  exportBundle?: () => void;
+  importBundle?: () => void;
 }
 
 export function buildMenuTemplate(o: MenuOptions): MenuItem[] {
@@ -31,7 +34,14 @@ export function buildMenuTemplate(o: MenuOptions): MenuItem[] {
           },
         ]
       : []),
-    { label: 'File', submenu: [o.isMac ? { role: 'close' } : { role: 'quit' }] },
+    {
+      label: 'File',
+      submenu: [
+        ...(o.exportBundle ? [{ label: 'Export bundle…', accelerator: 'CmdOrCtrl+E', click: o.exportBundle }] : []),
+        ...(o.importBundle ? [{ label: 'Import bundle…', accelerator: 'CmdOrCtrl+O', click: o.importBundle }, sep] : []),
+        o.isMac ? { role: 'close' } : { role: 'quit' },
+      ],
+    },
     {
       label: 'Edit',
       submenu: [{ role: 'undo' }, { role: 'redo' }, sep, { role: 'cut' }, { role: 'copy' }, { role: 'paste' }, { role: 'selectAll' }],

@@ -126,8 +126,8 @@ describe('writeBundle: round trip', () => {
     delete process.env.SCANREADY_TEST_ENV_SECRET;
   });
 
-  it('holds exactly the five files', () => {
-    expect([...contents.keys()].sort()).toEqual([...BUNDLE_FILES].sort());
+  it('holds exactly the six files, and transcript.txt for the credential check', () => {
+    expect([...contents.keys()].sort()).toEqual([...BUNDLE_FILES, 'transcript.txt'].sort());
     for (const text of contents.values()) expect(text.length).toBeGreaterThan(50);
   });
 

@@ -20,6 +20,7 @@ import { reportHtml } from './report.js';
 import { BUNDLE_KIND, BUNDLE_SCHEMA_VERSION, type BundleResult } from './result.js';
 export { BUNDLE_KIND, BUNDLE_SCHEMA_VERSION, type BundleResult } from './result.js';
 import { formatSummary, probesCsv, type BundleEnvironment } from './summary.js';
+import { transcriptText } from './transcript.js';
 
 declare const SCANREADY_VERSION: string | undefined;
 
@@ -103,6 +104,7 @@ function readme(input: Pick<Required<BundleInput>, 'diagnoses' | 'discoveries' |
     '                    the ports the host answers on, the credential-check steps and the advice given',
     '  result.json       the full results, machine-readable (the same objects as `scanready ... --json`)',
     '  probes.csv        one row per probe: protocol, port, method, answer, responder, ICMP type/code, TTL, RTT',
+    '  transcript.txt    (credential checks) every command sent over SSH, per step, and what came back',
     '  environment.json  ScanReady version, operating system, Node.js version, raw-socket privilege, time,',
     '                    and the command line',
     `  probes.pcap       ${pcap}`,
@@ -214,6 +216,8 @@ export function bundleContents(input: BundleInput, opts: BundleOptions = {}): Ma
     ['probes.csv', probesCsv(hosts)],
     ['environment.json', `${JSON.stringify(environment, null, 2)}\n`],
   ]);
+  const transcript = transcriptText(clean);
+  if (transcript !== null) files.set('transcript.txt', transcript);
   // Belt and braces: every finished text once more (a secret split across fields, say, by the summary).
   for (const [name, text] of files) files.set(name, redactString(text, redOpts));
   if (hosts_) for (const [name, text] of files) files.set(name, hosts_.text(text));

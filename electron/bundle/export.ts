@@ -5,6 +5,7 @@
 import type { HistoryEntry } from '../../shared/ipc.js';
 import { HistoryStore } from '../history/index.js';
 import { writeBundle, type BundleInput, type BundleOptions, type BundleWritten } from './bundle.js';
+import { parsePcap } from './capture.js';
 
 /** The bundle input of one history entry. */
 export function bundleInputOf(entry: HistoryEntry): BundleInput {
@@ -20,11 +21,25 @@ export function bundleInputOf(entry: HistoryEntry): BundleInput {
 
 export async function writeBundleFromHistory(userDataDir: string, id: string, file: string, opts: BundleOptions = {}): Promise<BundleWritten> {
   const store = new HistoryStore(userDataDir);
-  let entry: HistoryEntry;
   try {
-    entry = store.get(id);
+    return await writeBundleFromStore(store, id, file, opts);
   } finally {
     store.close();
   }
-  return writeBundle(file, { ...bundleInputOf(entry), source: `history entry ${id} (${entry.summary.createdAt})` }, opts);
+}
+
+/** The same, with an open store (the service's): the entry and its packets as they were saved. */
+export async function writeBundleFromStore(store: HistoryStore, id: string, file: string, opts: BundleOptions = {}): Promise<BundleWritten> {
+  const entry: HistoryEntry = store.get(id);
+  const pcap = store.packets(id);
+  const packets = pcap ? parsePcap(pcap) : [];
+  const source = entry.summary.importedFrom ? `imported from ${entry.summary.importedFrom}` : `history entry ${id} (${entry.summary.createdAt})`;
+  return writeBundle(file, { ...bundleInputOf(entry), source, ...(packets.length > 0 ? { packets } : {}) }, opts);
+}
+
+/** A file name for a stored run's bundle: `scanready-<kind>-<target>-<date>.zip` (safe characters only). */
+export function bundleFileName(entry: Pick<HistoryEntry, 'kind' | 'summary'>): string {
+  const target = entry.summary.target.replace(/[^A-Za-z0-9.@:-]+/g, '_').replace(/:/g, '-').slice(0, 60) || 'run';
+  const day = entry.summary.createdAt.slice(0, 10).replace(/[^0-9-]/g, '') || 'undated';
+  return `scanready-${entry.kind}-${target}-${day}.zip`;
 }

@@ -13,7 +13,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const host = (target: string, address: string, responder: string): HostResult => ({
   target, address, family: 4, alive: false, verdict: 'filtered-in-path', reason: `ICMP 3/13 from ${responder} (a router), not ${address}`, aliveBy: '',
-  privileged: true, profile: 'qualys-default', warnings: [`${target} resolved to ${address}`], startedAt: '2026-01-01T00:00:00Z', durationMs: 9,
+  privileged: true, profile: 'qualys-default', warnings: [`${target} resolved to ${address}`, `ss: LISTEN ${address}:22 (an address with its port is the host too)`], startedAt: '2026-01-01T00:00:00Z', durationMs: 9,
   probes: [{ protocol: 'tcp', kind: 'syn', port: 22, sourcePort: null, method: 'raw', result: 'icmp-admin-prohibited', responder, fromTarget: false, icmpType: 3, icmpCode: 13, ttl: 62, rttMs: 1, attempts: 1, countsAsAlive: false }],
 });
 

@@ -57,7 +57,14 @@ export function hostMap(input: { diagnoses: DiagnosisResult[]; discoveries: Host
   }
   // A target and its address are one host: give the address the target's placeholder number too.
   const ordered = [...names.keys()].sort((a, b) => b.length - a.length);
-  const re = ordered.length > 0 ? new RegExp(`(?<![A-Za-z0-9_.:-])(?:${ordered.map(escapeRe).join('|')})(?![A-Za-z0-9_:-]|\\.[A-Za-z0-9])`, 'g') : null;
+  // An IPv6 address must not be followed by `:` (it would be the start of a longer one); an IPv4
+  // address or a name may (`198.18.1.20:22` in `ss` output is the host).
+  const alt = (list: string[], after: string): string | null => (list.length > 0 ? `(?:${list.map(escapeRe).join('|')})${after}` : null);
+  const alts = [
+    alt(ordered.filter((n) => n.includes(':')), '(?![A-Za-z0-9_:-]|\\.[A-Za-z0-9])'),
+    alt(ordered.filter((n) => !n.includes(':')), '(?![A-Za-z0-9_-]|\\.[A-Za-z0-9])'),
+  ].filter((a): a is string => a !== null);
+  const re = alts.length > 0 ? new RegExp(`(?<![A-Za-z0-9_.:-])(?:${alts.join('|')})`, 'g') : null;
   const text = (s: string): string => (re ? s.replace(re, (m) => names.get(m) ?? m) : s);
   const value = <T>(v: T): T => {
     const walk = (x: unknown): unknown => {

@@ -269,6 +269,11 @@ describe('no secret leaves a credential check against a hostile host (issue 16.6
     const read = await readBundle(bundle);
     for (const [name, data] of read.entries) leaks.push(...leaksIn(`exported bundle: ${name}`, data.toString('latin1')));
     expect(read.entries.size).toBeGreaterThan(4);
+    // The transcript holds what the hostile host echoed (redacted), per step: not vacuous.
+    const transcript = read.entries.get('transcript.txt')?.toString('utf8') ?? '';
+    expect(transcript).toContain('--- step uid: ');
+    expect(transcript).toContain('you ran: ');
+    expect(transcript).toContain('[REDACTED]');
     expect(leaks).toEqual([]);
   }, 120_000);
 
@@ -296,6 +301,7 @@ describe('no secret leaves a credential check against a hostile host (issue 16.6
     ];
     const read = await readBundle(bundle);
     expect([...read.entries.keys()]).toContain('result.json');
+    expect(read.entries.get('transcript.txt')?.toString('utf8')).toContain('you ran: ');
     for (const [name, data] of read.entries) leaks.push(...leaksIn(`cli bundle: ${name}`, data.toString('latin1')));
     // The command line in environment.json names the template option, never the template.
     expect(read.entries.get('environment.json')?.toString()).toContain('--delegation-command');

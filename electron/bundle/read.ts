@@ -92,7 +92,7 @@ export async function readBundle(file: string): Promise<ReadBundle> {
           const name = entry.fileName;
           if (!safeEntryName(name)) throw bad(file, `unsafe entry name ${JSON.stringify(name.slice(0, 80))} (absolute or outside the archive)`);
           if (name.endsWith('/')) return;
-          if (entry.uncompressedSize > MAX_ENTRY_BYTES) throw bad(file, `entry ${name} is ${entry.uncompressedSize} bytes (cap ${MAX_ENTRY_BYTES})`);
+          if (entry.uncompressedSize > MAX_ENTRY_BYTES) throw bad(file, `entry ${name} is ${entry.uncompressedSize} bytes (cap ${MAX_ENTRY_BYTES}: a zip bomb?)`);
           if (entry.uncompressedSize > 1024 * 1024 && entry.uncompressedSize > MAX_RATIO * Math.max(1, entry.compressedSize)) {
             throw bad(file, `entry ${name} inflates ${Math.round(entry.uncompressedSize / Math.max(1, entry.compressedSize))}:1 (cap ${MAX_RATIO}:1, a zip bomb?)`);
           }

@@ -50,6 +50,21 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => (await import('./triage.js')).defineTriage,
   },
   {
+    name: 'watch',
+    description: 'send the same probes every few seconds and print only what changed (per probe before → after, and the verdict): proves a firewall change as it is made',
+    args: [['<target>', 'one IP address or host name']],
+    load: async () => (await import('./watch.js')).defineWatch,
+  },
+  {
+    name: 'compare',
+    description: 'what changed between two runs (History ids or bundle files): probe by probe, the verdict, the path and the credential steps',
+    args: [
+      ['<a>', 'the earlier run: a History id or a bundle (.zip)'],
+      ['<b>', 'the later run'],
+    ],
+    load: async () => (await import('./compare.js')).defineCompare,
+  },
+  {
     name: 'serve',
     description: 'web mode: serve the ScanReady UI and API on this machine (loopback only by default) with a per-run access token',
     args: [],

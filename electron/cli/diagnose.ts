@@ -117,9 +117,12 @@ async function runDiagnoseCli(target: string, opts: DiagnoseCliOptions): Promise
   process.once('beforeExit', onBeforeExit);
   const { runDiagnosis } = await import('../diagnosis/index.js');
   let result: DiagnosisResult;
+  // Raw mode: the packets of the run, for the bundle's probes.pcap.
+  const capture = bundles && opts.bundle !== undefined ? new bundles.PacketCapture() : null;
   try {
     result = await runDiagnosis(request, {
       signal: run.signal,
+      ...(capture ? { onPacket: capture.tap } : {}),
       onEvent,
       topPorts: opts.topPorts ?? 1000,
       ...(knownHosts ? { knownHosts } : {}),
@@ -141,7 +144,7 @@ async function runDiagnoseCli(target: string, opts: DiagnoseCliOptions): Promise
   else process.stdout.write(formatDiagnosis(result, style, opts.topPorts ?? 1000));
   if (bundles && opts.bundle !== undefined) {
     const { canUseRawSockets } = await import('../probes/index.js');
-    await bundles.writeBundle(opts.bundle, { diagnoses: [result], command: process.argv.slice(2) }, { ...secrets, rawSockets: canUseRawSockets(), redactHosts: opts.redactHosts === true });
+    await bundles.writeBundle(opts.bundle, { diagnoses: [result], command: process.argv.slice(2), ...(capture ? { packets: capture.packets } : {}) }, { ...secrets, rawSockets: canUseRawSockets(), redactHosts: opts.redactHosts === true });
     process.stderr.write(`bundle written: ${inertText(opts.bundle)}\n`);
   }
   if (run.interrupted) return EXIT.interrupted;

@@ -73,12 +73,15 @@ async function runDiscover(targetArgs: string[], opts: DiscoverOptions): Promise
     if (lastProgress !== '') process.stdout.write('\r' + ' '.repeat(lastProgress.length) + '\r');
     lastProgress = '';
   };
+  // Raw mode: the packets of the run, for the bundle's probes.pcap.
+  const capture = bundles && opts.bundle !== undefined ? new bundles.PacketCapture() : null;
   try {
     for await (const ev of discover(targets, {
       profile,
       mode,
       ...(opts.rate !== undefined ? { ratePps: opts.rate } : {}),
       ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
+      ...(capture ? { onPacket: capture.tap } : {}),
       signal: run.signal,
     })) {
       switch (ev.type) {
@@ -117,7 +120,7 @@ async function runDiscover(targetArgs: string[], opts: DiscoverOptions): Promise
   }
 
   if (bundles && opts.bundle !== undefined) {
-    await bundles.writeBundle(opts.bundle, { discoveries: results, command: process.argv.slice(2) }, { rawSockets: mode === 'auto' ? privileged : canUseRawSockets(), redactHosts: opts.redactHosts === true });
+    await bundles.writeBundle(opts.bundle, { discoveries: results, command: process.argv.slice(2), ...(capture ? { packets: capture.packets } : {}) }, { rawSockets: mode === 'auto' ? privileged : canUseRawSockets(), redactHosts: opts.redactHosts === true });
     process.stderr.write(`bundle written: ${inertText(opts.bundle)}\n`);
   }
   if (!opts.json && targets.total > 1) {

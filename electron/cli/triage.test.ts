@@ -90,7 +90,7 @@ describe('a real triage of lab hosts', () => {
     expect(causeOf(LAB.offProfile)).toBe('port-only');
     const reasons = hosts.map((h) => (h['input'] as { reason?: string } | null)?.reason);
     expect(reasons).toContain('host-prohibited'); // nmap's reason carried over
-    const portOnly = groups.find((g) => g['cause'] === 'port-only') as { advice: { id: string; ports?: number[] }[] };
+    const portOnly = groups.find((g) => g['cause'] === 'port-only') as unknown as { advice: { id: string; ports?: number[] }[] };
     expect(portOnly.advice.find((a) => a.id === 'add-tcp-port')?.ports).toEqual([8443]);
 
     const human = cli([xml, '--scanner-ip', '198.51.100.7'], 300_000);

@@ -111,7 +111,7 @@ describe.skipIf(skipWithoutRawSockets())('diagnosis of every lab scenario (raw p
     expect(top?.id).toBe('path-filter');
     expect(top?.hop).toBe(LAB.router);
     expect(top?.title).toContain('3/13');
-    expect(top?.why).toContain(`The path trace (TCP SYN 443) got ICMP 3/13 (communication administratively prohibited) from ${LAB.router} at hop 2`);
+    expect(top?.why).toContain(`The path trace (TCP SYN 443) got ICMP 3/13 (communication administratively prohibited) from ${LAB.router} (hop 1, this machine's gateway).`);
     expect(r.path?.blockingHop).toMatchObject({ ttl: 2, responder: LAB.router, icmpType: 3, icmpCode: 13 });
     expect(ids(r)).not.toContain('allow-scanner'); // the host's own firewall is not what blocks
     expect(ids(r)).not.toContain('enable-icmp');
@@ -165,6 +165,8 @@ describe('diagnosis without privilege', () => {
   it('a name that does not resolve: check-address, no probes', async () => {
     const r = await diagnose('no-such-host.invalid');
     expect(r.discovery.probes).toEqual([]);
+    // A typed result of its own: the UI shows it instead of a verdict.
+    expect(r.unresolved).toMatchObject({ name: 'no-such-host.invalid', reason: expect.stringMatching(/cannot resolve/) as unknown });
     expect(r.advice.map((a) => a.id)).toEqual(['check-address']);
     expect(r.advice[0]?.title).toContain('does not resolve');
   });

@@ -14,6 +14,7 @@ import { buildAdvice } from '../advice/index.js';
 import { canUseRawSockets, discoverHost, type DiscoverOptions, type ResolvedTarget } from '../probes/index.js';
 import { runAuthCheck as defaultRunAuthCheck } from '../ssh/authCheck.js';
 import type { KnownHostsStore } from '../ssh/knownHosts.js';
+import type { PacketTap } from '../net/index.js';
 import { parseTargets } from '../targets/index.js';
 import { chooseTraceProbe, tracePath, type TraceOptions } from './path.js';
 import { findOpenPorts, type PortFinderOptions } from './portFinder.js';
@@ -36,6 +37,8 @@ export interface DiagnosisOptions {
   topPorts?: number;
   /** Extra port-finder settings (rate, concurrency, UDP ports, deadline). */
   portFinder?: Omit<PortFinderOptions, 'signal' | 'onPort' | 'privileged'>;
+  /** Packet tap on every raw transport of the run (discovery, path, port finder): for a pcap. */
+  onPacket?: PacketTap;
   /** Extra trace settings (maxHops, silentHops, timeout). */
   trace?: Omit<TraceOptions, 'signal' | 'onHop' | 'privileged'>;
   /** Runs the credential check (injectable for tests; default electron/ssh runAuthCheck). */
@@ -111,8 +114,9 @@ export async function runDiagnosis(input: DiagnoseRequestInput, opts: DiagnosisO
     const message = (err as Error).message;
     if (/cannot resolve/.test(message)) {
       const discovery = unresolvedHost(req.target, profile.name, message);
+      emit({ type: 'stage', stage: 'discovery', state: 'skipped', detail: 'the name does not resolve' });
       const advice = buildAdvice({ discovery, path: null, openPorts: null, auth: null, profile, scannerIps: req.scannerIps, target: req.target, resolveError: message });
-      const result: DiagnosisResult = { target: req.target, discovery, path: null, openPorts: null, auth: null, advice, scannerIps: req.scannerIps, notes: [message], startedAt, durationMs: Math.round(performance.now() - t0) };
+      const result: DiagnosisResult = { target: req.target, unresolved: { name: req.target, reason: message }, discovery, path: null, openPorts: null, auth: null, advice, scannerIps: req.scannerIps, notes: [message], startedAt, durationMs: Math.round(performance.now() - t0) };
       emit({ type: 'done', result });
       return result;
     }
@@ -129,7 +133,7 @@ export async function runDiagnosis(input: DiagnoseRequestInput, opts: DiagnosisO
   emit({ type: 'discovery', event: { type: 'host-start', target: target.target, address: target.address } });
   const discovery = await (opts.discoverHost ?? discoverHost)(
     { target: target.target, address: target.address, family: target.family },
-    { profile, mode: req.mode, ...(req.overrides.ratePps !== undefined ? { ratePps: req.overrides.ratePps } : {}), ...(signal ? { signal } : {}) },
+    { profile, mode: req.mode, ...(req.overrides.ratePps !== undefined ? { ratePps: req.overrides.ratePps } : {}), ...(signal ? { signal } : {}), ...(opts.onPacket ? { onPacket: opts.onPacket } : {}) },
     (probe) => emit({ type: 'discovery', event: { type: 'probe', target: target.target, address: target.address, probe } }),
   );
   emit({ type: 'discovery', event: { type: 'host-done', result: discovery } });
@@ -149,6 +153,7 @@ export async function runDiagnosis(input: DiagnoseRequestInput, opts: DiagnosisO
     try {
       path = await tracePath(target.address, {
         ...opts.trace,
+        ...(opts.onPacket ? { onPacket: opts.onPacket } : {}),
         probe: chooseTraceProbe(discovery, null, privileged),
         privileged,
         ...(signal ? { signal } : {}),
@@ -168,6 +173,7 @@ export async function runDiagnosis(input: DiagnoseRequestInput, opts: DiagnosisO
       const r = await findOpenPorts(target.address, {
         topPorts: opts.topPorts ?? 1000,
         ...opts.portFinder,
+        ...(opts.onPacket ? { onPacket: opts.onPacket } : {}),
         privileged,
         ...(signal ? { signal } : {}),
         onPort: (port) => emit({ type: 'port', port }),
@@ -187,7 +193,7 @@ export async function runDiagnosis(input: DiagnoseRequestInput, opts: DiagnosisO
     const better = chooseTraceProbe(discovery, found, privileged);
     const before = tracedFirst.probe;
     try {
-      const again = await tracePath(target.address, { ...opts.trace, probe: better, privileged, ...(signal ? { signal } : {}) });
+      const again = await tracePath(target.address, { ...opts.trace, ...(opts.onPacket ? { onPacket: opts.onPacket } : {}), probe: better, privileged, ...(signal ? { signal } : {}) });
       if (again.reached || again.hops.some((h) => h.responder !== null)) {
         path = { ...again, detail: `traced again with ${again.probe}, a port the host answers on (the first trace with ${before} did not reach it)` };
       }

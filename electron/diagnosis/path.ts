@@ -16,6 +16,7 @@ import {
   canonicalIp,
   echoKey,
   RawTransport,
+  type PacketTap,
   refusedDestination,
   socketFailure,
   tcpKey,
@@ -46,6 +47,8 @@ export interface TraceOptions {
   privileged?: boolean;
   /** Send through this transport (and its rate limiter) instead of opening one for the trace. */
   transport?: RawTransport;
+  /** Packet tap for the transport the trace opens (a pcap of the run). */
+  onPacket?: PacketTap;
   /** Packet rate when the trace opens its own transport (default DEFAULT_RATE_PPS, shared/rate.ts). */
   ratePps?: number;
   signal?: AbortSignal;
@@ -179,7 +182,7 @@ async function rawTrace(
   const dst = canonicalIp(target);
   const refused = refusedDestination(target);
   if (refused) return summarise({ target, method: 'none', probe: probeLabel(probe), hops: [], detail: refused.detail });
-  const transport = o.transport ?? new RawTransport({ ratePps: o.ratePps ?? DEFAULT_RATE_PPS });
+  const transport = o.transport ?? new RawTransport({ ratePps: o.ratePps ?? DEFAULT_RATE_PPS, ...(o.onPacket ? { onPacket: o.onPacket } : {}) });
   const keys: string[] = [];
   try {
     await transport.open(family); // rejects without privilege: tracePath falls back to the system tools

@@ -14,7 +14,7 @@ import type { OpenPort } from '../../shared/diagnosis.js';
 import type { ProbeResult } from '../../shared/discovery.js';
 import type { DiscoveryProfile } from '../../shared/profiles.js';
 import { DEFAULT_RATE_PPS } from '../../shared/rate.js';
-import type { RawTransport } from '../net/index.js';
+import type { PacketTap, RawTransport } from '../net/index.js';
 import { canUseRawSockets, createDriver, runHost, type ProbeDriver } from '../probes/index.js';
 import { TCP_SERVICE_NAMES, TOP_TCP_PORTS } from './topPorts.js';
 
@@ -55,6 +55,8 @@ export interface PortFinderOptions {
   privileged?: boolean;
   /** Send raw probes through this transport (shared rate limiter) instead of opening one. */
   transport?: RawTransport;
+  /** Packet tap for the transport the port finder opens (a pcap of the run). */
+  onPacket?: PacketTap;
   /** Overall deadline in milliseconds (default 60000). */
   deadlineMs?: number;
   signal?: AbortSignal;
@@ -181,7 +183,7 @@ export async function findOpenPorts(target: string, opts: PortFinderOptions = {}
   const fam = family === 4 ? 4 : 6;
   // One driver (one rate limiter) for TCP and UDP; in the fallback, connect() gets one attempt
   // (the kernel retransmits the SYN itself), as before.
-  const driver = createDriver({ privileged, ratePps, timeoutMs, ...(opts.transport ? { transport: opts.transport } : {}) });
+  const driver = createDriver({ privileged, ratePps, timeoutMs, ...(opts.transport ? { transport: opts.transport } : {}), ...(opts.onPacket ? { onPacket: opts.onPacket } : {}) });
   try {
     const udpJob =
       udpPorts.length > 0

@@ -81,17 +81,26 @@ function migrate(db: Database): void {
   }
 }
 
-function openOnce(file: string): Database {
+/**
+ * Opening is a series of steps (load the driver, open the file, WAL, checks, migrations); each
+ * `yield` is a point where a caller that must keep the event loop free may let other work run
+ * (see openHistoryDbYielding). Creating a database costs fsyncs that add up to 100 ms and more.
+ */
+function* openOnce(file: string): Generator<void, Database, void> {
   // Create the file 0600 before SQLite does (it would use the umask); -wal/-shm copy its mode.
   if (file !== ':memory:' && !existsSync(file)) closeSync(openSync(file, 'a', 0o600));
   const Ctor = driver();
+  yield;
   const db = new Ctor(file, { timeout: BUSY_TIMEOUT_MS });
   try {
+    yield;
     db.pragma('journal_mode = WAL');
+    yield;
     db.pragma('synchronous = NORMAL'); // WAL + NORMAL: a crash loses at most the last transactions, never corrupts
     db.pragma('foreign_keys = ON');
     const check = db.pragma('quick_check(1)', { simple: true });
     if (check !== 'ok') throw Object.assign(new Error(`integrity check: ${String(check)}`), { code: 'SQLITE_CORRUPT' });
+    yield;
     migrate(db);
     return db;
   } catch (err) {
@@ -110,10 +119,9 @@ function moveAside(file: string, now: Date): string {
   return dest;
 }
 
-/** Opens `file`; a damaged database is moved aside and a fresh one started (`movedAside` says where). */
-export function openHistoryDb(file: string, now = new Date()): OpenedDb {
+function* openSteps(file: string, now: Date): Generator<void, OpenedDb, void> {
   try {
-    return { db: openOnce(file), movedAside: null };
+    return { db: yield* openOnce(file), movedAside: null };
   } catch (err) {
     if (!isDamage(err)) {
       if (err instanceof HistoryDbError) throw err;
@@ -122,6 +130,25 @@ export function openHistoryDb(file: string, now = new Date()): OpenedDb {
       throw new HistoryDbError('unavailable', `the history database ${file} cannot be opened: ${(err as Error).message}`);
     }
     const movedAside = moveAside(file, now);
-    return { db: openOnce(file), movedAside };
+    return { db: yield* openOnce(file), movedAside };
+  }
+}
+
+/** Opens `file`; a damaged database is moved aside and a fresh one started (`movedAside` says where). */
+export function openHistoryDb(file: string, now = new Date()): OpenedDb {
+  const steps = openSteps(file, now);
+  for (;;) {
+    const r = steps.next();
+    if (r.done === true) return r.value;
+  }
+}
+
+/** The same as openHistoryDb, letting the event loop run between the steps (web mode, the app). */
+export async function openHistoryDbYielding(file: string, now = new Date()): Promise<OpenedDb> {
+  const steps = openSteps(file, now);
+  for (;;) {
+    const r = steps.next();
+    if (r.done === true) return r.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 }

@@ -50,6 +50,19 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    name: 'packets of a run (probes.pcap)',
+    sql: `
+      -- Raw mode: the packets a run sent and the replies to them, as a deflated pcap file (bounded by
+      -- electron/bundle/capture.ts and MAX_STORED_PCAP_BYTES). Counted in runs.bytes for retention.
+      CREATE TABLE run_packets (
+        run_id  TEXT PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+        packets INTEGER NOT NULL,
+        data    BLOB NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

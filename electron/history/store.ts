@@ -12,7 +12,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { HostResult } from '../../shared/discovery.js';
 import type { HistoryEntry, HistoryKind, HistorySummary } from '../../shared/ipc.js';
 import { redact, type RedactOptions } from '../bundle/redact.js';
-import { openHistoryDb, type Database } from './db.js';
+import { openHistoryDb, openHistoryDbYielding, type Database, type OpenedDb } from './db.js';
 import { importLegacyHistory } from './legacy.js';
 
 /** Hosts per stored chunk of a sweep: large enough to compress well, small enough to write between events. */
@@ -45,6 +45,8 @@ export interface HistoryQuery {
 }
 
 export const MAX_LIST = 5000;
+/** The most of a run's pcap the history keeps (deflated); a larger capture is not stored. */
+export const MAX_STORED_PCAP_BYTES = 4 * 1024 * 1024;
 
 const ID_RE = /^[A-Za-z0-9-]{1,80}$/;
 
@@ -108,6 +110,8 @@ export interface SweepWriter {
 export class HistoryStore {
   readonly file: string;
   private db: Database | null = null;
+  /** Counts close() calls: an open in progress when the store is closed keeps nothing. */
+  private closes = 0;
   /** Things to tell the user once: a damaged file moved aside, the old JSON history imported. */
   readonly notices: string[] = [];
 
@@ -125,7 +129,24 @@ export class HistoryStore {
     if (this.db) return this.db;
     // Only writes get here without a database: they create the data directory (0700) as needed.
     mkdirSync(this.userDataDir, { recursive: true, mode: 0o700 });
-    const { db, movedAside } = openHistoryDb(this.file);
+    return this.opened(openHistoryDb(this.file));
+  }
+
+  /**
+   * Opens (creating it if needed) ahead of a write, letting the event loop run between the steps:
+   * the service calls it when a sweep starts, so its first host does not stall other clients.
+   */
+  async prepare(): Promise<void> {
+    if (this.db) return;
+    mkdirSync(this.userDataDir, { recursive: true, mode: 0o700 });
+    const closes = this.closes;
+    const o = await openHistoryDbYielding(this.file);
+    // Opened meanwhile by a synchronous call, or the store was closed: keep no second handle.
+    if (this.db || closes !== this.closes) o.db.close();
+    else this.opened(o);
+  }
+
+  private opened({ db, movedAside }: OpenedDb): Database {
     this.db = db;
     if (movedAside) this.notices.push(`The history database was damaged and could not be opened. It was moved to ${movedAside} and a new, empty history was started.`);
     this.markInterrupted();
@@ -323,6 +344,39 @@ export class HistoryStore {
     return rows.map(rowSummary);
   }
 
+  /**
+   * Keeps a run's packets (a pcap file, electron/bundle/capture.ts) beside its result, deflated;
+   * false when the run is gone or the capture is over MAX_STORED_PCAP_BYTES once deflated.
+   */
+  setPackets(id: string, pcap: Buffer, packets: number): boolean {
+    if (!ID_RE.test(id)) throw new HistoryError('bad-input', 'bad history id');
+    const db = this.open();
+    const data = deflateRawSync(pcap, { level: 6 });
+    if (data.length > MAX_STORED_PCAP_BYTES) return false;
+    let stored = false;
+    db.transaction(() => {
+      if (!db.prepare('SELECT 1 FROM runs WHERE id = ?').get(id)) return;
+      const old = db.prepare('SELECT length(data) AS n FROM run_packets WHERE run_id = ?').get(id) as { n: number } | undefined;
+      db.prepare('INSERT OR REPLACE INTO run_packets (run_id, packets, data) VALUES (?, ?, ?)').run(id, packets, data);
+      db.prepare('UPDATE runs SET bytes = bytes + ? WHERE id = ?').run(data.length - (old?.n ?? 0), id);
+      stored = true;
+    }).immediate();
+    return stored;
+  }
+
+  /** A run's packets as a pcap file, or null when none were kept. */
+  packets(id: string): Buffer | null {
+    if (!ID_RE.test(id)) throw new HistoryError('bad-input', 'bad history id');
+    if (!this.anything()) return null;
+    const row = this.open().prepare('SELECT data FROM run_packets WHERE run_id = ?').get(id) as { data: Buffer } | undefined;
+    if (!row) return null;
+    try {
+      return inflateRawSync(row.data, { maxOutputLength: 64 * 1024 * 1024 });
+    } catch {
+      return null; // damaged: the bundle goes without its pcap
+    }
+  }
+
   get(id: string): HistoryEntry {
     if (!ID_RE.test(id)) throw new HistoryError('bad-input', 'bad history id');
     if (!this.anything()) throw new HistoryError('not-found', 'that history entry no longer exists');
@@ -418,6 +472,7 @@ export class HistoryStore {
   }
 
   close(): void {
+    this.closes++;
     this.db?.close();
     this.db = null;
   }

@@ -11,14 +11,15 @@ function listTargets(targets: string[]): string {
 
 export function summarizeDiagnosis(id: string, result: DiagnosisResult, createdAt: string): HistorySummary {
   const d = result.discovery;
+  // Words for people (the verdict itself is a field, shown as a label); a name that does not resolve has no verdict.
   return {
     id,
     kind: 'diagnosis',
     createdAt,
     target: result.target,
-    title: `${d.verdict} — ${d.reason}`.slice(0, 300),
+    title: (result.unresolved ? `does not resolve (DNS): ${result.unresolved.reason}` : d.reason).slice(0, 300),
     profile: d.profile,
-    verdict: d.verdict,
+    ...(result.unresolved ? {} : { verdict: d.verdict }),
     ...(result.auth ? { authStatus: result.auth.status } : {}),
     privileged: d.privileged,
   };
@@ -47,7 +48,7 @@ export function summarizeSweep(id: string, entries: string[], tally: SweepTally,
     createdAt,
     target: listTargets(entries),
     title: (single
-      ? `${single.verdict} — ${single.reason}`
+      ? single.reason
       : `${tally.total} host${tally.total === 1 ? '' : 's'}: ${tally.alive} alive, ${tally.total - tally.alive} not alive`) + (cancelled ? ' (cancelled)' : ''),
     profile: tally.first?.profile ?? null,
     ...(single ? { verdict: single.verdict } : {}),
@@ -69,7 +70,7 @@ export function summarizeAuth(id: string, result: AuthResult, createdAt: string)
     kind: 'auth',
     createdAt,
     target: `${result.user}@${result.host}:${result.port}`,
-    title: `${result.status}${failed ? ` — ${failed.summary}` : ''}`.slice(0, 300),
+    title: (failed ? failed.summary : 'every step passed').slice(0, 300),
     profile: null,
     authStatus: result.status,
     privileged: false,

@@ -317,6 +317,18 @@ export function buildIpv4Header(spec: Ipv4HeaderSpec): Buffer {
   return h;
 }
 
+/** A fixed IPv6 header (no extension headers): for the pcap of packets the kernel handed over without one. */
+export function buildIpv6Header(spec: { src: string; dst: string; nextHeader: number; hopLimit: number; payloadLength: number }): Buffer {
+  const h = Buffer.alloc(40);
+  h.writeUInt32BE(0x60000000, 0);
+  h.writeUInt16BE(spec.payloadLength & 0xffff, 4);
+  h[6] = spec.nextHeader;
+  h[7] = spec.hopLimit;
+  ipv6ToBytes(spec.src).copy(h, 8);
+  ipv6ToBytes(spec.dst).copy(h, 24);
+  return h;
+}
+
 export interface Ipv4Header {
   headerLength: number;
   totalLength: number;

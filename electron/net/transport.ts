@@ -68,6 +68,8 @@ export interface PacketMeta {
   peer: string;
   /** True when `bytes` starts with the IP header. */
   ipHeader: boolean;
+  /** Our own address on this packet, when known (for packets handed over without their IP header). */
+  local?: string;
 }
 
 /** Packet tap: every raw packet sent ('out', when it left) and received ('in'). */
@@ -232,6 +234,17 @@ export class RawTransport {
     }
   }
 
+  /** The tap for the ordinary UDP socket (the kernel builds those datagrams): one rebuilt from what we know. */
+  private tapUdp(direction: 'out' | 'in', family: IpFamily, peer: string, peerPort: number, localPort: number, payload: Buffer): void {
+    this.sourceFor(peer).then(
+      (local) => {
+        const dgm = direction === 'out' ? buildUdpDatagram(family, local, peer, localPort, peerPort, payload) : buildUdpDatagram(family, peer, local, peerPort, localPort, payload);
+        this.tap(direction, dgm, { family, protocol: IPPROTO_UDP, peer, ipHeader: false, local });
+      },
+      () => undefined,
+    );
+  }
+
   /** Opens (once) the sockets of a family. Rejects when raw sockets are not permitted. */
   open(family: IpFamily): Promise<FamilySockets> {
     if (this.closed) return Promise.reject(new TransportClosedError());
@@ -318,6 +331,7 @@ export class RawTransport {
     });
     udp.on('message', (payload, rinfo) => {
       const responder = canonicalIp(rinfo.address);
+      if (this.onPacket) this.tapUdp('in', family, responder, rinfo.port, fs.udpPort, payload);
       this.dispatch(udpKey(responder, rinfo.port, fs.udpPort), { type: 'udp', responder, ttl: null, at: performance.now(), port: rinfo.port, payload });
     });
     this.sockets.set(family, fs);
@@ -413,7 +427,7 @@ export class RawTransport {
     const fs = await this.open(p.family);
     const seg = buildTcpSegment(p);
     const ttl = p.ttl ?? DEFAULT_TTL;
-    return this.rawSend(fs.tcp, seg, p.dst, { family: p.family, protocol: IPPROTO_TCP, peer: p.dst, ipHeader: false }, () => {
+    return this.rawSend(fs.tcp, seg, p.dst, { family: p.family, protocol: IPPROTO_TCP, peer: p.dst, ipHeader: false, local: p.src }, () => {
       if (fs.tcpTtl !== ttl) {
         setRawTtl(fs.tcp, p.family, ttl);
         fs.tcpTtl = ttl;
@@ -430,7 +444,8 @@ export class RawTransport {
         : buildIcmpEcho({ family: p.family, id: p.id, seq: p.seq, src: p.src, dst: p.dst, payload: p.payload });
     const ttl = p.ttl ?? DEFAULT_TTL;
     const protocol = p.family === 4 ? IPPROTO_ICMP : IPPROTO_ICMPV6;
-    return this.rawSend(fs.icmp, msg, p.dst, { family: p.family, protocol, peer: p.dst, ipHeader: false }, () => {
+    const local = this.onPacket && !p.src ? await this.sourceFor(p.dst).catch(() => undefined) : p.src;
+    return this.rawSend(fs.icmp, msg, p.dst, { family: p.family, protocol, peer: p.dst, ipHeader: false, ...(local ? { local } : {}) }, () => {
       if (fs.icmpTtl !== ttl) {
         setRawTtl(fs.icmp, p.family, ttl);
         fs.icmpTtl = ttl;
@@ -446,7 +461,7 @@ export class RawTransport {
       const src = p.src ?? (await this.sourceFor(p.dst));
       const sock = this.rawUdpOf(fs, p.family);
       const dgm = buildUdpDatagram(p.family, src, p.dst, p.srcPort, p.dstPort, p.payload);
-      return this.rawSend(sock, dgm, p.dst, { family: p.family, protocol: IPPROTO_UDP, peer: p.dst, ipHeader: false }, () => {
+      return this.rawSend(sock, dgm, p.dst, { family: p.family, protocol: IPPROTO_UDP, peer: p.dst, ipHeader: false, local: src }, () => {
         if (fs.rawUdpTtl !== ttl) {
           setRawTtl(sock, p.family, ttl);
           fs.rawUdpTtl = ttl;
@@ -461,7 +476,11 @@ export class RawTransport {
           fs.udpTtl = ttl;
         }
         const sentAt = performance.now();
-        fs.udp.send(p.payload, p.dstPort, p.dst, (err) => (err ? reject(withCode(err)) : resolve(sentAt)));
+        fs.udp.send(p.payload, p.dstPort, p.dst, (err) => {
+          if (err) return reject(withCode(err));
+          if (this.onPacket) this.tapUdp('out', p.family, p.dst, p.dstPort, fs.udpPort, p.payload);
+          resolve(sentAt);
+        });
       } catch (err) {
         reject(withCode(err));
       }

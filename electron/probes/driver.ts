@@ -44,4 +44,11 @@ export interface ProbeDriver {
   warnings(specs: ProbeSpec[]): string[];
   /** Releases everything the driver holds (sockets, processes). Idempotent. */
   close(): void;
+  /**
+   * Resolves once everything the driver started is really gone — a killed `ping` has exited and
+   * its pipes are closed — so a run that ends holds no file descriptor or process any more.
+   */
+  settled?(): Promise<void>;
+  /** Sends waiting for a rate token (the sweep starts no new host while this is long). */
+  queued?(): number;
 }

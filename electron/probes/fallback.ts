@@ -136,6 +136,9 @@ export class FallbackDriver implements ProbeDriver {
   /** ping has to start before it sends: give it a little longer than the timeout. */
   readonly graceMs = 150;
   private readonly live = new Set<ActiveProbe>();
+  /** ping processes that have not closed yet (exited and their pipes drained). */
+  private readonly children = new Set<ChildProcess>();
+  private idle: (() => void)[] = [];
   private closed = false;
 
   constructor(
@@ -314,6 +317,7 @@ export class FallbackDriver implements ProbeDriver {
         env: { ...process.env, LC_ALL: 'C' },
       });
       st.ping = child;
+      this.children.add(child);
       let out = '';
       let err = '';
       child.stdout?.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -324,14 +328,42 @@ export class FallbackDriver implements ProbeDriver {
       });
       child.once('error', (e) => {
         if (st.ping === child) st.ping = undefined;
+        this.childGone(child);
         p.answer(failed(e, 'system ping'));
         reject(e);
       });
       child.once('close', (code) => {
         if (st.ping === child) st.ping = undefined;
+        this.childGone(child);
         const parsed = parsePingOutput(out, err, p.target.family);
         if (parsed.answer) p.answer(parsed.answer);
         else if (parsed.error && code !== 1) p.answer({ result: 'error', responder: null, errno: 'EPING', detail: `system ping: ${parsed.error}` });
+      });
+    });
+  }
+
+  private childGone(child: ChildProcess): void {
+    this.children.delete(child);
+    if (this.children.size > 0) return;
+    const waiting = this.idle;
+    this.idle = [];
+    for (const w of waiting) w();
+  }
+
+  queued(): number {
+    return this.limiter.queued;
+  }
+
+  /** Resolves when every ping this driver started has closed (they were killed by close()/release()). */
+  settled(): Promise<void> {
+    if (this.children.size === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      // SIGKILLed processes close at once; the bound only keeps a wedged one from holding a run.
+      const timer = setTimeout(resolve, 5000);
+      timer.unref();
+      this.idle.push(() => {
+        clearTimeout(timer);
+        resolve();
       });
     });
   }

@@ -70,6 +70,7 @@ export async function discoverHost(
     return await runHost(target, { driver, profile: opts.profile, signal: opts.signal ?? new AbortController().signal }, onProbe);
   } finally {
     driver.close();
+    await driver.settled?.();
   }
 }
 
@@ -80,6 +81,9 @@ export async function discoverHost(
  * become `cancelled`, every socket and process is released, and the last event is
  * `{ type: 'end', cancelled: true }`.
  */
+/** Hosts started per turn of the event loop (see the ramp-up in discover). */
+export const HOSTS_PER_TURN = 4;
+
 export async function* discover(targets: TargetSource, opts: DiscoverOptions): AsyncGenerator<DiscoveryEvent, void, undefined> {
   const t0 = performance.now();
   const ac = new AbortController();
@@ -123,9 +127,43 @@ export async function* discover(targets: TargetSource, opts: DiscoverOptions): A
   const concurrency = Math.max(1, opts.concurrency ?? (driver.privileged ? DEFAULT_CONCURRENCY : FALLBACK_CONCURRENCY));
   const ctx = { driver, profile: opts.profile, signal: ac.signal };
 
+  // Ramp-up: at most HOSTS_PER_TURN hosts start per turn of the event loop. Starting a host builds
+  // and queues all its probes at once; starting all `concurrency` hosts in one go (and again when
+  // many time out together) kept everything else in the process — other web clients — waiting.
+  let startedThisTurn = 0;
+  let turnScheduled = false;
+  let turnWaiters: (() => void)[] = [];
+  const nextTurn = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      turnWaiters.push(resolve);
+      if (turnScheduled) return;
+      turnScheduled = true;
+      setImmediate(() => {
+        turnScheduled = false;
+        startedThisTurn = 0;
+        const w = turnWaiters;
+        turnWaiters = [];
+        for (const r of w) r();
+      });
+    });
+  // Backlog: no new host while the probes already queued for a rate token would take more than
+  // 100 ms to send. Queuing a whole batch of hosts at once (128 hosts x 23 probes is 1.5 s at
+  // 2,000 packets/s) only holds memory and makes the garbage collector pause the process.
+  const rate = opts.ratePps ?? DEFAULT_RATE_PPS;
+  const maxQueued = Math.max(64, Math.ceil(rate / 10));
+  const startSlot = async (): Promise<void> => {
+    for (let q = driver.queued?.() ?? 0; q > maxQueued && !ac.signal.aborted; q = driver.queued?.() ?? 0) {
+      await new Promise<void>((resolve) => setTimeout(resolve, Math.max(1, Math.ceil(((q - maxQueued) * 1000) / rate))));
+    }
+    while (startedThisTurn >= HOSTS_PER_TURN && !ac.signal.aborted) await nextTurn();
+    startedThisTurn++;
+    if (!turnScheduled) void nextTurn(); // the count starts again at the next turn
+  };
+
   const worker = async (): Promise<void> => {
     while (!ac.signal.aborted) {
       while (events.length - head > MAX_BACKLOG && !ac.signal.aborted) await new Promise<void>((r) => roomWaiters.push(r));
+      await startSlot();
       if (ac.signal.aborted) break;
       const step = source.next();
       if (step.done === true) break;
@@ -178,6 +216,10 @@ export async function* discover(targets: TargetSource, opts: DiscoverOptions): A
       await new Promise<void>((resolve) => (notify = resolve));
     }
     await all;
+    // Every host is done: release the sockets and processes now, and wait until they are really
+    // gone, so that when `end` arrives the run holds nothing any more (also after a cancel).
+    driver.close();
+    await driver.settled?.();
     yield { type: 'end', done, total, alive, cancelled: ac.signal.aborted, durationMs: Math.round(performance.now() - t0) };
   } finally {
     // Also reached when the consumer leaves the loop early: stop and release everything.

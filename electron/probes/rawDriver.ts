@@ -211,6 +211,10 @@ export class RawDriver implements ProbeDriver {
     st.keys.length = 0;
   }
 
+  queued(): number {
+    return this.transport.limiter.queued;
+  }
+
   close(): void {
     this.transport.close();
   }

@@ -106,7 +106,7 @@ describe('decideVerdict', () => {
     expect(v.verdict).toBe('rejected-by-host');
     expect(v.alive).toBe(false);
     expect(v.reason).toBe(
-      `rejected by host: ${T} answered 17 probes with ICMP 3/13 (communication administratively prohibited) ×17 — its own firewall rejects the scanner (Nmap counts this as down)`,
+      `rejected by host: ${T} answered 17 probes with ICMP 3/13 (communication administratively prohibited) ×17 — its own firewall rejects the scanner (scanners count this as not alive)`,
     );
   });
 

@@ -192,7 +192,7 @@ export function decideVerdict(
     return {
       alive: false,
       verdict: 'rejected-by-host',
-      reason: `rejected by host: ${target} answered ${fromHost.length} probe${fromHost.length === 1 ? '' : 's'} with ${icmpSummary(fromHost, family)} — its own firewall rejects the scanner (Nmap counts this as down)${tail([pathNote, unknownNote, privilegeNote])}`,
+      reason: `rejected by host: ${target} answered ${fromHost.length} probe${fromHost.length === 1 ? '' : 's'} with ${icmpSummary(fromHost, family)} — its own firewall rejects the scanner (scanners count this as not alive)${tail([pathNote, unknownNote, privilegeNote])}`,
       aliveBy: '',
     };
   }

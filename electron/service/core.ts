@@ -28,6 +28,8 @@ import {
 } from '../../shared/ipc.js';
 import { profileSchema, type DiscoveryProfile } from '../../shared/profiles.js';
 import {
+  bundleExportSchema,
+  bundleImportSchema,
   describeZodError,
   credentialKeySchema,
   diagnoseRequestSchema,
@@ -50,6 +52,8 @@ import {
   type ProfileRef,
 } from '../../shared/requests.js';
 import { redactor, requestSecrets } from '../bundle/redact.js';
+import { PacketCapture } from '../bundle/capture.js';
+import { bundleHandlers, type BundleDialogs } from './bundles.js';
 import { KnownHostsStore } from '../ssh/knownHosts.js';
 import { planTargets, type TargetPlan } from '../targets/index.js';
 import { elevationStatus, ElevationError, runElevatedDiscover, type CliInvocation } from './elevate.js';
@@ -98,6 +102,10 @@ export const INVOKE_SCHEMAS: { [C in InvokeChannel]: z.ZodType } = {
   'scanready:app:info': nullRequest,
   'scanready:app:privilege': nullRequest,
   'scanready:app:open-external': openExternalSchema,
+  'scanready:bundle:export': bundleExportSchema,
+  'scanready:bundle:import': bundleImportSchema,
+  'scanready:bundle:save-as': bundleExportSchema,
+  'scanready:bundle:open': nullRequest,
 };
 
 export type PushListener = <P extends PushChannel>(channel: P, payload: PushMap[P]) => void;
@@ -115,6 +123,8 @@ export interface ServiceOptions {
   platform?: NodeJS.Platform;
   /** The OS's encryption for "Remember" (Electron safeStorage); absent in web mode: saving is refused. */
   secretVault?: SecretVault | null;
+  /** The desktop app's save/open dialogs for bundles; absent in web mode (a download / an upload instead). */
+  bundleDialogs?: BundleDialogs | null;
 }
 
 export interface Service {
@@ -318,6 +328,17 @@ export function createServiceCore(options: ServiceOptions): Service {
     return { keepDays: s.historyKeepDays, keepMB: s.historyKeepMB };
   }
 
+  /** A run's captured packets go beside it in the history (a bundle's probes.pcap); returns the id. */
+  function keepPackets(id: string, capture: PacketCapture): string {
+    try {
+      const pcap = capture.pcap();
+      if (pcap) history.setPackets(id, pcap, capture.packets.length);
+    } catch {
+      // the packets are a convenience: the run stays stored without them
+    }
+    return id;
+  }
+
   async function saveHistory(add: (id: string, createdAt: string, policy: RetentionPolicy) => string | null): Promise<string | null> {
     try {
       const id = add(newHistoryId(), new Date().toISOString(), await retention());
@@ -366,10 +387,14 @@ export function createServiceCore(options: ServiceOptions): Service {
         };
         let cancelled = false;
         let failure: IpcResult<never> | null = null;
+        // Open (or create) the history database now, a step per turn of the event loop, rather
+        // than all at once when the first host is done: that stalled every other client.
+        await history.prepare().catch(() => undefined); // a locked or full disk never fails the sweep
+        const capture = new PacketCapture(); // raw mode: the run's packets, kept with it for probes.pcap
         try {
           const source: AsyncIterable<DiscoveryEvent> = req.elevate
             ? runElevatedDiscover({ platform, cli: options.cli as CliInvocation, entries, profile, force: req.force, ratePps, signal })
-            : engines.discover(targets, { profile, mode: req.mode, ratePps, signal });
+            : engines.discover(targets, { profile, mode: req.mode, ratePps, signal, onPacket: capture.tap });
           for await (const event of source) {
             if (event.type === 'host-done') {
               tally.add(event.result);
@@ -385,6 +410,7 @@ export function createServiceCore(options: ServiceOptions): Service {
         if (w && tally.total > 0) {
           const historyId = await saveHistory((_hid, at, policy) => {
             w.finish(summarizeSweep(w.id, entries, tally, cancelled || signal.aborted || failure !== null, at), cancelled || signal.aborted || failure !== null, policy);
+            keepPackets(w.id, capture);
             return w.id;
           });
           if (historyId) emit('scanready:discover:event', { runId: id, event: { type: 'saved', historyId } });
@@ -460,9 +486,11 @@ export function createServiceCore(options: ServiceOptions): Service {
         const signal = run.controller.signal;
         const push = (event: DiagnosePush['event']): void => emit('scanready:diagnose:event', { runId: id, event: red.value(event) });
         let result: DiagnosisResult;
+        const capture = new PacketCapture(); // raw mode: the run's packets, kept with it for probes.pcap
         try {
           result = await engines.runDiagnosis(engineRequest, {
             signal,
+            onPacket: capture.tap,
             knownHostsFile,
             confirmHostKey: hostKeyAsker(id, run, req.target, req.auth?.port ?? 22),
             onProgress: (ev) => {
@@ -504,7 +532,7 @@ export function createServiceCore(options: ServiceOptions): Service {
           return;
         }
         result = red.value(result);
-        const historyId = await saveHistory((hid, at, limit) => history.add('diagnosis', summarizeDiagnosis(hid, result, at), result, limit, secrets));
+        const historyId = await saveHistory((hid, at, limit) => keepPackets(history.add('diagnosis', summarizeDiagnosis(hid, result, at), result, limit, secrets), capture));
         push({ type: 'done', result, historyId });
       });
       return { runId, total: 1 };
@@ -606,6 +634,7 @@ export function createServiceCore(options: ServiceOptions): Service {
       await options.openExternal(req.url); // eng-disable OPEN_EXTERNAL_JS_CHECK: schema-validated against the allow-list; main re-checks
       return { opened: true, url: req.url };
     },
+    ...bundleHandlers({ userDataDir: options.userDataDir, history, dialogs: options.bundleDialogs ?? null, retention, changed: (ids) => emit('scanready:history:changed', { ids }) }),
   };
 
   return {

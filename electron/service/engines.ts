@@ -9,12 +9,15 @@ import type { DiscoveryEvent, HostResult, ProbeResult } from '../../shared/disco
 import type { DiscoveryProfile } from '../../shared/profiles.js';
 import type { DiagnoseRequestInput, ProbeMode } from '../../shared/requests.js';
 import type { ResolvedTarget, TargetPlan } from '../targets/index.js';
+import type { PacketTap } from '../net/index.js';
 
 export interface DiscoverEngineOptions {
   profile: DiscoveryProfile;
   mode: ProbeMode;
   ratePps?: number;
   signal: AbortSignal;
+  /** Raw mode: every packet sent and received (kept for the run's probes.pcap). */
+  onPacket?: PacketTap;
 }
 
 export interface HostKeyHooks {
@@ -33,6 +36,8 @@ export interface DiagnosisEngineOptions extends HostKeyHooks {
   signal: AbortSignal;
   /** Every engine event as it happens (stage, discovery, hop, port, path, open-ports, auth, done). */
   onProgress: (ev: DiagnosisEvent) => void;
+  /** Raw mode: every packet sent and received (kept for the run's probes.pcap). */
+  onPacket?: PacketTap;
   /** Replaces the discovery step (the elevated helper for "Run privileged probes"). */
   discoverHost?: (target: ResolvedTarget, opts: { profile: DiscoveryProfile; signal?: AbortSignal; ratePps?: number }, onProbe?: (probe: ProbeResult) => void) => Promise<HostResult>;
 }

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAB } from '../../e2e/lab/hosts.js';
-import type { DiagnosePush } from '../../shared/ipc.js';
+import type { DiagnosePush, DiscoverPush } from '../../shared/ipc.js';
 import { createService, type Service } from './index.js';
 
 const RUNS = 200;
@@ -20,6 +20,7 @@ const PROFILE = { name: 'hygiene', tcpSyn: [80], udp: [53], icmpEcho: true, time
 let dir: string;
 let service: Service;
 const events = new Map<string, DiagnosePush['event'][]>();
+const sweeps = new Map<string, DiscoverPush['event'][]>();
 
 function fds(): { total: number; sockets: number } {
   let total = 0;
@@ -74,6 +75,11 @@ beforeAll(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'sr-hygiene-'));
   service = createService({ userDataDir: dir, mode: 'web', version: 'test' });
   service.on((channel, payload) => {
+    if (channel === 'scanready:discover:event') {
+      const p = payload as DiscoverPush;
+      sweeps.set(p.runId, [...(sweeps.get(p.runId) ?? []), p.event]);
+      return;
+    }
     if (channel !== 'scanready:diagnose:event') return;
     const p = payload as DiagnosePush;
     const list = events.get(p.runId) ?? [];
@@ -98,4 +104,44 @@ describe('resource hygiene', () => {
     const after = { ...fds(), children: children().length };
     expect(after).toEqual(before);
   }, 900_000);
+});
+
+/** Waits (bounded by a count of 25 ms turns) until `cond` holds; false if it never did. */
+async function until(cond: () => boolean, turns = 800): Promise<boolean> {
+  for (let n = 0; n < turns && !cond(); n++) await new Promise((r) => setTimeout(r, 25));
+  return cond();
+}
+
+describe('cancel during a sweep\'s start-up', () => {
+  // The farm's first 64 hosts, half of them silent: the first hosts finish while the others'
+  // probes (connect(), UDP sockets, system ping processes) are still out.
+  const CYCLES = 6;
+  async function cancelAtStart(mode: 'auto' | 'unprivileged'): Promise<void> {
+    const start = await service.invoke('scanready:discover:start', {
+      targets: [`${LAB.farm(1)}-${LAB.farm(64).split('.').at(-1)}`],
+      profile: { ...PROFILE, name: 'cancel-at-start', timeoutMs: 2000, tcpSyn: [22, 80, 443, 8080] },
+      mode,
+    });
+    if (!start.ok) throw new Error(start.error.message);
+    const id = start.value.runId;
+    const seen = (t: string): boolean => (sweeps.get(id) ?? []).some((e) => e.type === t);
+    // Cancel as soon as the first host is done: the run is still starting the rest.
+    expect(await until(() => seen('host-done') || seen('end'))).toBe(true);
+    const cancelled = await service.invoke('scanready:discover:cancel', { runId: id });
+    expect(cancelled).toMatchObject({ ok: true });
+    expect(await until(() => seen('end') && service.activeRuns() === 0)).toBe(true);
+    expect((sweeps.get(id) ?? []).find((e) => e.type === 'end')).toMatchObject({ cancelled: true });
+    sweeps.delete(id);
+  }
+
+  for (const mode of ['unprivileged', 'auto'] as const) {
+    it(`${mode}: ${CYCLES} sweeps cancelled at start leave no file descriptor or child process behind once they have ended`, async () => {
+      await cancelAtStart(mode); // warm-up: lazily opened, long-lived handles (history database) come first
+      const before = { ...fds(), children: children().length };
+      for (let i = 0; i < CYCLES; i++) await cancelAtStart(mode);
+      // Counted when the runs have ended (no waiting for stragglers): the end of a run means its
+      // sockets and processes are gone.
+      expect({ ...fds(), children: children().length }).toEqual(before);
+    }, 300_000);
+  }
 });

@@ -67,3 +67,37 @@ describe('NDJSON reader properties', () => {
     );
   });
 });
+
+describe('LineSplitter work is linear in its input', () => {
+  it('lines come out as a one-piece split gives them, and the characters processed stay within twice the input, however it is cut', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', 'é', '\n', '\r', 'x'), maxLength: 600 }), fc.array(fc.nat({ max: 600 }), { maxLength: 40 }), (text, cuts) => {
+        const splitter = new LineSplitter();
+        const at = [...new Set(cuts.map((c) => Math.min(c, text.length)))].sort((a, b) => a - b);
+        const lines: string[] = [];
+        let from = 0;
+        for (const c of [...at, text.length]) {
+          if (c > from) lines.push(...splitter.push(text.slice(from, c)));
+          from = Math.max(from, c);
+        }
+        lines.push(...splitter.flush());
+        const parts = text.split('\n');
+        const last = parts.pop() ?? '';
+        const expected = [...parts.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l)), ...(last.trim() === '' ? [] : [last])];
+        expect(lines).toEqual(expected);
+        expect(splitter.charsProcessed).toBeLessThanOrEqual(2 * text.length);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a 1 MiB line in 16-byte chunks is processed once, not once per chunk', () => {
+    const splitter = new LineSplitter();
+    const chunk = 'y'.repeat(16);
+    const pushes = (1024 * 1024) / chunk.length;
+    for (let i = 0; i < pushes; i++) expect(splitter.push(chunk)).toEqual([]);
+    expect(splitter.push('\n')).toEqual(['y'.repeat(1024 * 1024)]);
+    // Rescanning the pending line on every chunk would be pushes²/2 × 16 ≈ 34 billion characters.
+    expect(splitter.charsProcessed).toBeLessThanOrEqual(2 * (1024 * 1024 + 1));
+  });
+});

@@ -10,7 +10,7 @@ import type { Engines } from './engines.js';
 export function realEngines(): Engines {
   return {
     discover: (targets, opts) =>
-      discover(targets, { profile: opts.profile, mode: opts.mode, signal: opts.signal, ...(opts.ratePps !== undefined ? { ratePps: opts.ratePps } : {}) }),
+      discover(targets, { profile: opts.profile, mode: opts.mode, signal: opts.signal, ...(opts.ratePps !== undefined ? { ratePps: opts.ratePps } : {}), ...(opts.onPacket ? { onPacket: opts.onPacket } : {}) }),
     canUseRawSockets,
     runAuthCheck: (request, opts) =>
       runAuthCheck(request, {
@@ -25,6 +25,7 @@ export function realEngines(): Engines {
         onEvent: opts.onProgress,
         knownHosts: new KnownHostsStore(opts.knownHostsFile),
         confirmHostKey: opts.confirmHostKey,
+        ...(opts.onPacket ? { onPacket: opts.onPacket } : {}),
         ...(opts.discoverHost ? { discoverHost: opts.discoverHost } : {}),
       }),
   };

@@ -30,6 +30,7 @@ import { POST_LOGIN_STEPS } from './steps/index.js';
 import { loginFailed, loginOk } from './steps/login.js';
 import { reachFailed, reachOk } from './steps/reach.js';
 import { scrub, scrubDeep } from './text.js';
+import { Transcript } from './transcript.js';
 
 export { identifyService } from './steps/handshake.js';
 
@@ -69,6 +70,8 @@ export async function runAuthCheck(input: AuthRequestInput | AuthRequest, opts: 
   const state: RunState = { req, loginUid: null, rootCfg: null, acceptedFingerprint: null, credentials: {} };
   // Written by the host-key decision callback, read afterwards.
   const seen: { hostKey: HostKeyInfo | null } = { hostKey: null };
+  // Every remote command and its output, redacted with this run's secrets as it is recorded.
+  const transcript = new Transcript(req);
 
   const finish = (status: AuthStatus): AuthResult => {
     const result: AuthResult = {
@@ -83,6 +86,9 @@ export async function runAuthCheck(input: AuthRequestInput | AuthRequest, opts: 
       advice: [],
       startedAt: startedAt.toISOString(),
       durationMs: Date.now() - startedAt.getTime(),
+      transcript: transcript.dropped > 0
+        ? [...transcript.entries, { step: 'transcript', command: '', stdin: [], pty: false, exitCode: null, signal: null, timedOut: false, truncated: true, stdout: '', stderr: '', error: `${transcript.dropped} more commands ran; not kept (the transcript is full)`, ms: 0 }]
+        : [...transcript.entries],
     };
     result.advice = credentialAdvice(result);
     return result;
@@ -195,9 +201,11 @@ export async function runAuthCheck(input: AuthRequestInput | AuthRequest, opts: 
 
   try {
     emit(loginOk(req, trace, Math.max(0, (trace.atReady ?? 0) - (trace.atHandshake ?? trace.atHostKey ?? 0)), keyFormat, keyProblem));
+    conn.transcript = transcript;
     const ctx = stepContext(state, conn, signal, emit);
     for (const step of POST_LOGIN_STEPS) {
       const t0 = Date.now();
+      transcript.step = step.id;
       try {
         await step.run(ctx);
       } catch (e) {

@@ -9,6 +9,7 @@ import { abortError, SshError } from './errors.js';
 import { keyAlgorithm, sha256Fingerprint } from './hostKey.js';
 import { parseBanner } from './steps/banner.js';
 import { CappedBuffer, cleanText, DEFAULT_OUTPUT_CAP } from './text.js';
+import type { Transcript } from './transcript.js';
 
 const NET_CODES: Record<string, string> = {
   ECONNREFUSED: 'connection-refused',
@@ -407,6 +408,8 @@ const TEXT_CAP = 256 * 1024;
 
 export class SshConnection {
   private closed = false;
+  /** When set, every exec is recorded here (command, stdin, output), redacted. */
+  transcript: Transcript | null = null;
 
   constructor(
     readonly client: Client,
@@ -425,18 +428,25 @@ export class SshConnection {
   /** Runs one command in its own channel. Rejects only when the channel cannot be opened. */
   async exec(command: string, o: ExecOptions): Promise<ExecResult> {
     const retries = o.openRetries ?? 3;
+    const stdin: string[] = [];
+    const started = Date.now();
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.execOnce(command, o);
+        const r = await this.execOnce(command, o, stdin);
+        this.transcript?.record({ command, stdin, pty: o.pty === true, stdout: r.stdout, stderr: r.stderr, code: r.code, signal: r.signal, timedOut: r.timedOut, truncated: r.truncated, ms: r.ms });
+        return r;
       } catch (e) {
-        if (!(e instanceof SshError) || e.code !== 'channel-open-failed' || attempt >= retries || this.closed) throw e;
+        if (!(e instanceof SshError) || e.code !== 'channel-open-failed' || attempt >= retries || this.closed) {
+          this.transcript?.record({ command, stdin, pty: o.pty === true, error: e instanceof Error ? e.message : String(e), ms: Date.now() - started });
+          throw e;
+        }
         await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
         if (o.signal?.aborted) throw abortError();
       }
     }
   }
 
-  private execOnce(command: string, o: ExecOptions): Promise<ExecResult> {
+  private execOnce(command: string, o: ExecOptions, stdin: string[] = []): Promise<ExecResult> {
     const started = Date.now();
     return new Promise<ExecResult>((resolve, reject) => {
       if (o.signal?.aborted) {
@@ -513,7 +523,10 @@ export class SshConnection {
           return text;
         },
         write: (data: string) => {
-          if (channel && !settled && channel.writable) channel.write(data);
+          if (channel && !settled && channel.writable) {
+            stdin.push(data);
+            channel.write(data);
+          }
         },
         finish: () => {
           finishedEarly = true;

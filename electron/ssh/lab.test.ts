@@ -56,10 +56,11 @@ const key = (name: string): string => readFileSync(path.join(FIX, name), 'utf8')
 
 beforeAll(() => {
   // The global setup brought the lab up; fail clearly if the SSH part is missing.
-  const status = execFileSync('bash', [LAB_SH, 'status'], { encoding: 'utf8', timeout: 60_000 });
+  // `status` waits for a concurrent `up` (the lab lock, up to 180 s).
+  const status = execFileSync('bash', [LAB_SH, 'status'], { encoding: 'utf8', timeout: 200_000 });
   expect(status).toMatch(/sshd srlab-ssh\s+198\.18\.1\.20:22 up/);
   expect(existsSync(path.join(FIX, 'id_ed25519_plain'))).toBe(true);
-});
+}, 240_000);
 
 describe('statuses against real sshd', () => {
   it('passed: NOPASSWD sudo, every step ok, steps in contract order', async () => {

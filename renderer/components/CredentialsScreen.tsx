@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { ListeningPort } from '../../shared/auth.js';
-import { useAuthActions, useAuthForm, useAuthRun } from '../stores/authStore.js';
+import { useAuthActions, useAuthForm, useAuthHistoryId, useAuthRun } from '../stores/authStore.js';
+import { ExportButton } from './ExportButton.js';
 import { useProfilesActions, useProfilesStatus } from '../stores/profilesStore.js';
 import { AUTH_STATUS_LABEL } from '../lib/format.js';
 import { AdviceCards } from './AdviceCards.js';
@@ -96,6 +97,7 @@ export function CredentialsScreen() {
       {stoppedByKey && run.changedKey ? <HostKeyPrompt host={run.result?.host ?? form.host} hostKey={run.changedKey} /> : null}
 
       {run.result ? <AuthStatusBanner /> : null}
+      <AuthExport />
       {run.status !== 'idle' ? (
         <section className="panel" aria-labelledby="checklist-h">
           <h2 id="checklist-h">Checklist</h2>
@@ -106,6 +108,10 @@ export function CredentialsScreen() {
       {run.result ? <AdviceCards advice={run.result.advice} /> : null}
     </>
   );
+}
+
+function AuthExport() {
+  return <ExportButton id={useAuthHistoryId()} what="this credential check" />;
 }
 
 function AuthStatusBanner() {

@@ -12,20 +12,22 @@ import {
   useDiagnosisProbes,
   useDiagnosisResult,
   useDiagnosisRun,
+  useDiagnosisTargetError,
   useSelectedProbe,
 } from '../stores/diagnosisStore.js';
-import { useProfileEntry, useProfilesActions, useProfilesStatus } from '../stores/profilesStore.js';
+import { useProfileEntry, useProfilesStatus } from '../stores/profilesStore.js';
 import { usePrivilege } from '../stores/settingsStore.js';
-import { AUTH_STATUS_LABEL, formatMs, profileSummary, VERDICT_LABEL } from '../lib/format.js';
-import { authActions } from '../stores/authStore.js';
-import { uiActions } from '../stores/uiStore.js';
+import { AUTH_STATUS_LABEL, profileSummary } from '../lib/format.js';
 import { AdviceCards } from './AdviceCards.js';
 import { Checklist } from './Checklist.js';
+import { FlowSteps, OutcomeAnnouncer, ReopenedBanner, UnresolvedPanel, VerdictPanel } from './DiagnosisOutcome.js';
 import { DelegationFields, LoginFields, SessionsField, SshPortField, useCredentialSecrets, UserField } from './CredentialFields.js';
 import { HostKeyPrompt } from './HostKeyPrompt.js';
 import { ListeningPorts } from './ListeningPorts.js';
 import { ErrorBanner, isBusy, ProfileSelect, ScreenHeader } from './Common.js';
 import { PathView } from './PathView.js';
+import { ExportButton } from './ExportButton.js';
+import { addPortsToProfile, rerunWithPorts } from '../lib/rerun.js';
 import { buildCells, ProbeDetail, ProbeMatrix } from './ProbeMatrix.js';
 
 const FLOW: { id: string; label: string }[] = [
@@ -48,6 +50,7 @@ function flowPosition(status: string, stages: Partial<Record<DiagnosisStage, str
 
 export function DiagnoseScreen() {
   const form = useDiagnosisForm();
+  const targetError = useDiagnosisTargetError();
   const run = useDiagnosisRun();
   const actions = useDiagnosisActions();
   const host = useDiagnosisHost();
@@ -58,6 +61,7 @@ export function DiagnoseScreen() {
   const busy = isBusy(run.status);
   const authFieldProps = { idPrefix: 'diag-auth', fields: form.auth, onChange: actions.setAuthForm, disabled: busy };
   const position = flowPosition(run.status, run.stages, result !== null, host !== null);
+  const unresolved = result?.unresolved;
   // Secrets of the optional credential check live only here, only until the run starts.
   const secrets = useCredentialSecrets();
   const [credentialsOpen, setCredentialsOpen] = useState(form.withAuth);
@@ -77,13 +81,7 @@ export function DiagnoseScreen() {
         title="Why is this host “not alive”?"
         lead="Sends the scanner's own discovery probes to the host, shows what came back, traces the path and says what to change."
       />
-      <ol className="steps" aria-label="Diagnosis progress">
-        {FLOW.map((s, i) => (
-          <li key={s.id} className={i < position ? 'done' : i === position ? 'current' : ''} aria-current={i === position ? 'step' : undefined}>
-            {i + 1}. {s.label}
-          </li>
-        ))}
-      </ol>
+      <FlowSteps steps={FLOW} position={position} />
 
       <form className="panel" onSubmit={submit} aria-labelledby="diag-form-h">
         <h2 id="diag-form-h" className="sr-only">
@@ -103,7 +101,14 @@ export function DiagnoseScreen() {
               spellCheck={false}
               onChange={(e) => actions.setForm({ target: e.target.value })}
               disabled={busy}
+              aria-invalid={targetError ? true : undefined}
+              aria-describedby={targetError ? 'diag-target-error' : undefined}
             />
+            {targetError ? (
+              <p id="diag-target-error" className="field-error" role="alert">
+                {targetError}
+              </p>
+            ) : null}
           </div>
           <div>
             <ProfileSelect id="diag-profile" value={form.profile} onChange={(profile) => actions.setForm({ profile })} disabled={busy} />
@@ -195,12 +200,8 @@ export function DiagnoseScreen() {
       </form>
 
       <ErrorBanner message={run.error} />
-      {run.reopened ? (
-        <div className="banner info" role="status">
-          <strong>Reopened from history</strong>
-          This is the stored result of an earlier diagnosis of {run.runTarget}. Run it again to see the host as it is now.
-        </div>
-      ) : null}
+      <ExportButton id={run.historyId} what="this diagnosis" />
+      {run.reopened && result ? <ReopenedBanner result={result} busy={busy} onRunAgain={() => void actions.start()} /> : null}
 
       {run.status === 'cancelled' ? (
         <div className="banner info" role="status" data-testid="diag-cancelled">
@@ -211,6 +212,11 @@ export function DiagnoseScreen() {
         </div>
       ) : null}
 
+      <OutcomeAnnouncer host={host} unresolved={unresolved} />
+      {unresolved ? <UnresolvedPanel unresolved={unresolved} focus={!run.reopened} /> : null}
+      {host ? <VerdictPanel host={host} result={result} focus={!run.reopened} /> : null}
+
+      {unresolved ? null : (
       <PrivilegeNotice
         host={host}
         privilegeKnown={privilege}
@@ -218,14 +224,20 @@ export function DiagnoseScreen() {
         busy={busy}
         onElevate={() => void actions.start(privilege?.rawSockets ? { raw: true } : { elevate: true })}
       />
+      )}
 
-      {(run.status !== 'idle' && run.status !== 'error') || host ? <MatrixPanel /> : null}
-      {host ? <VerdictPanel host={host} /> : null}
+      {!unresolved && ((run.status !== 'idle' && run.status !== 'error') || host) ? <MatrixPanel /> : null}
       <PathView path={path} />
       <OpenPortsPanel profile={run.runProfile} />
       <AuthPanel />
       {result?.auth ? <ListeningPorts ports={result.auth.listening} /> : null}
-      {result ? <AdviceCards advice={result.advice} /> : null}
+      {result ? (
+        <AdviceCards
+          advice={result.advice}
+          busy={busy}
+          onRerun={run.runProfile ? (a) => void rerunWithPorts(run.runProfile ?? form.profile, a.rerun ?? {}) : undefined}
+        />
+      ) : null}
     </>
   );
 }
@@ -382,55 +394,14 @@ function MatrixPanel() {
   );
 }
 
-function VerdictPanel({ host }: { host: HostResult }) {
-  // A diagnosis that already includes the credential check does not send the operator on to it.
-  const { runWithAuth } = useDiagnosisAuth();
-  return (
-    <section className="panel" aria-labelledby="verdict-h">
-      <h2 id="verdict-h">Verdict</h2>
-      <div className="verdict">
-        <span className={`verdict-badge ${host.verdict}`} data-testid="verdict" data-verdict={host.verdict}>
-          {VERDICT_LABEL[host.verdict]}
-        </span>
-        <div>
-          <p style={{ margin: 0 }} data-testid="verdict-reason">
-            {host.reason}
-          </p>
-          <p className="small muted" style={{ margin: '4px 0 0' }}>
-            {host.address !== host.target ? `${host.target} → ${host.address}. ` : ''}
-            {host.aliveBy ? `A scanner would report: ${host.aliveBy}. ` : ''}
-            Profile {host.profile}, {host.privileged ? 'raw sockets' : 'unprivileged'}, {formatMs(host.durationMs)}.
-          </p>
-        </div>
-      </div>
-      {host.alive && !runWithAuth ? (
-        <div className="row" style={{ marginTop: 8 }}>
-          <button
-            type="button"
-            onClick={() => {
-              authActions.setForm({ host: host.address });
-              uiActions.navigate('credentials');
-            }}
-          >
-            Next: check the scanner's credentials on {host.address}
-          </button>
-        </div>
-      ) : null}
-      {host.warnings.length > 0 ? (
-        <ul className="small" aria-label="Warnings about this verdict">
-          {host.warnings.map((w) => (
-            <li key={w}>{w}</li>
-          ))}
-        </ul>
-      ) : null}
-    </section>
-  );
-}
-
 function OpenPortsPanel({ profile }: { profile: string | null }) {
   const ports = useDiagnosisOpenPorts();
-  const { addPort } = useProfilesActions();
   const status = useProfilesStatus();
+  const form = useDiagnosisForm();
+  const run = useDiagnosisRun();
+  const { start } = useDiagnosisActions();
+  // The profile the last "Add to profile" saved into (the form now uses it).
+  const [addedTo, setAddedTo] = useState<string | null>(null);
   if (!ports) return null;
   return (
     <section className="panel" aria-labelledby="open-h">
@@ -446,13 +417,13 @@ function OpenPortsPanel({ profile }: { profile: string | null }) {
                   {p.protocol.toUpperCase()} {p.port}
                 </span>
                 <span>{p.service ?? ''}</span>
-                <span className="muted small">{p.result}</span>
+                <span className="muted small">{OPEN_RESULT[p.result]}</span>
                 {profile ? (
                   <button
                     type="button"
                     className="small"
-                    onClick={() => void addPort(profile, p.protocol, p.port)}
-                    aria-label={`Add ${p.protocol.toUpperCase()} port ${p.port} to profile ${profile}`}
+                    onClick={() => void addPortsToProfile(addedTo ?? profile, p.protocol === 'tcp' ? { tcp: [p.port] } : { udp: [p.port] }).then(setAddedTo)}
+                    aria-label={`Add ${p.protocol.toUpperCase()} port ${p.port} to profile ${addedTo ?? profile}`}
                   >
                     Add to profile
                   </button>
@@ -465,8 +436,23 @@ function OpenPortsPanel({ profile }: { profile: string | null }) {
               {status.notice}
             </p>
           ) : null}
+          {addedTo && form.profile === addedTo ? (
+            <div className="row" style={{ alignItems: 'center' }}>
+              <span className="small">The diagnosis now uses the profile “{addedTo}”.</span>
+              <button type="button" className="primary" onClick={() => void start()} disabled={isBusy(run.status)}>
+                Re-run with {addedTo}
+              </button>
+            </div>
+          ) : null}
         </>
       )}
     </section>
   );
 }
+
+const OPEN_RESULT: Record<OpenPort['result'], string> = {
+  'syn-ack': 'open (SYN-ACK)',
+  rst: 'closed, but the host answered (RST)',
+  'udp-reply': 'open (UDP reply)',
+  'icmp-port-unreachable': 'closed, but the host answered (port unreachable)',
+};

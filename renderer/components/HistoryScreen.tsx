@@ -2,17 +2,21 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { HistoryQueryRequest } from '../../shared/ipc.js';
 import { HISTORY_KINDS } from '../../shared/requests.js';
 import { useHistoryActions, useHistoryError, useHistoryItems, useHistoryLoaded, useHistoryMore, useHistoryNotices, useHistoryOpening, useHistoryQuery, HISTORY_PAGE } from '../stores/historyStore.js';
-import { AUTH_STATUS_LABEL, VERDICT_LABEL } from '../lib/format.js';
+import { AUTH_STATUS_LABEL, formatWhen, VERDICT_LABEL } from '../lib/format.js';
 import { ErrorBanner, ScreenHeader } from './Common.js';
+import { ImportButton } from './BundleImport.js';
+import { bundleActions } from '../stores/bundleStore.js';
 
 const KIND_LABEL = { diagnosis: 'Diagnosis', discovery: 'Sweep', auth: 'Credential check' } as const;
 
-/** `2026-12-02 14:05` in the local time zone: the same in every locale, sortable, never 12/2 vs 2/12. */
+/** `2026-12-02 14:05` in the local time zone (the one date formatter, lib/format.ts). */
 export function isoLocal(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+  return formatWhen(iso, false);
+}
+
+/** Runs stored before titles were words start with a code (`not-alive — …`): the verdict is shown as a label already. */
+function peopleTitle(title: string): string {
+  return title.replace(/^(?:alive|not-alive|rejected-by-host|filtered-in-path|inconclusive|passed|passed-insufficient|failed|not-attempted)(?: — |$)/, '');
 }
 
 /** The search form: applied on Search (or Enter), so typing does not query on every key. */
@@ -133,6 +137,7 @@ export function HistoryScreen() {
           {n}
         </div>
       ))}
+      <ImportButton />
       <section className="panel" aria-label="Search">
         <HistoryFilters query={query} onSearch={(q) => void actions.search(q)} />
       </section>
@@ -203,8 +208,10 @@ export function HistoryScreen() {
                           {h.hosts.alive} of {h.hosts.total} alive
                         </span>
                       ) : null}
+                      {h.importedFrom ? <div className="small" data-testid="history-imported">Imported from {h.importedFrom}</div> : null}
                       {h.interrupted ? <div className="small">Interrupted: the app stopped before this run finished; what was done is kept.</div> : null}
-                      <div className="small muted">{h.title}</div>
+                      <div className="small muted">{peopleTitle(h.title)}</div>
+                      <div className="small muted">{h.privileged ? 'raw sockets' : 'without raw sockets'}</div>
                     </td>
                     <td>
                       <div className="row">
@@ -213,6 +220,9 @@ export function HistoryScreen() {
                         </button>
                         <button type="button" className="small" aria-pressed={h.pinned === true} onClick={() => void actions.pin(h.id, !h.pinned)} aria-label={`${h.pinned ? 'Unpin' : 'Pin'} ${KIND_LABEL[h.kind].toLowerCase()} of ${h.target}`}>
                           {h.pinned ? 'Unpin' : 'Pin'}
+                        </button>
+                        <button type="button" className="small" onClick={() => void bundleActions.exportRun(h.id)} aria-label={`Export ${KIND_LABEL[h.kind].toLowerCase()} of ${h.target} as a debug bundle`}>
+                          Export
                         </button>
                         <button type="button" className="small" onClick={() => void actions.remove(h.id)} aria-label={`Delete ${KIND_LABEL[h.kind].toLowerCase()} of ${h.target} from history`}>
                           Delete

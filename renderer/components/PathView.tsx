@@ -1,8 +1,9 @@
-import type { PathResult } from '../../shared/diagnosis.js';
+import type { PathHop, PathResult } from '../../shared/diagnosis.js';
+import { deviceHop, pathFinding } from '../../shared/pathFacts.js';
 import { formatMs } from '../lib/format.js';
 
 const NOTE: Record<PathResult['hops'][number]['note'], string> = {
-  'time-exceeded': 'TTL exceeded (router)',
+  'time-exceeded': 'TTL exceeded (a router on the way)',
   reached: 'reached the target',
   'admin-prohibited': 'administratively prohibited',
   unreachable: 'unreachable',
@@ -18,7 +19,59 @@ const METHOD: Record<PathResult['method'], string> = {
   none: 'not traced',
 };
 
-/** The route towards the target, hop by hop; a blocking hop is named. */
+function icmpText(h: { icmpType: number | null; icmpCode: number | null; note: PathHop['note'] }): string {
+  return `ICMP ${h.icmpType ?? '?'}/${h.icmpCode ?? '?'}, ${NOTE[h.note]}`;
+}
+
+/** What the trace found, in the words of the verdict and the advice (shared/pathFacts.ts reads the facts once). */
+function Finding({ path }: { path: PathResult }) {
+  const f = pathFinding(path);
+  switch (f.kind) {
+    case 'target-rejects':
+      return (
+        <div className="banner warn" role="note" data-testid="path-finding" data-finding={f.kind}>
+          <strong>The target itself rejects the probes (hop {f.hop})</strong>
+          {path.target} answered the trace with {icmpText(f.block)}: its own firewall refuses the scanner. Nothing on the path
+          blocks it; the fix is on the host.
+        </div>
+      );
+    case 'hop-rejects':
+      return (
+        <div className="banner error" role="note" data-testid="path-finding" data-finding={f.kind}>
+          <strong>
+            Blocked at hop {f.hop}: {f.address}
+            {f.gateway ? " (this machine's gateway)" : ''}
+          </strong>
+          {f.address} is a router or firewall on the path, not the target. It answered
+          {f.block.ttl !== f.hop ? ` the probe sent one hop further (TTL ${f.block.ttl})` : ' the probe'} with {icmpText(f.block)}. Ask whoever
+          runs it to let the scanner through.
+        </div>
+      );
+    case 'silent-after':
+      return (
+        <div className="banner warn" role="note" data-testid="path-finding" data-finding={f.kind}>
+          <strong>
+            Last answer from hop {f.hop}: {f.address}
+          </strong>
+          Nothing answered after it: a firewall at or after {f.address} drops the probes, or the host does (or is off).
+        </div>
+      );
+    case 'reached':
+      return (
+        <p className="small" data-testid="path-finding" data-finding={f.kind}>
+          The trace reached {path.target} at hop {f.hop}: nothing on the path blocks this probe.
+        </p>
+      );
+    case 'no-answer':
+      return (
+        <p className="small" data-testid="path-finding" data-finding={f.kind}>
+          No hop answered the trace.
+        </p>
+      );
+  }
+}
+
+/** The route towards the target, hop by hop. Each device is numbered by the first hop it answered at. */
 export function PathView({ path }: { path: PathResult | null | undefined }) {
   if (!path) return null;
   return (
@@ -26,31 +79,28 @@ export function PathView({ path }: { path: PathResult | null | undefined }) {
       <h2 id="path-h">Path to {path.target}</h2>
       <p className="small muted">
         Traced with {METHOD[path.method]}
-        {path.probe ? ` using ${path.probe}` : ''}. {path.reached ? 'The trace reached the target.' : 'The trace did not reach the target.'}
-        {path.lastResponder ? ` Last hop that answered: ${path.lastResponder}.` : ''}
+        {path.probe ? ` using ${path.probe}` : ''}.
       </p>
-      {path.blockingHop ? (
-        <div className="banner error" role="note">
-          <strong>
-            Blocked at hop {path.blockingHop.ttl}: {path.blockingHop.responder ?? 'unknown address'}
-          </strong>
-          It sent ICMP {path.blockingHop.icmpType ?? '?'}/{path.blockingHop.icmpCode ?? '?'} ({NOTE[path.blockingHop.note]}). Ask whoever runs that
-          router or firewall to let the scanner through.
-        </div>
-      ) : null}
+      <Finding path={path} />
       {path.detail ? <p className="small">{path.detail}</p> : null}
       {path.hops.length > 0 ? (
         <ol className="path" aria-label="Hops">
-          {path.hops.map((h) => (
-            <li key={h.ttl} className={h.note === 'admin-prohibited' || h.note === 'unreachable' ? 'block' : ''}>
-              <span className="mono">#{h.ttl}</span>
-              <span>
-                <span className="mono">{h.responder ?? '*'}</span> — {NOTE[h.note]}
-                {h.icmpType != null ? ` (ICMP ${h.icmpType}/${h.icmpCode ?? '?'})` : ''}
-              </span>
-              <span className="mono">{formatMs(h.rttMs)}</span>
-            </li>
-          ))}
+          {path.hops.map((h) => {
+            const first = h.responder !== null ? deviceHop(path, h.responder) : null;
+            const isTarget = h.responder !== null && h.responder.toLowerCase() === path.target.toLowerCase();
+            return (
+              <li key={h.ttl} className={h.note === 'admin-prohibited' || h.note === 'unreachable' ? 'block' : ''}>
+                <span className="mono">#{h.ttl}</span>
+                <span>
+                  <span className="mono">{h.responder ?? '*'}</span>
+                  {isTarget ? ' (the target)' : first !== null && first !== h.ttl ? ` (the device of hop ${first} again)` : ''} —{' '}
+                  {isTarget && h.note === 'time-exceeded' ? 'answered' : NOTE[h.note]}
+                  {h.icmpType != null ? ` (ICMP ${h.icmpType}/${h.icmpCode ?? '?'})` : ''}
+                </span>
+                <span className="mono">{formatMs(h.rttMs)}</span>
+              </li>
+            );
+          })}
         </ol>
       ) : null}
     </section>

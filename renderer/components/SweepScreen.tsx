@@ -16,14 +16,20 @@ import { formatEta, formatMs, VERDICT_LABEL } from '../lib/format.js';
 import { diagnosisActions } from '../stores/diagnosisStore.js';
 import { uiActions } from '../stores/uiStore.js';
 import { ErrorBanner, isBusy, ProfileSelect, ScreenHeader } from './Common.js';
+import { ExportButton } from './ExportButton.js';
+import { useSweepHistoryId } from '../stores/sweepStore.js';
 import { buildCells, ProbeDetail, ProbeMatrix } from './ProbeMatrix.js';
+import { SweepByReason } from './SweepByReason.js';
+import { foundByText } from '../lib/labels.js';
+import { countHosts } from '../lib/targets.js';
 
 export function SweepScreen() {
   const input = useSweepInput();
   const progress = useSweepProgress();
   const actions = useSweepActions();
   const busy = isBusy(progress.status);
-  const entries = useMemo(() => parseTargetsText(input.targetsText).length, [input.targetsText]);
+  const entries = useMemo(() => parseTargetsText(input.targetsText), [input.targetsText]);
+  const count = useMemo(() => countHosts(entries), [entries]);
 
   function submit(e: FormEvent): void {
     e.preventDefault();
@@ -55,7 +61,10 @@ export function SweepScreen() {
               spellCheck={false}
               placeholder={'10.0.4.0/24\n10.0.5.10-20\ndb01.example.com'}
             />
-            <div className="small muted">{entries} entr{entries === 1 ? 'y' : 'ies'}</div>
+            <div className="small muted" data-testid="sweep-host-count">
+              {count.hosts.toLocaleString('en-US')} host{count.hosts === 1n ? '' : 's'} in {entries.length} entr{entries.length === 1 ? 'y' : 'ies'}
+              {count.unknown > 0 ? ` (${count.unknown} not understood: checked when the sweep starts)` : ''}
+            </div>
           </div>
           <div className="stack">
             <ProfileSelect id="sweep-profile" value={input.profile} onChange={actions.setProfile} disabled={busy} />
@@ -78,6 +87,7 @@ export function SweepScreen() {
       </form>
       <ErrorBanner message={progress.error} />
       {progress.status !== 'idle' && progress.status !== 'error' ? <ProgressPanel /> : null}
+      <SweepExport />
       {progress.errors.length > 0 ? (
         <div className="banner warn" role="note">
           <strong>{progress.errors.length} target{progress.errors.length === 1 ? '' : 's'} could not be probed</strong>
@@ -90,10 +100,15 @@ export function SweepScreen() {
           </ul>
         </div>
       ) : null}
+      <SweepByReason />
       <ResultsTable />
       <HostDrillDown />
     </>
   );
+}
+
+function SweepExport() {
+  return <ExportButton id={useSweepHistoryId()} what="this sweep" />;
 }
 
 function ProgressPanel() {
@@ -218,7 +233,7 @@ function ResultsTable() {
                 <td>
                   <span className={`pill ${r.verdict}`}>{VERDICT_LABEL[r.verdict]}</span>
                 </td>
-                <td className="mono small">{r.aliveBy || '—'}</td>
+                <td className="small">{foundByText(r.aliveBy) || '—'}</td>
                 <td className="mono small nowrap">{formatMs(r.durationMs)}</td>
                 <td className="small">{r.reason}</td>
               </tr>

@@ -1,8 +1,8 @@
 /**
  * Display helpers: plain-words labels for contract values. Pure functions, no React.
  */
-import type { ProbeMethod, ProbeOutcome, ProbeResult, Verdict } from '../../shared/discovery.js';
-import type { AuthStatus, AuthStepId, DelegationMethod } from '../../shared/auth.js';
+import type { ProbeMethod, ProbeResult } from '../../shared/discovery.js';
+import type { DelegationMethod } from '../../shared/auth.js';
 
 /** Colour class of a matrix cell: `ok` proof of life, `bad` rejected/unreachable, `none` silence, `priv` not sent. */
 export type CellTone = 'ok' | 'bad' | 'warn' | 'none' | 'priv' | 'pending';
@@ -26,22 +26,6 @@ export function probeTone(p: ProbeResult): CellTone {
   }
 }
 
-export const OUTCOME_LABEL: Record<ProbeOutcome, string> = {
-  'syn-ack': 'SYN-ACK (open)',
-  rst: 'RST (closed, alive)',
-  'echo-reply': 'echo reply',
-  'timestamp-reply': 'timestamp reply',
-  'udp-reply': 'UDP reply',
-  'icmp-port-unreachable': 'port unreachable',
-  'icmp-admin-prohibited': 'admin prohibited',
-  'icmp-unreachable': 'unreachable',
-  'icmp-time-exceeded': 'TTL exceeded',
-  'no-response': 'no response',
-  'needs-privilege': 'needs privilege',
-  error: 'error',
-  cancelled: 'cancelled',
-};
-
 export const METHOD_LABEL: Record<ProbeMethod, string> = {
   raw: 'raw socket',
   connect: 'TCP connect() fallback',
@@ -62,13 +46,9 @@ export function isFallback(p: ProbeResult): boolean {
 /** "TCP SYN 22", "TCP ACK 2869→80", "UDP 53", "ICMP echo": the one formatter, in shared/. */
 export { probeLabel } from '../../shared/discovery.js';
 
-/** Stable key of a probe inside one host's matrix. */
-export function probeKey(p: Pick<ProbeResult, 'kind' | 'port' | 'sourcePort'>): string {
-  // SYN/UDP/ICMP probes use a random (or OS-chosen) source port: only ACK and SYN-ACK probes are
-  // identified by theirs.
-  const src = p.kind === 'ack' || p.kind === 'syn-ack' ? (p.sourcePort ?? '') : '';
-  return `${p.kind}:${src}:${p.port ?? ''}`;
-}
+export { probeKey } from '../../shared/discovery.js';
+/** Words for people (outcomes, verdicts, credential statuses and steps): one place, shared/labels.ts. */
+export { AUTH_STATUS_LABEL, OUTCOME_LABEL, STEP_LABEL, VERDICT_LABEL } from '../../shared/labels.js';
 
 /** A probe the profile will send, before its result is known. */
 export type PlannedProbe = Pick<ProbeResult, 'protocol' | 'kind' | 'port' | 'sourcePort'>;
@@ -91,38 +71,6 @@ export function plannedProbes(profile: {
   for (const port of profile.udp) out.push({ protocol: 'udp', kind: 'udp', port, sourcePort: null });
   return out;
 }
-
-export const VERDICT_LABEL: Record<Verdict, string> = {
-  alive: 'Alive',
-  'not-alive': 'Not alive',
-  'rejected-by-host': 'Rejected by the host',
-  'filtered-in-path': 'Filtered on the path',
-  inconclusive: 'Inconclusive',
-};
-
-export const AUTH_STATUS_LABEL: Record<AuthStatus, string> = {
-  passed: 'Passed',
-  'passed-insufficient': 'Passed* — insufficient privileges',
-  failed: 'Failed',
-  'not-attempted': 'Not attempted',
-};
-
-export const STEP_LABEL: Record<AuthStepId, string> = {
-  reach: 'SSH port reachable',
-  handshake: 'SSH handshake',
-  'host-key': 'Host key',
-  login: 'Login',
-  uid: 'User id before delegation',
-  elevate: 'Root delegation',
-  'uid-elevated': 'User id after delegation (must be 0)',
-  'sudo-rules': 'sudo rules (sudo -l)',
-  'tmp-exec': 'Scripts run from /tmp',
-  sessions: 'Parallel SSH sessions',
-  commands: 'Commands the scan uses',
-  listening: 'Listening ports',
-  history: "Root's shell history",
-  auditd: 'auditd',
-};
 
 export const DELEGATION_LABEL: Record<DelegationMethod, string> = {
   'sudo-su': 'sudo su - (scanner default)',
@@ -149,10 +97,13 @@ export function formatEta(ms: number | null | undefined): string {
   return `${Math.floor(s / 60)} min ${s % 60} s left`;
 }
 
-export function formatWhen(iso: string): string {
+/** `2026-12-02 14:05:09` in the local time zone: the same in every locale, sortable, never 12/2 vs 2/12. */
+export function formatWhen(iso: string, seconds = true): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleString();
+  const p = (n: number) => String(n).padStart(2, '0');
+  const hm = `${p(d.getHours())}:${p(d.getMinutes())}${seconds ? `:${p(d.getSeconds())}` : ''}`;
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${hm}`;
 }
 
 /**

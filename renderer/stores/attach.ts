@@ -5,6 +5,7 @@
  */
 import type { ScanReadyApi, Unsubscribe } from '../../shared/ipc.js';
 import { attachAuth } from './authStore.js';
+import { attachBundle } from './bundleStore.js';
 import { attachCredentialsVault } from './credentialsVault.js';
 import { attachDiagnosis } from './diagnosisStore.js';
 import { attachHistory } from './historyStore.js';
@@ -13,7 +14,7 @@ import { attachSettings } from './settingsStore.js';
 import { attachSweep } from './sweepStore.js';
 
 export function attach(api: ScanReadyApi): Unsubscribe {
-  const detach = [attachProfiles, attachSettings, attachHistory, attachDiagnosis, attachAuth, attachSweep, attachCredentialsVault].map((attachOne) => attachOne(api));
+  const detach = [attachProfiles, attachSettings, attachHistory, attachDiagnosis, attachAuth, attachSweep, attachCredentialsVault, attachBundle].map((attachOne) => attachOne(api));
   return () => {
     for (const off of detach) off();
   };

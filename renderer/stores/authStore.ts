@@ -129,3 +129,5 @@ export const useAuthRun = () =>
   );
 export const useAuthActions = () => useAuthStore((s) => s.actions);
 export const authActions = useAuthStore.getState().actions;
+/** The stored run on screen (for Export bundle). */
+export const useAuthHistoryId = () => useAuthStore((s) => s.historyId);

@@ -2,12 +2,14 @@
 // IPC, HTTP + WebSocket) and the real engine are covered by e2e/specs/diagnose.spec.ts.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DiagnosePush } from '../../shared/ipc.js';
+import { builtinProfile, type DiscoveryProfile } from '../../shared/profiles.js';
 import { createDiagnosisStore } from './diagnosisStore.js';
 import { fakeBridge, type FakeBridge } from './fakeBridge.js';
 import { CANCEL_CONFIRM_MS } from './runSlice.js';
 import { authResult, CHANGED_KEY_STEP, diagnosisResult, host, probe, prompt, REACH_STEP } from './storeFixtures.js';
 
 const RUN = 'diag-1';
+const PROFILE_FOR_GRID = builtinProfile('qualys-default') as DiscoveryProfile;
 const TARGET = '198.18.1.10';
 
 describe('diagnosis store', () => {
@@ -54,6 +56,21 @@ describe('diagnosis store', () => {
     push({ type: 'done', result: diagnosisResult(TARGET), historyId: 'h-1' });
     expect(state()).toMatchObject({ status: 'done', historyId: 'h-1', error: null });
     expect(state().result?.target).toBe(TARGET);
+  });
+
+  it('a name that does not resolve ends with no verdict and no probe grid', async () => {
+    store = createDiagnosisStore(() => ({ ...PROFILE_FOR_GRID }));
+    detach();
+    detach = state().run.attach(bridge.api);
+    await start();
+    expect(state().planned.length).toBeGreaterThan(0);
+    const result = { ...diagnosisResult('no-such-host.invalid'), unresolved: { name: 'no-such-host.invalid', reason: 'cannot resolve host name' } };
+    push({ type: 'done', result, historyId: 'h-dns' });
+    expect(state()).toMatchObject({ status: 'done', host: null, planned: [], probes: {} });
+    expect(state().result?.unresolved?.name).toBe('no-such-host.invalid');
+    // Reopened from history: the same.
+    state().actions.show(result, 'h-dns');
+    expect(state()).toMatchObject({ status: 'done', host: null, planned: [], reopened: true });
   });
 
   it('replays events that came before start returned, and ignores other runs', async () => {
@@ -149,12 +166,30 @@ describe('diagnosis store', () => {
     bridge.answer('scanready:diagnose:start', () => ({ ok: false, error: { code: 'bad-input', message: 'a diagnosis is about one host' } }));
     await start();
     expect(state()).toMatchObject({ status: 'error' });
-    expect(state().error).toMatch(/one host/);
+    // About the target: shown at the target field, not as a banner.
+    expect(state().targetError).toMatch(/one host/);
+    expect(state().error).toBeNull();
+  });
+
+  it('a range in the diagnosis field: a field error in the app’s words, nothing sent', async () => {
+    state().actions.setForm({ target: '198.19.0.0/8' });
+    await state().actions.start();
+    expect(state().targetError).toMatch(/range of addresses.*use Sweep/);
+    expect(state().targetError).not.toMatch(/--|force/);
+    expect(bridge.sent).toHaveLength(0);
+    // Editing the field clears it.
+    state().actions.setForm({ target: '198.19.0.1' });
+    expect(state().targetError).toBeNull();
+    // An engine message with a CLI flag is reworded.
+    bridge.answer('scanready:diagnose:start', () => ({ ok: false, error: { code: 'bad-input', message: '16777216 addresses is larger than a /16 (65536); narrow the range or pass --force' } }));
+    await state().actions.start();
+    expect(state().targetError).toMatch(/use Sweep for ranges/);
+    expect(state().targetError).not.toMatch(/--force/);
   });
 
   it('refuses to start without a target, and a second start while one runs', async () => {
     await state().actions.start();
-    expect(state().error).toMatch(/address or host name/);
+    expect(state().targetError).toMatch(/address or host name/);
     expect(bridge.sent).toHaveLength(0);
     await start();
     await start();

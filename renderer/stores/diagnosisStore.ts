@@ -9,6 +9,7 @@ import { DEFAULT_PROFILE_NAME } from '../../shared/profiles.js';
 import type { DiagnoseRequestInput, ProbeMode } from '../../shared/requests.js';
 import { plainError, plannedProbes, probeKey, type PlannedProbe } from '../lib/format.js';
 import { credentialRequest, DEFAULT_CREDENTIAL_FIELDS, type AuthSecrets, type CredentialFields } from '../lib/credentials.js';
+import { singleTargetProblem, targetWording } from '../lib/targets.js';
 import { getProfile } from './profilesStore.js';
 import { changedKeyOf, changedKeyOfResult, ended, failed, IDLE_RUN, isActive, isStopping, runSlice, type RunSlice } from './runSlice.js';
 
@@ -29,6 +30,8 @@ export interface DiagnosisForm {
 
 interface DiagnosisState extends RunSlice {
   form: DiagnosisForm;
+  /** What is wrong with the target field (shown at the field, `aria-invalid`); cleared when it is edited. */
+  targetError: string | null;
   /** The run's target and profile (the form may change while it runs). */
   runTarget: string | null;
   runProfile: string | null;
@@ -85,7 +88,7 @@ const emptyRun = {
   runWithAuth: false,
   authSteps: [],
   authResult: null,
-} satisfies Omit<DiagnosisState, 'form' | 'actions' | 'run'>;
+} satisfies Omit<DiagnosisState, 'form' | 'targetError' | 'actions' | 'run'>;
 
 function splitIps(text: string): string[] {
   return text
@@ -118,15 +121,17 @@ export function createDiagnosisStore(profileOf: (name: string) => DiscoveryProfi
       auth: { ...DEFAULT_CREDENTIAL_FIELDS },
     },
     ...emptyRun,
+    targetError: null,
     actions: {
-      setForm: (patch) => set((s) => ({ form: { ...s.form, ...patch } })),
+      setForm: (patch) => set((s) => ({ form: { ...s.form, ...patch }, ...('target' in patch ? { targetError: null } : {}) })),
       setAuthForm: (patch) => set((s) => ({ form: { ...s.form, auth: { ...s.form.auth, ...patch } } })),
       start: async (opts) => {
         const { form, status } = get();
         if (isActive(status)) return;
         const target = form.target.trim();
-        if (!target) {
-          set({ error: 'Type the address or host name the scanner reports as not alive.' });
+        const problem = singleTargetProblem(target);
+        if (problem) {
+          set({ targetError: problem, error: null });
           return;
         }
         // The credential check: built from the form and the secrets handed in (never stored). A re-run
@@ -143,6 +148,7 @@ export function createDiagnosisStore(profileOf: (name: string) => DiscoveryProfi
         const profile = profileOf(form.profile);
         set({
           ...emptyRun,
+          targetError: null,
           status: 'starting',
           runWithAuth: auth !== undefined,
           runTarget: target,
@@ -162,6 +168,11 @@ export function createDiagnosisStore(profileOf: (name: string) => DiscoveryProfi
             ...(auth ? { auth } : {}),
           }),
         );
+        // A refused start about the target belongs to the target field, in the app's words.
+        const after = get();
+        if (after.status === 'error' && after.error && after.host === null && /address|host|name|resolve|range|target|IPv[46]|CIDR/i.test(after.error)) {
+          set({ targetError: targetWording(after.error), error: null });
+        }
       },
       cancel: () => get().run.cancel(),
       answerHostKey: (accept) => get().run.answerHostKey(accept),
@@ -170,8 +181,11 @@ export function createDiagnosisStore(profileOf: (name: string) => DiscoveryProfi
         get().run.forget();
         const probes: Record<string, ProbeResult> = {};
         for (const p of result.discovery.probes) probes[probeKey(p)] = p;
-        const profile = profileOf(result.discovery.profile);
-        set({
+        // A name that did not resolve has no probes and no verdict: no grid, no badge.
+        const profile = result.unresolved ? undefined : profileOf(result.discovery.profile);
+        set((s) => ({
+          // The form shows what this run used (target, profile), so "Run again" repeats it.
+          form: { ...s.form, target: result.target, profile: result.discovery.profile },
           ...emptyRun,
           status: 'done',
           reopened: historyId !== null,
@@ -182,7 +196,7 @@ export function createDiagnosisStore(profileOf: (name: string) => DiscoveryProfi
           privileged: result.discovery.privileged,
           planned: profile ? plannedProbes(profile) : [],
           probes,
-          host: result.discovery,
+          host: result.unresolved ? null : result.discovery,
           path: result.path,
           openPorts: result.openPorts,
           result,
@@ -191,7 +205,7 @@ export function createDiagnosisStore(profileOf: (name: string) => DiscoveryProfi
           authResult: result.auth,
           changedKey: changedKeyOfResult(result.auth, null),
           stages: { discovery: 'done', path: result.path ? 'done' : 'skipped', auth: result.auth ? 'done' : 'skipped', advice: 'done' },
-        });
+        }));
       },
       reset: () => {
         get().run.forget();
@@ -247,7 +261,8 @@ function applyEvent(s: DiagnosisState, e: DiagnosePush['event']): Partial<Diagno
         ...ended(s),
         result: e.result,
         historyId: e.historyId ?? null,
-        host: e.result.discovery,
+        host: e.result.unresolved ? null : e.result.discovery,
+        ...(e.result.unresolved ? { planned: [], probes: {} } : {}),
         path: e.result.path,
         openPorts: e.result.openPorts,
         authResult: e.result.auth,
@@ -269,6 +284,7 @@ const useDiagnosisStore = createDiagnosisStore();
 export const attachDiagnosis = (api: ScanReadyApi): Unsubscribe => useDiagnosisStore.getState().run.attach(api);
 
 export const useDiagnosisForm = () => useDiagnosisStore((s) => s.form);
+export const useDiagnosisTargetError = () => useDiagnosisStore((s) => s.targetError);
 export const useDiagnosisRun = () =>
   useDiagnosisStore(
     useShallow((s) => ({

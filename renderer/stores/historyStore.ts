@@ -128,7 +128,13 @@ export function attachHistory(api: ScanReadyApi): Unsubscribe {
   const off = api.history.onChanged(() => {
     void useHistoryStore.getState().actions.load();
   });
+  // Read the first page once the first screen is up, so History opens with its rows at once; the
+  // screen still reads again when it opens (runs stored by another process push no event).
+  const prefetch = setTimeout(() => {
+    if (!useHistoryStore.getState().loaded) void useHistoryStore.getState().actions.load();
+  }, 0);
   return () => {
+    clearTimeout(prefetch);
     off();
     bridge.set(null);
   };

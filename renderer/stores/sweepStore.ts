@@ -108,6 +108,7 @@ export function createSweepStore() {
             ...emptyRun,
             status: result.cancelled ? 'cancelled' : 'done',
             targetsText: target,
+            ...(result.hosts[0] ? { profile: result.hosts[0].profile } : {}),
             results: result.hosts,
             total: result.hosts.length,
             done: result.hosts.length,
@@ -196,3 +197,5 @@ export const useSweepSelected = () =>
   useSweepStore((s) => (s.selected ? (s.results.find((r) => r.address === s.selected) ?? null) : null));
 export const useSweepActions = () => useSweepStore((s) => s.actions);
 export const sweepActions = useSweepStore.getState().actions;
+/** The stored run on screen (for Export bundle). */
+export const useSweepHistoryId = () => useSweepStore((s) => s.historyId);

@@ -87,6 +87,7 @@ export const sessionsStep: PostLoginStep = {
         // Only the key we already verified: a parallel connection must not accept anything else.
         hostKeyDecision: (k) => k.fingerprint === fingerprint,
       });
+      c.transcript = conn.transcript;
       try {
         const r = await c.exec('true', { timeoutMs: req.timeoutMs, signal, openRetries: 0 });
         if (r.timedOut) throw new SshError('timeout', 'command timed out');
