@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { FARM20 } from '../../e2e/lab/hosts.js';
 import { builtinProfile } from '../../shared/profiles.js';
-import type { TriageGroup, TriageHost } from '../../shared/triage.js';
+import type { TriageGroup } from '../../shared/triage.js';
 import { canUseRawSockets } from '../probes/index.js';
 import { parseIPv4, planTargets } from '../targets/index.js';
 import { HostSink, readInput } from './parse/index.js';
