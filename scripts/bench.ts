@@ -241,6 +241,38 @@ async function benchPathAndPorts(runs = 3): Promise<boolean> {
 const LAB_OPEN = '198.18.1.10';
 const check = (ok: boolean): string => (ok ? 'PASS' : 'FAIL');
 
+/**
+ * Triage of the lab's 4,096-address farm (198.18.240.0/20, e2e/lab/lab.sh farm20_up) against
+ * `nmap -sn` with the same probes on the same list: wall time (target ≤ 0.5× nmap), the same
+ * alive/not-alive bit for every host, and peak RSS (target < 250 MB).
+ */
+async function benchTriageFarm(): Promise<boolean> {
+  const cidr = '198.18.240.0/20';
+  const nm = await run('nmap', nmapArgs([cidr]), 900_000);
+  const tr = await run('node', [path.join(root, 'scripts', 'bench-rss.cjs'), 'triage', cidr, '--json', '--scanner-ip', '198.51.100.7'], 900_000);
+  const kb = Number(/SCANREADY_MAX_RSS_KB=(\d+)/.exec(tr.stderr)?.[1] ?? NaN);
+  const nmUp = nmapAlive(nm.stdout);
+  const hosts: { address: string; verdict: string }[] = [];
+  const groups: { cause: string; size: number }[] = [];
+  for (const line of tr.stdout.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const o = JSON.parse(line) as { type: string; address: string; verdict: string; cause: string; size: number };
+    if (o.type === 'host') hosts.push(o);
+    else if (o.type === 'group') groups.push(o);
+  }
+  const disagree = hosts.filter((h) => (h.verdict === 'alive') !== nmUp.has(h.address)).map((h) => h.address);
+  const ratio = tr.wallMs / nm.wallMs;
+  const ok = hosts.length === 4094 && disagree.length === 0 && kb / 1024 < 250 && ratio <= 0.5;
+  console.log(`\n== Triage of the 4,096-address farm (${cidr})`);
+  console.log(`nmap -sn       ${fmt(nm.wallMs)}   ${nmUp.size} up`);
+  console.log(`triage         ${fmt(tr.wallMs)}   ${hosts.length} hosts, ${groups.length} groups: ${groups.map((g) => `${g.cause} ${g.size}`).join(', ')}`);
+  console.log(`ratio          ${ratio.toFixed(2)} (target ≤ 0.50; triage also traces paths and runs the port finder)`);
+  console.log(`agreement      ${hosts.length - disagree.length}/${hosts.length} hosts${disagree.length ? ` — differ: ${disagree.slice(0, 10).join(', ')}` : ''}`);
+  console.log(`peak RSS       ${(kb / 1024).toFixed(1)} MB (target < 250 MB)`);
+  console.log(`result         ${check(ok)}`);
+  return ok;
+}
+
 async function main(): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('the benchmark needs root (raw sockets, nmap -sn, the lab)');
   if (spawnSync('nmap', ['--version']).status !== 0) throw new Error('nmap is not installed (npm run setup:test installs it)');
@@ -373,6 +405,7 @@ async function main(): Promise<void> {
   allOk = (await benchDiscoverOne()) && allOk;
   allOk = (await benchHistorySize()) && allOk;
   allOk = (await benchPathAndPorts()) && allOk;
+  allOk = (await benchTriageFarm()) && allOk;
 
   console.log(`\n${allOk ? 'All benchmark targets met.' : 'Some benchmark targets were NOT met.'}`);
   process.exitCode = allOk ? 0 : 1;
