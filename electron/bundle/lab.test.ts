@@ -19,6 +19,7 @@ import { writeBundleFromHistory } from './export.js';
 import { readBundle } from './read.js';
 import { requestSecrets } from './redact.js';
 import { runCli } from './fixtures/cli.js';
+import { encodedForms } from './secretForms.testkit.js';
 
 const FIX = path.resolve(__dirname, '..', '..', 'e2e', 'lab', 'fixtures');
 const SUDOPW = 'SrLab-sudopw-pw1';
@@ -27,23 +28,8 @@ const KEY_PASS = readFileSync(path.join(FIX, 'id_ed25519_pass'), 'utf8');
 const KEY_PLAIN = readFileSync(path.join(FIX, 'id_ed25519_plain'), 'utf8');
 const keyLines = (k: string): string[] => k.split('\n').map((l) => l.trim()).filter((l) => l.length >= 16 && !l.includes('-----'));
 
-/** The forms the issue names, computed independently of the redactor. */
-function forms(s: string): string[] {
-  const b = Buffer.from(s, 'utf8');
-  return [
-    ...new Set([
-      s,
-      [...s].reverse().join(''),
-      b.toString('base64'),
-      b.toString('base64').replace(/=+$/, ''),
-      b.toString('base64url'),
-      b.toString('hex'),
-      b.toString('hex').toUpperCase(),
-      encodeURIComponent(s),
-      [...b].map((x) => `%${x.toString(16).padStart(2, '0').toUpperCase()}`).join(''),
-    ]),
-  ];
-}
+/** The forms the issue names, computed independently of the redactor (secretForms.testkit.ts). */
+const forms = encodedForms;
 
 function leaks(where: string, text: string, secrets: readonly string[], keys: readonly string[]): string[] {
   const out: string[] = [];

@@ -20,6 +20,7 @@ import { startWebServer, type WebServer } from '../web/server.js';
 import { readBundle } from './read.js';
 import { storedTexts } from '../history/index.js';
 import { writeBundleFromHistory } from './export.js';
+import { encodedForms } from './secretForms.testkit.js';
 
 const PASSWORD = 'Hunter2-Leak!pw';
 const PASSPHRASE = 'Pass phrase/77+';
@@ -31,24 +32,8 @@ const HOST_KEY = ssh2.utils.generateKeyPairSync('ed25519').private;
 const LONG_SECRETS = [PASSWORD, PASSPHRASE, "echo 'Tmpl-S3cret-9' | sudo -S -p ''", 'Tmpl-S3cret-9'];
 const KEY_LINES = PRIVATE_KEY.split('\n').filter((l) => l.trim().length >= 16 && !l.includes('-----'));
 
-/** Independent of the redactor: the encodings a hostile host may use. */
-function forms(s: string): string[] {
-  const b = Buffer.from(s, 'utf8');
-  return [
-    ...new Set([
-      s,
-      [...s].reverse().join(''),
-      b.toString('base64'),
-      b.toString('base64').replace(/=+$/, ''),
-      b.toString('base64url'),
-      b.toString('hex'),
-      b.toString('hex').toUpperCase(),
-      encodeURIComponent(s),
-      [...b].map((x) => `%${x.toString(16).padStart(2, '0').toUpperCase()}`).join(''),
-      JSON.stringify(s).slice(1, -1),
-    ]),
-  ];
-}
+/** The forms the issue names, computed independently of the redactor (secretForms.testkit.ts). */
+const forms = encodedForms;
 
 /** What the hostile host says, line by line, for every command. */
 function echoes(): string {

@@ -42,17 +42,13 @@ export interface TriageOptions {
 
 export type TriageResult = Extract<TriageEvent, { type: 'done' }>;
 
-interface HostRecord {
-  address: string;
-  target: string;
-  verdict: Verdict;
-  reason: string;
-  aliveBy: string;
-  answered: string;
+/** A host while the triage runs: the contract's fields (shared/triage.ts) plus the grouping keys. */
+type HostRecord = Pick<TriageHost, 'address' | 'target' | 'verdict' | 'reason' | 'aliveBy' | 'answered' | 'ports'> & {
+  /** The filtering or last responding hop, when the probes told. */
   hop: string | null;
+  /** The preliminary group key. */
   key: string;
-  ports: number[];
-}
+};
 
 interface Prelim {
   key: string;
