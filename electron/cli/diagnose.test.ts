@@ -40,7 +40,8 @@ describe.skipIf(skipWithoutRawSockets())('scanready diagnose (lab)', () => {
     expect(r.stdout).toContain('FILTERED IN PATH');
     expect(r.stdout).toMatch(/2\s+198\.18\.0\.2\s+[\d.]+ ms\s+ICMP 3\/13 administratively prohibited {2}← blocks/);
     expect(r.stdout).toContain('What to change');
-    expect(r.stdout).toMatch(/1\. \[fix\] 198\.18\.0\.2 on the path rejects the probes/);
+    // The device is named by the first hop it answered at (shared/pathFacts.ts): the gateway here.
+    expect(r.stdout).toMatch(/1\. \[fix\] 198\.18\.0\.2 \(hop 1, this machine's gateway\) on the path rejects the probes/);
     expect(r.stdout).toContain('who to ask:');
     // No --scanner-ip: the rules use this machine's address and say so.
     expect(r.stdout).toContain(`firewall rules use this machine's address toward the target (${LAB.scannerAddress})`);
