@@ -27,7 +27,7 @@ async function saved(download: Download, dir: string): Promise<string> {
 
 async function credentialCheck(app: Page): Promise<void> {
   await app.getByRole('button', { name: 'Credentials', exact: true }).click();
-  await app.getByLabel('Host').fill(LAB.ssh);
+  await app.getByLabel('Host', { exact: true }).fill(LAB.ssh);
   await app.getByLabel('User (the scan account)').fill(USER);
   await app.getByLabel('Login password', { exact: true }).fill(PASSWORD);
   await app.getByRole('button', { name: 'Check credentials' }).click();

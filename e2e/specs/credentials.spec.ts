@@ -18,7 +18,7 @@ test.describe('credential check', () => {
 
   async function fill(app: Page, user: string, password: string): Promise<void> {
     await app.getByRole('button', { name: 'Credentials', exact: true }).click();
-    await app.getByLabel('Host').fill(LAB.ssh);
+    await app.getByLabel('Host', { exact: true }).fill(LAB.ssh);
     await app.getByLabel('User (the scan account)').fill(user);
     await app.getByLabel('Login password', { exact: true }).fill(password);
   }
@@ -158,7 +158,7 @@ test.describe('credential check', () => {
   test('a changed host key is a hard stop before any secret is sent', async ({ app, shot }) => {
     const check = async (): Promise<void> => {
       await app.getByRole('button', { name: 'Credentials', exact: true }).click();
-      await app.getByLabel('Host').fill(LAB.sshRekey);
+      await app.getByLabel('Host', { exact: true }).fill(LAB.sshRekey);
       await app.getByLabel('User (the scan account)').fill(ACCOUNTS.root.user);
       await app.getByLabel('Login password', { exact: true }).fill(ACCOUNTS.root.password);
       await app.getByRole('button', { name: 'Check credentials' }).click();
