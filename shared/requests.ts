@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { DEFAULT_RATE_PPS } from './rate.js';
 import { authRequestSchema } from './auth.js';
 import { DEFAULT_PROFILE_NAME, profileSchema } from './profiles.js';
+import { HISTORY_ID_RE } from './historyId.js';
 
 const port = z.number().int().min(1, 'port must be 1-65535').max(65535, 'port must be 1-65535');
 
@@ -88,8 +89,8 @@ export type WatchRequestInput = z.input<typeof watchRequestSchema>;
 /** Two History runs to compare (A the earlier). */
 export const compareRequestSchema = z
   .object({
-    a: z.string().regex(/^[A-Za-z0-9-]{1,80}$/, 'not a History id'),
-    b: z.string().regex(/^[A-Za-z0-9-]{1,80}$/, 'not a History id'),
+    a: z.string().regex(HISTORY_ID_RE, 'not a History id'),
+    b: z.string().regex(HISTORY_ID_RE, 'not a History id'),
   })
   .strict();
 export type CompareRequest = z.infer<typeof compareRequestSchema>;
@@ -150,7 +151,7 @@ export const profileExportSchema = z
   .strict();
 export type ProfileExportRequest = z.input<typeof profileExportSchema>;
 
-export const idRequestSchema = z.object({ id: z.string().regex(/^[A-Za-z0-9-]{1,80}$/, 'bad history id') }).strict();
+export const idRequestSchema = z.object({ id: z.string().regex(HISTORY_ID_RE, 'bad history id') }).strict();
 export type IdRequest = z.infer<typeof idRequestSchema>;
 
 /** Debug bundles from the app: a stored run, optionally with host names and addresses replaced. */

@@ -56,11 +56,11 @@ test.describe('sweep', () => {
     await cancel.click();
     await expect(app.getByRole('heading', { name: 'Sweep cancelled' })).toBeVisible({ timeout: 15_000 });
     const text = (await app.getByTestId('sweep-counts').textContent()) ?? '';
-    const done = Number((/(\d+) of 4094/.exec(text)?.[1] ?? 'NaN').replace(/,/g, ''));
-    expect(done).toBeLessThan(4094);
-    expect(done).toBeGreaterThan(0);
+    const hostsFinished = Number((/(\d+) of 4094/.exec(text)?.[1] ?? 'NaN').replace(/,/g, ''));
+    expect(hostsFinished).toBeLessThan(4094);
+    expect(hostsFinished).toBeGreaterThan(0);
     // What was found before the cancel stays on screen.
-    await expect(app.getByTestId('sweep-table').locator('tbody tr')).toHaveCount(Math.min(done, 50));
+    await expect(app.getByTestId('sweep-table').locator('tbody tr')).toHaveCount(Math.min(hostsFinished, 50));
     await expect(app.getByRole('button', { name: 'Start sweep' })).toBeEnabled();
   });
 });

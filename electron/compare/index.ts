@@ -6,6 +6,7 @@ import { stat } from 'node:fs/promises';
 import type { ComparableRun } from '../../shared/compare.js';
 import type { HistoryEntry } from '../../shared/ipc.js';
 import type { BundleResult } from '../bundle/result.js';
+import { HISTORY_ID_RE } from '../../shared/historyId.js';
 
 /** A History run, as it was stored. */
 export function runFromHistory(e: HistoryEntry): ComparableRun {
@@ -50,15 +51,12 @@ export function runFromBundle(file: string, r: BundleResult): ComparableRun {
   throw new Error(`bundle ${file} holds no run to compare`);
 }
 
-/** History ids are letters, digits and dashes; anything else (or an existing file) is a bundle. */
-const HISTORY_ID = /^[A-Za-z0-9-]{1,80}$/;
-
 export type ComparableSource = { kind: 'history'; id: string } | { kind: 'bundle'; file: string };
 
 /** Which one the user meant: an existing file is a bundle, else an id-shaped argument is a History id. */
 export async function sourceOf(arg: string): Promise<ComparableSource> {
   const st = await stat(arg).catch(() => null);
   if (st) return { kind: 'bundle', file: arg };
-  if (HISTORY_ID.test(arg)) return { kind: 'history', id: arg };
+  if (HISTORY_ID_RE.test(arg)) return { kind: 'history', id: arg };
   return { kind: 'bundle', file: arg };
 }

@@ -6,12 +6,13 @@
 import { existsSync, lstatSync, readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import type { HistoryKind, HistorySummary } from '../../shared/ipc.js';
+import { HISTORY_ID_RE } from '../../shared/historyId.js';
 
 /** The old writer refused entries over 32 MiB; anything larger is not one of ours. */
 const MAX_LEGACY_ENTRY = 64 * 1024 * 1024;
 const MAX_LEGACY_INDEX = 16 * 1024 * 1024;
 const KINDS: readonly HistoryKind[] = ['diagnosis', 'discovery', 'auth'];
-const ID_RE = /^[A-Za-z0-9-]{1,80}$/;
+const ID_RE = HISTORY_ID_RE;
 
 function readJson(file: string, cap: number): unknown {
   const st = lstatSync(file);

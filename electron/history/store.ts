@@ -14,6 +14,7 @@ import type { HistoryEntry, HistoryKind, HistorySummary } from '../../shared/ipc
 import { redact, type RedactOptions } from '../bundle/redact.js';
 import { openHistoryDb, openHistoryDbYielding, type Database, type OpenedDb } from './db.js';
 import { importLegacyHistory } from './legacy.js';
+import { HISTORY_ID_RE } from '../../shared/historyId.js';
 
 /** Hosts per stored chunk of a sweep: large enough to compress well, small enough to write between events. */
 export const CHUNK_HOSTS = 256;
@@ -48,7 +49,7 @@ export const MAX_LIST = 5000;
 /** The most of a run's pcap the history keeps (deflated); a larger capture is not stored. */
 export const MAX_STORED_PCAP_BYTES = 4 * 1024 * 1024;
 
-const ID_RE = /^[A-Za-z0-9-]{1,80}$/;
+const ID_RE = HISTORY_ID_RE;
 
 export function newHistoryId(now = Date.now()): string {
   return `${now.toString(36).padStart(9, '0')}-${randomBytes(5).toString('hex')}`;
